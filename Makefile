@@ -1,0 +1,46 @@
+# The two commands a newcomer needs: `make run` and `make test`. Everything else is optional.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+FLASK := $(BIN)/flask --app learnpath
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.PHONY: run test lint format typecheck bench setup browser clean
+
+$(STAMP): pyproject.toml requirements.lock
+	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is required ($(PYTHON) not found)"; exit 1; }
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip==25.3
+	$(BIN)/pip install --quiet -c requirements.lock -e '.[dev]'
+	touch $(STAMP)
+
+setup: $(STAMP)  ## create the venv and install pinned dependencies
+
+run: $(STAMP)  ## migrate, load content/, create demo accounts, serve on http://127.0.0.1:5000
+	$(FLASK) demo --content content
+	@echo "Serving on http://$(HOST):$(PORT)  (Ctrl+C to stop)"
+	$(FLASK) run --host $(HOST) --port $(PORT)
+
+browser:  ## Debian's chromium for the end-to-end tests (skipped when absent)
+	@test -x /usr/bin/chromium || { (apt-get update -qq && apt-get install -y -qq chromium >/dev/null) || echo "could not install chromium: browser tests will be skipped"; }
+
+lint: $(STAMP)
+	$(BIN)/ruff check learnpath tests $(wildcard benchmarks)
+	$(BIN)/ruff format --check learnpath tests $(wildcard benchmarks)
+	$(BIN)/mypy
+
+format: $(STAMP)
+	$(BIN)/ruff format learnpath tests $(wildcard benchmarks)
+	$(BIN)/ruff check --fix learnpath tests $(wildcard benchmarks)
+
+test: $(STAMP) browser lint  ## set up, lint, run the whole suite
+	$(BIN)/pytest -q
+
+bench: $(STAMP)  ## benchmarks print their figures
+	$(BIN)/python benchmarks/bench_irt.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

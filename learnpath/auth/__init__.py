@@ -1,0 +1,62 @@
+"""Authentication: Flask-Login session accounts, login and logout, role checks."""
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from flask import Flask, abort, g
+from flask_login import LoginManager, current_user, login_required
+from flask_wtf import CSRFProtect
+
+from learnpath.db import get_session
+from learnpath.models import User
+from learnpath.services.accounts import roles_of
+
+login_manager = LoginManager()
+login_manager.login_view = "auth.login"
+login_manager.login_message = "Please log in to continue."
+login_manager.session_protection = "strong"
+csrf = CSRFProtect()
+
+
+@login_manager.user_loader
+def _load_user(user_id: str) -> User | None:
+    if not user_id.isdigit():
+        return None
+    user = get_session().get(User, int(user_id))
+    return user if user is not None and user.active else None
+
+
+def current_roles() -> set[str]:
+    """Roles of the logged-in user (cached for the request)."""
+    if not current_user.is_authenticated:
+        return set()
+    if "roles" not in g:
+        g.roles = roles_of(get_session(), current_user.id)
+    return g.roles
+
+
+def role_required(*roles: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Only logged-in users holding one of `roles` may call the view; others get 403."""
+
+    def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
+        @wraps(view)
+        @login_required
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            if not current_roles() & set(roles):
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorate
+
+
+def init_app(app: Flask) -> None:
+    """Set up CSRF, Flask-Login, the auth blueprint and the `roles` template global."""
+    from learnpath.auth.views import bp
+
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    app.register_blueprint(bp)
+    app.jinja_env.globals["current_roles"] = current_roles

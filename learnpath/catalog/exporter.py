@@ -1,0 +1,277 @@
+"""Writing the catalog tables back to files; re-importing them gives the same state."""
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+from sqlmodel import Session, col, select
+
+from learnpath.models import (
+    Competency,
+    CompetencyPrerequisite,
+    Item,
+    ItemParameter,
+    ItemParameterSet,
+    Module,
+    ModulePrerequisite,
+    ModuleTag,
+    Program,
+    ProgramChange,
+    ProgramModule,
+    ProgramOverlay,
+    ProgramTarget,
+    SegmentRule,
+    SegmentRuleModule,
+)
+
+
+class _Dumper(yaml.SafeDumper):
+    """Block style for multi-line strings, so Markdown and stems stay readable."""
+
+
+def _str(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
+    style = "|" if "\n" in value else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_Dumper.add_representer(str, _str)
+
+
+def _dump(data: Any) -> str:
+    return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
+
+
+def export_catalog(session: Session, root: Path) -> list[Path]:
+    """Write competencies, item banks (expert parameters), modules and programs under root."""
+    ex = _Exporter(session)
+    written = [ex.competencies(root)]
+    written += ex.items(root)
+    written += ex.modules(root)
+    written += ex.programs(root)
+    return written
+
+
+class _Exporter:
+    def __init__(self, session: Session) -> None:
+        self.s = session
+        self.comp = {c.id: c.slug for c in session.exec(select(Competency)).all()}
+        self.mod = {m.id: m.slug for m in session.exec(select(Module)).all()}
+
+    def _write(self, path: Path, text: str) -> Path:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        return path
+
+    def competencies(self, root: Path) -> Path:
+        rows = []
+        for c in self.s.exec(select(Competency).order_by(col(Competency.id))).all():
+            reqs = self.s.exec(
+                select(CompetencyPrerequisite.requires_id).where(
+                    CompetencyPrerequisite.competency_id == c.id
+                )
+            ).all()
+            rows.append(
+                {
+                    "id": c.slug,
+                    "name": c.name,
+                    "description": c.description,
+                    "requires": sorted(self.comp[r] for r in reqs),
+                }
+            )
+        return self._write(root / "competencies.yaml", _dump({"competencies": rows}))
+
+    def items(self, root: Path) -> list[Path]:
+        out = []
+        for pset in self.s.exec(
+            select(ItemParameterSet)
+            .where(ItemParameterSet.source == "expert")
+            .order_by(col(ItemParameterSet.competency_id))
+        ).all():
+            params = {
+                p.item_id: p
+                for p in self.s.exec(
+                    select(ItemParameter).where(ItemParameter.parameter_set_id == pset.id)
+                ).all()
+            }
+            items = self.s.exec(
+                select(Item).where(Item.competency_id == pset.competency_id).order_by(col(Item.id))
+            ).all()
+            data = {
+                "competency": self.comp[pset.competency_id],
+                "parameters": {"source": "expert", "note": pset.note},
+                "items": [_item(i, params[i.id]) for i in items if i.id in params],
+            }
+            out.append(self._write(root / "items" / f"{data['competency']}.yaml", _dump(data)))
+        return out
+
+    def modules(self, root: Path) -> list[Path]:
+        out = []
+        for m in self.s.exec(select(Module).order_by(col(Module.id))).all():
+            reqs = self.s.exec(
+                select(ModulePrerequisite.requires_id).where(ModulePrerequisite.module_id == m.id)
+            ).all()
+            tags = self.s.exec(
+                select(ModuleTag.tag)
+                .where(ModuleTag.module_id == m.id)
+                .order_by(col(ModuleTag.tag))
+            ).all()
+            meta = {
+                "id": m.slug,
+                "title": m.title,
+                "summary": m.summary,
+                "competency": self.comp[m.competency_id],
+                "level": m.level,
+                "format": m.format,
+                "minutes": m.minutes,
+                "requires": sorted(self.mod[r] for r in reqs),
+                "tags": list(tags),
+                "alternative_of": self.mod[m.alternative_of_id] if m.alternative_of_id else None,
+            }
+            text = f"---\n{_dump(meta)}---\n{m.body}"
+            out.append(
+                self._write(root / "modules" / self.comp[m.competency_id] / f"{m.slug}.md", text)
+            )
+        return out
+
+    def programs(self, root: Path) -> list[Path]:
+        programs = self.s.exec(
+            select(Program).order_by(col(Program.slug), col(Program.version))
+        ).all()
+        by_id = {p.id: p for p in programs}
+        multi = {p.slug for p in programs if sum(q.slug == p.slug for q in programs) > 1}
+        out = []
+        for p in programs:
+            name = f"{p.slug}-v{p.version}.yaml" if p.slug in multi else f"{p.slug}.yaml"
+            out.append(self._write(root / "programs" / name, _dump(self._program(p, by_id))))
+        return out
+
+    def _program(self, p: Program, by_id: dict[int | None, Program]) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "id": p.slug,
+            "version": p.version,
+            "title": p.title,
+            "summary": p.summary,
+            "depth": p.depth,
+            "status": p.status,
+            "audience": {
+                "kind": p.audience_kind,
+                **({"name": p.audience_name} if p.audience_name else {}),
+            },
+            "format": p.format,
+            "instructors": p.instructors,
+        }
+        if p.placement:
+            data["placement"] = p.placement
+        if p.level_bands:
+            data["level_bands"] = p.level_bands
+        if p.parent_id is not None:
+            parent = by_id[p.parent_id]
+            data["parent"] = {"id": parent.slug, "version": parent.version}
+            data["overlays"] = self._overlays(p)
+            data["changes"] = self._changes(p)
+        else:
+            rows = self.s.exec(
+                select(ProgramModule)
+                .where(ProgramModule.program_id == p.id)
+                .order_by(col(ProgramModule.position))
+            ).all()
+            data["modules"] = [
+                {"module": self.mod[r.module_id], "mandatory": r.mandatory} for r in rows
+            ]
+        if p.depth == 5:
+            data["targets"] = self._targets(p)
+            data["rules"] = self._rules(p)
+        return data
+
+    def _overlays(self, p: Program) -> list[dict[str, Any]]:
+        rows = self.s.exec(
+            select(ProgramOverlay)
+            .where(ProgramOverlay.program_id == p.id)
+            .order_by(col(ProgramOverlay.position))
+        ).all()
+        return [
+            {
+                "kind": o.kind,
+                **({"module": self.mod[o.module_id]} if o.module_id else {}),
+                "text": o.text,
+            }
+            for o in rows
+        ]
+
+    def _changes(self, p: Program) -> list[dict[str, Any]]:
+        out = []
+        for c in self.s.exec(
+            select(ProgramChange)
+            .where(ProgramChange.program_id == p.id)
+            .order_by(col(ProgramChange.position))
+        ).all():
+            change: dict[str, Any] = {"op": c.op}
+            if c.op == "select":
+                change["modules"] = [self.mod[m] for m in c.module_ids]
+            else:
+                change["module"] = self.mod[c.module_id] if c.module_id else None
+            if c.op == "swap":
+                change["with"] = self.mod[c.other_module_id] if c.other_module_id else None
+            if c.anchor == "first":
+                change["after"] = None
+            elif c.anchor == "after":
+                change["after"] = self.mod[c.other_module_id] if c.other_module_id else None
+            out.append(change)
+        return out
+
+    def _targets(self, p: Program) -> list[dict[str, Any]]:
+        targets: dict[str, dict[str, Any]] = {}
+        for t in self.s.exec(
+            select(ProgramTarget)
+            .where(ProgramTarget.program_id == p.id)
+            .order_by(col(ProgramTarget.competency_id), col(ProgramTarget.role))
+        ).all():
+            entry = targets.setdefault(
+                self.comp[t.competency_id],
+                {"competency": self.comp[t.competency_id], "default": None, "roles": {}},
+            )
+            if t.role:
+                entry["roles"][t.role] = t.level
+            else:
+                entry["default"] = t.level
+        return list(targets.values())
+
+    def _rules(self, p: Program) -> list[dict[str, Any]]:
+        out = []
+        for r in self.s.exec(
+            select(SegmentRule)
+            .where(SegmentRule.program_id == p.id)
+            .order_by(col(SegmentRule.position))
+        ).all():
+            mods = self.s.exec(
+                select(SegmentRuleModule.module_id).where(SegmentRuleModule.rule_id == r.id)
+            ).all()
+            out.append(
+                {
+                    "name": r.name,
+                    "when": r.conditions,
+                    "then": r.action,
+                    "modules": sorted(self.mod[m] for m in mods),
+                }
+            )
+        return out
+
+
+def _item(item: Item, p: ItemParameter) -> dict[str, Any]:
+    options = [
+        {"text": o["text"], **({"correct": True} if o["correct"] else {})} for o in item.options
+    ]
+    data: dict[str, Any] = {
+        "id": item.slug,
+        "type": item.kind,
+        "stem": item.stem,
+        "options": options,
+        "explanation": item.explanation,
+        "a": p.a,
+        "b": p.b,
+    }
+    if p.c != 0.0:
+        data["c"] = p.c
+    if p.d != 1.0:
+        data["d"] = p.d
+    return data

@@ -1,0 +1,157 @@
+"""Writing programs: version row, effective module list, overlays, changes, targets, rules."""
+
+from typing import Any
+
+from sqlmodel import col, select
+
+from learnpath.catalog.loader import At, Catalog
+from learnpath.catalog.schema import ChangeIn, ProgramIn
+from learnpath.catalog.sources import Problem
+from learnpath.catalog.writer import Writer, frozen_problem, raise_if
+from learnpath.models import (
+    Program,
+    ProgramChange,
+    ProgramModule,
+    ProgramOverlay,
+    ProgramTarget,
+    SegmentRule,
+    SegmentRuleModule,
+)
+from learnpath.models.base import pk
+
+
+def write_programs(
+    w: Writer, catalog: Catalog, comp_ids: dict[str, int], module_ids: dict[str, int]
+) -> None:
+    """Upsert every program version, parents first; refuse changes to frozen versions."""
+    problems: list[Problem] = []
+    for key in sorted(catalog.programs, key=lambda k: catalog.programs[k].model.depth):
+        at = catalog.programs[key]
+        before = sum(w.counts.values())
+        program = _write_program(w, at, module_ids)
+        modules = [
+            {"module_id": module_ids[m], "position": i, "mandatory": mandatory}
+            for i, (m, mandatory) in enumerate(catalog.resolved[key].modules)
+        ]
+        w.replace(ProgramModule, {"program_id": program.id}, modules)
+        w.replace(ProgramOverlay, {"program_id": program.id}, _overlays(at.model, module_ids))
+        w.replace(
+            ProgramChange,
+            {"program_id": program.id},
+            [_change(i, c, module_ids) for i, c in enumerate(at.model.changes)],
+        )
+        w.replace(ProgramTarget, {"program_id": program.id}, _targets(at.model, comp_ids))
+        _write_rules(w, program, at.model, module_ids)
+        changed = sum(w.counts.values()) != before
+        if changed and (problem := frozen_problem(w.session, program, at.source.path)):
+            problems.append(problem)
+    raise_if(problems)
+
+
+def _write_program(w: Writer, at: At[ProgramIn], module_ids: dict[str, int]) -> Program:
+    p = at.model
+    parent_id = None
+    if p.parent is not None:
+        parent = w.session.exec(
+            select(Program).where(Program.slug == p.parent.id, Program.version == p.parent.version)
+        ).one()
+        parent_id = parent.id
+    values: dict[str, Any] = {
+        "title": p.title,
+        "summary": p.summary,
+        "depth": p.depth,
+        "status": p.status,
+        "audience_kind": p.audience.kind,
+        "audience_name": p.audience.name,
+        "format": p.format,
+        "instructors": list(p.instructors),
+        "parent_id": parent_id,
+        "placement": p.placement.model_dump() if p.placement else None,
+        "level_bands": dict(p.level_bands) if p.level_bands is not None else None,
+    }
+    return w.upsert(Program, {"slug": p.id, "version": p.version}, values)
+
+
+def _overlays(p: ProgramIn, module_ids: dict[str, int]) -> list[dict[str, Any]]:
+    return [
+        {
+            "position": i,
+            "kind": o.kind,
+            "module_id": module_ids[o.module] if o.module else None,
+            "text": o.text,
+        }
+        for i, o in enumerate(p.overlays)
+    ]
+
+
+def _change(i: int, c: ChangeIn, module_ids: dict[str, int]) -> dict[str, Any]:
+    other = c.with_ if c.op == "swap" else c.after
+    anchor = ""
+    if c.op in {"add", "move"}:
+        anchor = (
+            "end"
+            if "after" not in c.model_fields_set
+            else ("first" if c.after is None else "after")
+        )
+    return {
+        "position": i,
+        "op": c.op,
+        "module_id": module_ids[c.module] if c.module else None,
+        "other_module_id": module_ids[other] if other else None,
+        "anchor": anchor,
+        "module_ids": [module_ids[m] for m in c.modules],
+    }
+
+
+def _targets(p: ProgramIn, comp_ids: dict[str, int]) -> list[dict[str, Any]]:
+    rows = []
+    for t in p.targets:
+        cid = comp_ids[t.competency]
+        rows.append({"competency_id": cid, "role": "", "level": t.default})
+        rows += [
+            {"competency_id": cid, "role": role, "level": lvl} for role, lvl in t.roles.items()
+        ]
+    return rows
+
+
+def _write_rules(w: Writer, program: Program, p: ProgramIn, module_ids: dict[str, int]) -> None:
+    """Rules are compared as a whole list and rewritten only when any of them differs."""
+    current = w.session.exec(
+        select(SegmentRule)
+        .where(SegmentRule.program_id == program.id)
+        .order_by(col(SegmentRule.position))
+    ).all()
+    have = []
+    for rule in current:
+        mods = w.session.exec(
+            select(SegmentRuleModule.module_id).where(SegmentRuleModule.rule_id == rule.id)
+        ).all()
+        have.append((rule.name, rule.conditions, rule.action, sorted(mods)))
+    want = [
+        (
+            r.name,
+            r.when.model_dump(exclude_defaults=True),
+            r.then,
+            sorted(module_ids[m] for m in r.modules),
+        )
+        for r in p.rules
+    ]
+    if have == want:
+        return
+    for rule in current:
+        for link in w.session.exec(
+            select(SegmentRuleModule).where(SegmentRuleModule.rule_id == rule.id)
+        ).all():
+            w.session.delete(link)
+        w.session.delete(rule)
+    w.session.flush()
+    for i, (name, conditions, action, mods) in enumerate(want):
+        rule = SegmentRule(
+            program_id=pk(program), position=i, name=name, conditions=conditions, action=action
+        )
+        w.session.add(rule)
+        w.session.flush()
+        for mid in mods:
+            w.session.add(SegmentRuleModule(rule_id=pk(rule), module_id=mid))
+    w.session.flush()
+    w.counts["SegmentRule sets replaced"] += 1

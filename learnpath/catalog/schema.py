@@ -1,0 +1,213 @@
+"""Data models of the catalog files (see content/FORMAT.md); they validate every field."""
+
+from typing import Annotated, Literal, Self
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+from learnpath.models.base import DEFAULT_LEVEL_BANDS, LEVELS
+
+Slug = Annotated[
+    str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$", min_length=1, max_length=80)
+]
+Tag = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=60)]
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Level = Literal["novice", "developing", "proficient", "advanced", "expert"]
+Format = Literal["reading", "video", "exercise", "workshop", "case"]
+
+
+class Strict(BaseModel):
+    """Unknown fields are errors: a typo must not be silently ignored."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class CompetencyIn(Strict):
+    id: Slug
+    name: Name
+    description: str = ""
+    requires: list[Slug] = []
+
+
+class CompetenciesFile(Strict):
+    competencies: list[CompetencyIn] = Field(min_length=1)
+
+
+class OptionIn(Strict):
+    text: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+    correct: bool = False
+
+
+class ItemIn(Strict):
+    id: Slug
+    type: Literal["single", "multiple"] = "single"
+    stem: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+    options: list[OptionIn] = Field(min_length=2, max_length=6)
+    explanation: str = ""
+    a: float = Field(ge=0.2, le=4.0)
+    b: float = Field(ge=-4.0, le=4.0)
+    c: float = Field(default=0.0, ge=0.0, le=0.5)
+    d: float = Field(default=1.0, ge=0.5, le=1.0)
+
+    @model_validator(mode="after")
+    def _check_key(self) -> Self:
+        n = sum(o.correct for o in self.options)
+        if self.type == "single" and n != 1:
+            raise ValueError(f"a single-answer item needs exactly one correct option, has {n}")
+        if self.type == "multiple" and not 2 <= n < len(self.options):
+            raise ValueError(
+                f"a multiple-answer item needs 2 to {len(self.options) - 1} correct options"
+            )
+        if self.c >= self.d:
+            raise ValueError(f"c ({self.c}) must be below d ({self.d})")
+        if len({o.text for o in self.options}) != len(self.options):
+            raise ValueError("two options have the same text")
+        return self
+
+
+class ParametersIn(Strict):
+    source: Literal["expert"] = "expert"
+    note: str = "Author's estimates, not yet calibrated."
+
+
+class ItemsFile(Strict):
+    competency: Slug
+    parameters: ParametersIn = ParametersIn()
+    items: list[ItemIn] = Field(min_length=1)
+
+
+class ModuleIn(Strict):
+    id: Slug
+    title: Name
+    summary: str = ""
+    competency: Slug
+    level: Level
+    format: Format
+    minutes: int = Field(ge=1, le=2400)
+    requires: list[Slug] = []
+    tags: list[Tag] = []
+    alternative_of: Slug | None = None
+
+
+class AudienceIn(Strict):
+    kind: Literal["anyone", "client", "department", "learner"] = "anyone"
+    name: str | None = None
+
+    @model_validator(mode="after")
+    def _named(self) -> Self:
+        if self.kind != "anyone" and not self.name:
+            raise ValueError(f"an audience of kind '{self.kind}' needs a name")
+        return self
+
+
+class ModuleRef(Strict):
+    module: Slug
+    mandatory: bool | None = None
+
+
+class PlacementIn(Strict):
+    se_target: float = Field(default=0.3, gt=0.05, le=1.0)
+    max_items: int = Field(default=30, ge=1, le=200)
+    min_items: int = Field(default=3, ge=1, le=200)
+
+
+class ParentIn(Strict):
+    id: Slug
+    version: int = Field(ge=1)
+
+
+class OverlayIn(Strict):
+    kind: Literal["note", "example", "schedule", "wording"]
+    module: Slug | None = None
+    text: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+
+
+class ChangeIn(Strict):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    op: Literal["select", "swap", "add", "move", "remove"]
+    module: Slug | None = None
+    with_: Slug | None = Field(default=None, alias="with")
+    after: Slug | None = None
+    modules: list[Slug] = []
+
+    @model_validator(mode="after")
+    def _fields_for_op(self) -> Self:
+        needs = {"select": ("modules",), "swap": ("module", "with_"), "move": ("module", "after")}
+        for name in needs.get(self.op, ("module",)):
+            if name not in self.model_fields_set:
+                raise ValueError(f"'{self.op}' needs '{name.rstrip('_')}'")
+        return self
+
+
+class TargetIn(Strict):
+    competency: Slug
+    default: Level
+    roles: dict[str, Level] = {}
+
+
+class ConditionIn(Strict):
+    role: list[str] = []
+    department: list[str] = []
+    interests: list[Tag] = []
+    below: dict[Slug, Level] = {}
+
+
+class RuleIn(Strict):
+    name: Name
+    when: ConditionIn
+    then: Literal["include", "exclude", "mandatory", "optional"]
+    modules: list[Slug] = Field(min_length=1)
+
+
+class ProgramIn(Strict):
+    id: Slug
+    version: int = Field(default=1, ge=1)
+    title: Name
+    summary: str = ""
+    depth: int = Field(ge=1, le=5)
+    status: Literal["draft", "published", "retired"] = "draft"
+    audience: AudienceIn = AudienceIn()
+    format: Literal["online", "blended", "in-person"] = "online"
+    instructors: list[Name] = []
+    placement: PlacementIn | None = None
+    level_bands: dict[Level, float] | None = None
+    parent: ParentIn | None = None
+    modules: list[Slug | ModuleRef] = []
+    overlays: list[OverlayIn] = []
+    changes: list[ChangeIn] = []
+    targets: list[TargetIn] = []
+    rules: list[RuleIn] = []
+
+    @model_validator(mode="after")
+    def _fits_depth(self) -> Self:
+        derived = 2 <= self.depth <= 4
+        if derived and self.parent is None:
+            raise ValueError(f"a depth-{self.depth} program is derived: it needs a 'parent'")
+        if not derived and self.parent is not None:
+            raise ValueError(f"a depth-{self.depth} program has no parent")
+        if derived and self.modules:
+            raise ValueError("a derived program lists 'changes' to its parent, not 'modules'")
+        if not derived and not self.modules:
+            raise ValueError(f"a depth-{self.depth} program needs 'modules'")
+        if self.depth == 2 and self.changes:
+            raise ValueError(
+                "a facilitated (depth 2) program keeps the parent's modules: no 'changes'"
+            )
+        if self.depth != 5 and (self.targets or self.rules):
+            raise ValueError("'targets' and 'rules' belong to personal (depth 5) programs")
+        if self.level_bands is not None:
+            _check_bands(self.level_bands)
+        return self
+
+    def module_refs(self) -> list[ModuleRef]:
+        """The module list with string shorthands expanded."""
+        return [ModuleRef(module=m) if isinstance(m, str) else m for m in self.modules]
+
+
+def _check_bands(bands: dict[Level, float]) -> None:
+    if "novice" in bands:
+        raise ValueError("level_bands: 'novice' is the lowest band and has no lower bound")
+    full: dict[str, float] = {**DEFAULT_LEVEL_BANDS, **{str(k): v for k, v in bands.items()}}
+    bounds = [full[level] for level in LEVELS[1:]]
+    if bounds != sorted(bounds) or len(set(bounds)) != len(bounds):
+        raise ValueError("level_bands must increase from developing to expert")

@@ -1,0 +1,215 @@
+"""Writing a checked catalog into the database, touching only rows whose values changed."""
+
+from collections import Counter
+from typing import Any, TypeVar
+
+from sqlmodel import Session, SQLModel, col, select
+
+from learnpath.catalog import derive
+from learnpath.catalog.loader import Catalog, Known
+from learnpath.catalog.sources import CatalogError, Problem
+from learnpath.models import (
+    Competency,
+    CompetencyPrerequisite,
+    Enrollment,
+    Item,
+    ItemParameter,
+    ItemParameterSet,
+    Module,
+    ModulePrerequisite,
+    ModuleTag,
+    Program,
+    ProgramModule,
+    utcnow,
+)
+from learnpath.models.base import pk
+
+T = TypeVar("T", bound=SQLModel)
+
+
+class Writer:
+    """Upserts rows by natural key and counts what was created and updated."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.counts: Counter[str] = Counter()
+
+    def upsert(self, model: type[T], key: dict[str, Any], values: dict[str, Any]) -> T:
+        """The row with `key`, created or updated to `values`; untouched when already equal."""
+        row = self.session.exec(select(model).filter_by(**key)).first()
+        if row is None:
+            row = model(**key, **values)
+            self.session.add(row)
+            self.session.flush()
+            self.counts[f"{model.__name__} created"] += 1
+            return row
+        changed = {k: v for k, v in values.items() if getattr(row, k) != v}
+        if changed:
+            for k, v in changed.items():
+                setattr(row, k, v)
+            if hasattr(row, "updated_at"):
+                row.updated_at = utcnow()
+            self.session.add(row)
+            self.session.flush()
+            self.counts[f"{model.__name__} updated"] += 1
+        return row
+
+    def replace(self, model: type[T], owner: dict[str, Any], rows: list[dict[str, Any]]) -> bool:
+        """Make the rows owned by `owner` exactly `rows` (compared without ids); True if changed."""
+        current = self.session.exec(select(model).filter_by(**owner)).all()
+        fields = list(rows[0]) if rows else []
+        have = sorted(_values(r, fields) for r in current)
+        if rows and have == sorted(tuple(_freeze(r[f]) for f in fields) for r in rows):
+            return False
+        if not rows and not current:
+            return False
+        for row in current:
+            self.session.delete(row)
+        self.session.flush()
+        for values in rows:
+            self.session.add(model(**owner, **values))
+        self.session.flush()
+        self.counts[f"{model.__name__} sets replaced"] += 1
+        return True
+
+
+def _values(row: SQLModel, fields: list[str]) -> tuple:
+    return tuple(_freeze(getattr(row, f)) for f in fields)
+
+
+def _freeze(value: Any) -> Any:
+    return repr(value) if isinstance(value, dict | list) else value
+
+
+def write_catalog(session: Session, catalog: Catalog) -> Counter[str]:
+    """Upsert everything in the catalog; the caller owns the transaction."""
+    w = Writer(session)
+    comp_ids = _write_competencies(w, catalog)
+    _write_items(w, catalog, comp_ids)
+    module_ids = _write_modules(w, catalog, comp_ids)
+    from learnpath.catalog.programs import write_programs
+
+    write_programs(w, catalog, comp_ids, module_ids)
+    return w.counts
+
+
+def _id_map(session: Session, model: type[Any]) -> dict[str, int]:
+    return {slug: id_ for id_, slug in session.exec(select(model.id, model.slug)).all()}
+
+
+def _write_competencies(w: Writer, catalog: Catalog) -> dict[str, int]:
+    for slug, at in catalog.competencies.items():
+        c = at.model
+        w.upsert(Competency, {"slug": slug}, {"name": c.name, "description": c.description})
+    ids = _id_map(w.session, Competency)
+    for slug, at in catalog.competencies.items():
+        rows = [{"requires_id": ids[r]} for r in at.model.requires]
+        w.replace(CompetencyPrerequisite, {"competency_id": ids[slug]}, rows)
+    return ids
+
+
+def _write_items(w: Writer, catalog: Catalog, comp_ids: dict[str, int]) -> None:
+    for file in catalog.item_files:
+        comp_id = comp_ids[file.model.competency]
+        pset = w.session.exec(
+            select(ItemParameterSet)
+            .where(ItemParameterSet.competency_id == comp_id, ItemParameterSet.source == "expert")
+            .order_by(col(ItemParameterSet.version))
+        ).first()
+        if pset is None:
+            latest = w.session.exec(
+                select(ItemParameterSet.version).where(ItemParameterSet.competency_id == comp_id)
+            ).all()
+            pset = w.upsert(
+                ItemParameterSet,
+                {"competency_id": comp_id, "version": max(latest, default=0) + 1},
+                {"source": "expert", "note": file.model.parameters.note},
+            )
+        else:
+            w.upsert(ItemParameterSet, {"id": pset.id}, {"note": file.model.parameters.note})
+        for item in file.model.items:
+            options = [
+                {"key": chr(97 + k), "text": o.text, "correct": o.correct}
+                for k, o in enumerate(item.options)
+            ]
+            values = {
+                "competency_id": comp_id,
+                "kind": item.type,
+                "stem": item.stem,
+                "options": options,
+                "explanation": item.explanation,
+            }
+            row = w.upsert(Item, {"slug": item.id}, values)
+            params = {"a": item.a, "b": item.b, "c": item.c, "d": item.d}
+            w.upsert(ItemParameter, {"parameter_set_id": pset.id, "item_id": row.id}, params)
+
+
+def _write_modules(w: Writer, catalog: Catalog, comp_ids: dict[str, int]) -> dict[str, int]:
+    for slug, at in catalog.modules.items():
+        m = at.model
+        values = {
+            "title": m.title,
+            "summary": m.summary,
+            "body": catalog.bodies[slug],
+            "format": m.format,
+            "minutes": m.minutes,
+            "competency_id": comp_ids[m.competency],
+            "level": m.level,
+        }
+        w.upsert(Module, {"slug": slug}, values)
+    ids = _id_map(w.session, Module)
+    for slug, at in catalog.modules.items():
+        m = at.model
+        alt = ids[m.alternative_of] if m.alternative_of else None
+        w.upsert(Module, {"slug": slug}, {"alternative_of_id": alt})
+        w.replace(
+            ModulePrerequisite,
+            {"module_id": ids[slug]},
+            [{"requires_id": ids[r]} for r in m.requires],
+        )
+        w.replace(ModuleTag, {"module_id": ids[slug]}, [{"tag": t} for t in sorted(set(m.tags))])
+    return ids
+
+
+def known_from_db(session: Session) -> Known:
+    """Slugs and program lists already in the database, for references a folder leaves out."""
+    known = Known(competencies=set(session.exec(select(Competency.slug)).all()))
+    comp = {id_: slug for slug, id_ in _id_map(session, Competency).items()}
+    mods = {id_: slug for slug, id_ in _id_map(session, Module).items()}
+    reqs: dict[int, list[str]] = {}
+    for mid, rid in session.exec(
+        select(ModulePrerequisite.module_id, ModulePrerequisite.requires_id)
+    ).all():
+        reqs.setdefault(mid, []).append(mods[rid])
+    for module in session.exec(select(Module)).all():
+        mid, cid = pk(module), module.competency_id
+        known.modules[mods[mid]] = (comp[cid], reqs.get(mid, []))
+    for program in session.exec(select(Program)).all():
+        rows = session.exec(
+            select(ProgramModule)
+            .where(ProgramModule.program_id == program.id)
+            .order_by(col(ProgramModule.position))
+        ).all()
+        entries = [(mods[r.module_id], r.mandatory) for r in rows]
+        known.programs[(program.slug, program.version)] = derive.Resolved(program.depth, entries)
+    return known
+
+
+def frozen_problem(session: Session, program: Program, path: str) -> Problem | None:
+    """A Problem if learners' records refer to this program version, which freezes it."""
+    enrolled = session.exec(
+        select(Enrollment.id).where(Enrollment.program_id == program.id)
+    ).first()
+    if program.frozen_at is None and enrolled is None:
+        return None
+    message = (
+        f"program '{program.slug}' version {program.version} is frozen (learners' records "
+        "refer to it): give the change a new version"
+    )
+    return Problem(path, 1, "version", message)
+
+
+def raise_if(problems: list[Problem]) -> None:
+    """Raise CatalogError when there are problems."""
+    if problems:
+        raise CatalogError(problems)

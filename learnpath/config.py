@@ -1,0 +1,55 @@
+"""Configuration: defaults, then instance/config.py, then LEARNPATH_* / DATABASE_URL, then tests."""
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+DEFAULTS: dict[str, Any] = {
+    "DATABASE_URL": None,  # None: SQLite file learnpath.sqlite in the instance folder
+    "SQL_ECHO": False,
+    "WTF_CSRF_ENABLED": True,
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "REMEMBER_COOKIE_HTTPONLY": True,
+    "ATTEMPT_IDLE_MINUTES": 120,
+    "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
+}
+
+ENV_PREFIX = "LEARNPATH_"
+
+
+def load(app: Flask, test_config: dict[str, Any] | None) -> None:
+    """Fill app.config in order of precedence, and make sure a secret key exists."""
+    app.config.from_mapping(DEFAULTS)
+    if test_config is None:
+        app.config.from_pyfile("config.py", silent=True)
+        app.config.from_prefixed_env(ENV_PREFIX.rstrip("_"))
+        if os.environ.get("DATABASE_URL"):
+            app.config["DATABASE_URL"] = os.environ["DATABASE_URL"]
+    else:
+        app.config.from_mapping(test_config)
+    if not app.config["DATABASE_URL"]:
+        path = Path(app.instance_path) / "learnpath.sqlite"
+        app.config["DATABASE_URL"] = f"sqlite:///{path}"
+        app.config.setdefault("EMBEDDED_DATABASE", True)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path))
+
+
+def _instance_secret(instance: Path) -> str:
+    """Read the instance's random secret key, creating it (mode 0600) on first start."""
+    path = instance / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def is_embedded(app: Flask) -> bool:
+    """Whether the app runs on the embedded SQLite default (where demo accounts are allowed)."""
+    return bool(app.config.get("EMBEDDED_DATABASE")) and str(app.config["DATABASE_URL"]).startswith(
+        "sqlite"
+    )

@@ -1,0 +1,36 @@
+"""Learner views: the program catalog and a program's page."""
+
+from flask import Blueprint, abort, redirect, render_template, url_for
+from flask_login import login_required
+from werkzeug.wrappers import Response as WerkzeugResponse
+
+from learnpath.auth import current_roles
+from learnpath.db import get_session
+from learnpath.services import catalog
+
+bp = Blueprint("learner", __name__)
+STAFF = {"author", "facilitator", "admin"}
+
+
+@bp.route("/")
+def home() -> WerkzeugResponse:
+    """The start page is the catalog (the login page for visitors)."""
+    return redirect(url_for("learner.list_programs"))
+
+
+@bp.route("/programs")
+@login_required
+def list_programs() -> str:
+    """The catalog: program versions by depth; staff also see drafts and retired versions."""
+    rows = catalog.list_programs(get_session(), include_drafts=bool(current_roles() & STAFF))
+    return render_template("learner/programs.html", rows=rows)
+
+
+@bp.route("/programs/<slug>/v<int:version>")
+@login_required
+def show_program(slug: str, version: int) -> str:
+    """A program version: its modules, competencies and, for derived programs, the changes."""
+    view = catalog.program_view(get_session(), slug, version)
+    if view is None or (view.program.status != "published" and not current_roles() & STAFF):
+        abort(404)
+    return render_template("learner/program.html", view=view)

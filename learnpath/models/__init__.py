@@ -1,0 +1,58 @@
+"""SQLModel tables of the whole product, grouped by subject; import them from here."""
+
+from learnpath.models.api import ApiClient, ApiToken
+from learnpath.models.assessment import Attempt, CompetencyLevel, LearnerStat, Response
+from learnpath.models.base import utcnow
+from learnpath.models.catalog import (
+    Competency,
+    CompetencyPrerequisite,
+    Item,
+    ItemParameter,
+    ItemParameterSet,
+    Module,
+    ModulePrerequisite,
+    ModuleTag,
+)
+from learnpath.models.people import Enrollment, Learner, User, UserRole
+from learnpath.models.program import (
+    Program,
+    ProgramChange,
+    ProgramModule,
+    ProgramOverlay,
+    ProgramTarget,
+    SegmentRule,
+    SegmentRuleModule,
+)
+from learnpath.models.progress import Adjustment, ProgressEvent, TrajectoryStep
+
+__all__ = [
+    "Adjustment",
+    "ApiClient",
+    "ApiToken",
+    "Attempt",
+    "Competency",
+    "CompetencyLevel",
+    "CompetencyPrerequisite",
+    "Enrollment",
+    "Item",
+    "ItemParameter",
+    "ItemParameterSet",
+    "Learner",
+    "LearnerStat",
+    "Module",
+    "ModulePrerequisite",
+    "ModuleTag",
+    "Program",
+    "ProgramChange",
+    "ProgramModule",
+    "ProgramOverlay",
+    "ProgramTarget",
+    "ProgressEvent",
+    "Response",
+    "SegmentRule",
+    "SegmentRuleModule",
+    "TrajectoryStep",
+    "User",
+    "UserRole",
+    "utcnow",
+]

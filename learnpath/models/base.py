@@ -1,0 +1,47 @@
+"""Shared column helpers and the vocabularies stored as plain strings."""
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import JSON, Text
+from sqlmodel import Field
+
+LEVELS = ("novice", "developing", "proficient", "advanced", "expert")
+"""Named ability bands, lowest first."""
+
+DEFAULT_LEVEL_BANDS = {"developing": -1.5, "proficient": -0.5, "advanced": 0.5, "expert": 1.5}
+"""Lower θ bound of each band above novice; a program may override them."""
+
+DEPTHS = {1: "boxed", 2: "facilitated", 3: "specialized", 4: "deep", 5: "personal"}
+MODULE_FORMATS = ("reading", "video", "exercise", "workshop", "case")
+PROGRAM_STATUSES = ("draft", "published", "retired")
+AUDIENCE_KINDS = ("anyone", "client", "department", "learner")
+ROLES = ("learner", "author", "facilitator", "admin")
+
+
+def utcnow() -> datetime:
+    """Current time, timezone-aware in UTC (SQLModel's UTCDateTime refuses naive values)."""
+    return datetime.now(UTC)
+
+
+def pk(row: Any) -> int:
+    """The primary key of a flushed row (SQLModel types it as optional until then)."""
+    assert row.id is not None, f"{type(row).__name__} has not been flushed"
+    return int(row.id)
+
+
+def created_field() -> Any:
+    """A creation timestamp column."""
+    return Field(default_factory=utcnow, nullable=False)
+
+
+def json_field(default: Any = list, nullable: bool = False) -> Any:
+    """A JSON column (portable across SQLite and PostgreSQL)."""
+    if default is None:
+        return Field(default=None, sa_type=JSON, nullable=True)
+    return Field(default_factory=default, sa_type=JSON, nullable=nullable)
+
+
+def text_field(default: str = "") -> Any:
+    """An unbounded text column."""
+    return Field(default=default, sa_type=Text, nullable=False)

@@ -1,0 +1,96 @@
+"""Program tables: versions at five depths, derivations, pools, targets and segment rules."""
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import CheckConstraint, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from learnpath.models.base import created_field, json_field, text_field
+
+
+class Program(SQLModel, table=True):
+    """One version of a training program at a customization depth (1 boxed … 5 personal)."""
+
+    __table_args__ = (
+        UniqueConstraint("slug", "version"),
+        CheckConstraint("depth BETWEEN 1 AND 5", name="program_depth"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    slug: str = Field(max_length=80, index=True)
+    version: int = 1
+    title: str = Field(max_length=200)
+    summary: str = text_field()
+    depth: int = 1
+    status: str = Field(default="draft", max_length=16)
+    audience_kind: str = Field(default="anyone", max_length=16)
+    audience_name: str | None = Field(default=None, max_length=200)
+    format: str = Field(default="online", max_length=16)
+    instructors: list[str] = json_field()
+    parent_id: int | None = Field(default=None, foreign_key="program.id")
+    placement: dict[str, Any] | None = json_field(None)
+    level_bands: dict[str, float] | None = json_field(None)
+    frozen_at: datetime | None = None
+    created_at: datetime = created_field()
+    updated_at: datetime = created_field()
+
+
+class ProgramModule(SQLModel, table=True):
+    """A module of a program, in order: the effective list (derivations resolved) or the pool."""
+
+    program_id: int = Field(foreign_key="program.id", primary_key=True)
+    module_id: int = Field(foreign_key="module.id", primary_key=True)
+    position: int
+    mandatory: bool = False
+
+
+class ProgramOverlay(SQLModel, table=True):
+    """A facilitator overlay on a derived program: note, example, schedule or wording."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    program_id: int = Field(foreign_key="program.id", index=True)
+    position: int
+    kind: str = Field(max_length=16)
+    module_id: int | None = Field(default=None, foreign_key="module.id")
+    text: str = text_field()
+
+
+class ProgramChange(SQLModel, table=True):
+    """One recorded module change of a derivation: select, swap, add, move or remove."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    program_id: int = Field(foreign_key="program.id", index=True)
+    position: int
+    op: str = Field(max_length=16)
+    module_id: int | None = Field(default=None, foreign_key="module.id")
+    other_module_id: int | None = Field(default=None, foreign_key="module.id")
+    anchor: str = Field(default="", max_length=8)  # add/move: "end", "first" or "after" other
+    module_ids: list[int] = json_field()
+
+
+class ProgramTarget(SQLModel, table=True):
+    """Target level of a competency in a personal program; role '' is the default."""
+
+    program_id: int = Field(foreign_key="program.id", primary_key=True)
+    competency_id: int = Field(foreign_key="competency.id", primary_key=True)
+    role: str = Field(default="", primary_key=True, max_length=80)
+    level: str = Field(max_length=16)
+
+
+class SegmentRule(SQLModel, table=True):
+    """A rule as data: when conditions hold for a learner, include/exclude/mandate modules."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    program_id: int = Field(foreign_key="program.id", index=True)
+    position: int
+    name: str = Field(max_length=200)
+    conditions: dict[str, Any] = json_field(dict)
+    action: str = Field(max_length=16)
+
+
+class SegmentRuleModule(SQLModel, table=True):
+    """A module a segment rule acts on."""
+
+    rule_id: int = Field(foreign_key="segmentrule.id", primary_key=True)
+    module_id: int = Field(foreign_key="module.id", primary_key=True)

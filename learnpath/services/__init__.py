@@ -1,0 +1,1 @@
+"""Use cases: plain functions taking a DB session; they never commit nor import flask."""

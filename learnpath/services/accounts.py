@@ -1,0 +1,66 @@
+"""Accounts: creating users with roles, checking passwords."""
+
+from sqlmodel import Session, select
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from learnpath.models import Learner, User, UserRole, utcnow
+from learnpath.models.base import ROLES, pk
+
+MIN_PASSWORD = 10
+
+
+class AccountError(ValueError):
+    """A user cannot be created as asked; the message says which field and why."""
+
+
+def create_user(
+    session: Session,
+    email: str,
+    name: str,
+    password: str,
+    roles: list[str],
+    learner: Learner | None = None,
+) -> User:
+    """Add a user with a hashed password (scrypt) and the given roles."""
+    email = email.strip().lower()
+    if "@" not in email:
+        raise AccountError(f"email: '{email}' is not an email address")
+    if len(password) < MIN_PASSWORD:
+        raise AccountError(f"password: use at least {MIN_PASSWORD} characters")
+    unknown = sorted(set(roles) - set(ROLES))
+    if unknown or not roles:
+        raise AccountError(
+            f"role: choose from {', '.join(ROLES)} (got {', '.join(unknown) or 'none'})"
+        )
+    if session.exec(select(User).where(User.email == email)).first():
+        raise AccountError(f"email: a user with '{email}' already exists")
+    user = User(email=email, name=name, password_hash=generate_password_hash(password))
+    user.learner_id = learner.id if learner else None
+    session.add(user)
+    session.flush()
+    for role in sorted(set(roles)):
+        session.add(UserRole(user_id=pk(user), role=role))
+    session.flush()
+    return user
+
+
+def authenticate(session: Session, email: str, password: str) -> User | None:
+    """The active user with this email and password, or None (same answer for both failures)."""
+    user = session.exec(select(User).where(User.email == email.strip().lower())).first()
+    if user is None:
+        # Hash anyway so a wrong email takes as long as a wrong password.
+        check_password_hash(_DUMMY_HASH, password)
+        return None
+    if not user.active or not check_password_hash(user.password_hash, password):
+        return None
+    user.last_login_at = utcnow()
+    session.add(user)
+    return user
+
+
+def roles_of(session: Session, user_id: int) -> set[str]:
+    """The roles a user holds."""
+    return set(session.exec(select(UserRole.role).where(UserRole.user_id == user_id)).all())
+
+
+_DUMMY_HASH = generate_password_hash("not a real password, only for timing")

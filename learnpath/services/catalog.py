@@ -1,0 +1,116 @@
+"""Reading the catalog for display: program lists and a program with its modules and derivation."""
+
+from dataclasses import dataclass, field
+
+from sqlmodel import Session, col, select
+
+from learnpath.models import (
+    Competency,
+    Module,
+    Program,
+    ProgramChange,
+    ProgramModule,
+    ProgramOverlay,
+)
+from learnpath.models.base import DEPTHS
+
+
+@dataclass(frozen=True)
+class ProgramRow:
+    """A program version in a list."""
+
+    program: Program
+    depth_name: str
+    modules: int
+    minutes: int
+    parent: Program | None
+
+
+@dataclass
+class ProgramView:
+    """A program version with its effective modules and what its derivation changed."""
+
+    program: Program
+    depth_name: str
+    modules: list[tuple[Module, bool]]
+    competencies: list[Competency]
+    parent: Program | None
+    overlays: list[tuple[ProgramOverlay, Module | None]] = field(default_factory=list)
+    changes: list[str] = field(default_factory=list)
+
+
+def list_programs(session: Session, include_drafts: bool = False) -> list[ProgramRow]:
+    """Program versions by depth then title; learners see only published ones."""
+    query = select(Program).order_by(col(Program.depth), col(Program.title), col(Program.version))
+    if not include_drafts:
+        query = query.where(Program.status == "published")
+    programs = session.exec(query).all()
+    parents = {p.id: p for p in session.exec(select(Program)).all()}
+    totals: dict[int, tuple[int, int]] = {}
+    for program_id, minutes in session.exec(
+        select(ProgramModule.program_id, Module.minutes).join(
+            Module, col(Module.id) == ProgramModule.module_id
+        )
+    ).all():
+        n, m = totals.get(program_id, (0, 0))
+        totals[program_id] = (n + 1, m + minutes)
+    return [
+        ProgramRow(p, DEPTHS[p.depth], *totals.get(p.id or 0, (0, 0)), parents.get(p.parent_id))
+        for p in programs
+    ]
+
+
+def program_view(session: Session, slug: str, version: int) -> ProgramView | None:
+    """One program version, or None if there is no such version."""
+    program = session.exec(
+        select(Program).where(Program.slug == slug, Program.version == version)
+    ).first()
+    if program is None:
+        return None
+    rows = session.exec(
+        select(Module, ProgramModule.mandatory)
+        .join(ProgramModule, col(ProgramModule.module_id) == Module.id)
+        .where(ProgramModule.program_id == program.id)
+        .order_by(col(ProgramModule.position))
+    ).all()
+    modules = [(m, bool(mandatory)) for m, mandatory in rows]
+    comp_ids = sorted({m.competency_id for m, _ in modules})
+    competencies = list(
+        session.exec(select(Competency).where(col(Competency.id).in_(comp_ids))).all()
+    )
+    parent = session.get(Program, program.parent_id) if program.parent_id else None
+    view = ProgramView(program, DEPTHS[program.depth], modules, competencies, parent)
+    by_id = {m.id: m for m in session.exec(select(Module)).all()}
+    overlays = session.exec(
+        select(ProgramOverlay)
+        .where(ProgramOverlay.program_id == program.id)
+        .order_by(col(ProgramOverlay.position))
+    ).all()
+    view.overlays = [(o, by_id.get(o.module_id)) for o in overlays]
+    changes = session.exec(
+        select(ProgramChange)
+        .where(ProgramChange.program_id == program.id)
+        .order_by(col(ProgramChange.position))
+    ).all()
+    view.changes = [describe_change(c, by_id) for c in changes]
+    return view
+
+
+def describe_change(change: ProgramChange, modules: dict[int | None, Module]) -> str:
+    """A derivation change in words, e.g. 'Swapped X for Y'."""
+
+    def title(module_id: int | None) -> str:
+        module = modules.get(module_id)
+        return f"“{module.title}”" if module else "?"
+
+    if change.op == "select":
+        return "Selected " + ", ".join(title(m) for m in change.module_ids)
+    if change.op == "swap":
+        return f"Swapped {title(change.module_id)} for {title(change.other_module_id)}"
+    if change.op == "remove":
+        return f"Removed {title(change.module_id)}"
+    where = {"end": "at the end", "first": "first"}.get(
+        change.anchor, f"after {title(change.other_module_id)}"
+    )
+    verb = "Added" if change.op == "add" else "Moved"
+    return f"{verb} {title(change.module_id)} {where}"

@@ -1,0 +1,92 @@
+"""The embedded demo: learners with profiles and enrollments, and one account per staff role."""
+
+from collections.abc import Callable
+from datetime import timedelta
+from pathlib import Path
+
+from sqlmodel import Session, select
+
+from learnpath.models import Enrollment, Learner, Program, User, utcnow
+from learnpath.models.base import pk
+from learnpath.services.accounts import create_user
+
+DEMO_LEARNERS = [
+    # email, name, external id, role, department, interests, programs (slugs)
+    (
+        "ana@demo.learnpath",
+        "Ana Petrova",
+        "E1001",
+        "team-lead",
+        "Operations",
+        ["coaching", "charts"],
+        ["team-lead-path", "data-literacy-essentials"],
+    ),
+    (
+        "ben@demo.learnpath",
+        "Ben Okafor",
+        "E1002",
+        "analyst",
+        "Finance",
+        ["spreadsheets", "statistics"],
+        ["secure-finance-operations", "data-literacy-essentials"],
+    ),
+]
+DEMO_STAFF = [
+    ("author@demo.learnpath", "Alex Author", ["author"]),
+    ("facilitator@demo.learnpath", "Fran Facilitator", ["facilitator"]),
+    ("admin@demo.learnpath", "Ada Admin", ["admin"]),
+]
+
+
+def ensure_demo(session: Session, new_password: Callable[[], str]) -> list[tuple[str, str, str]]:
+    """Create missing demo accounts; returns (email, password, roles) of those created now."""
+    created = []
+    for email, name, ext_id, role, dept, interests, programs in DEMO_LEARNERS:
+        if session.exec(select(User).where(User.email == email)).first():
+            continue
+        learner = Learner(
+            external_id=ext_id,
+            email=email,
+            name=name,
+            role=role,
+            department=dept,
+            interests=interests,
+        )
+        session.add(learner)
+        session.flush()
+        password = new_password()
+        create_user(session, email, name, password, ["learner"], learner=learner)
+        _enroll(session, learner, programs)
+        created.append((email, password, "learner"))
+    for email, name, roles in DEMO_STAFF:
+        if session.exec(select(User).where(User.email == email)).first():
+            continue
+        password = new_password()
+        create_user(session, email, name, password, roles)
+        created.append((email, password, ", ".join(roles)))
+    return created
+
+
+def _enroll(session: Session, learner: Learner, slugs: list[str]) -> None:
+    for slug in slugs:
+        program = session.exec(
+            select(Program)
+            .where(Program.slug == slug, Program.status == "published")
+            .order_by(Program.version.desc())  # type: ignore[attr-defined]
+        ).first()
+        if program is not None:
+            due = utcnow() + timedelta(weeks=8)
+            session.add(
+                Enrollment(
+                    learner_id=pk(learner), program_id=pk(program), due_at=due, source="demo"
+                )
+            )
+    session.flush()
+
+
+def write_accounts(path: Path, created: list[tuple[str, str, str]]) -> None:
+    """Append new demo logins to the instance's accounts file (readable by the owner only)."""
+    lines = "".join(f"  {email:32s} {password:16s} {roles}\n" for email, password, roles in created)
+    with path.open("a", encoding="utf-8") as fh:
+        fh.write(lines)
+    path.chmod(0o600)

@@ -1,0 +1,55 @@
+"""Small factories that build test data in a session."""
+
+from sqlmodel import Session
+
+from learnpath.models import Learner, User
+from learnpath.services.accounts import create_user
+
+PASSWORD = "correct horse battery"
+
+
+def learner(db: Session, external_id: str = "E1", **fields: object) -> Learner:
+    """A learner profile."""
+    values = {
+        "email": f"{external_id.lower()}@example.com",
+        "name": f"Learner {external_id}",
+        **fields,
+    }
+    row = Learner(external_id=external_id, **values)  # type: ignore[arg-type]
+    db.add(row)
+    db.flush()
+    return row
+
+
+def user(db: Session, email: str = "pat@example.com", roles: list[str] | None = None) -> User:
+    """A user with a known password; learners get a learner profile."""
+    roles = roles or ["learner"]
+    profile = (
+        learner(db, external_id=email.split("@")[0].upper(), email=email)
+        if "learner" in roles
+        else None
+    )
+    return create_user(db, email, email.split("@")[0].title(), PASSWORD, roles, learner=profile)
+
+
+def snapshot(db: Session) -> dict[str, list[tuple[object, ...]]]:
+    """Every row of every table, in primary-key order: to prove that nothing changed."""
+    from sqlalchemy import select
+    from sqlmodel import SQLModel
+
+    db.expire_all()
+    out = {}
+    for table in SQLModel.metadata.sorted_tables:
+        rows = db.execute(select(table).order_by(*table.primary_key.columns)).all()
+        out[table.name] = [tuple(row) for row in rows]
+    return out
+
+
+def wipe(db: Session) -> None:
+    """Delete every row of every table, children first."""
+    from sqlalchemy import delete
+    from sqlmodel import SQLModel
+
+    for table in reversed(SQLModel.metadata.sorted_tables):
+        db.execute(delete(table))
+    db.commit()

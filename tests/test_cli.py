@@ -1,0 +1,91 @@
+"""The create-user, demo and export commands."""
+
+from pathlib import Path
+
+from flask.testing import FlaskCliRunner
+from sqlmodel import Session, select
+
+from learnpath.models import Enrollment, User, UserRole
+from learnpath.services.accounts import authenticate
+from tests.conftest import CONTENT
+
+
+def test_create_user_with_roles(runner: FlaskCliRunner, db: Session) -> None:
+    args = [
+        "create-user",
+        "--email",
+        "Lee@Example.com",
+        "--name",
+        "Lee",
+        "--role",
+        "author",
+        "--role",
+        "facilitator",
+    ]
+    result = runner.invoke(args=[*args, "--password", "a long enough secret"])
+    assert result.exit_code == 0, result.output
+    user = db.exec(select(User).where(User.email == "lee@example.com")).one()
+    roles = set(db.exec(select(UserRole.role).where(UserRole.user_id == user.id)).all())
+    assert roles == {"author", "facilitator"}
+    assert authenticate(db, "lee@example.com", "a long enough secret") is not None
+
+
+def test_create_user_refuses_short_password_and_duplicates(
+    runner: FlaskCliRunner, db: Session
+) -> None:
+    args = [
+        "create-user",
+        "--email",
+        "lee@example.com",
+        "--name",
+        "Lee",
+        "--role",
+        "admin",
+        "--password",
+    ]
+    short = runner.invoke(args=[*args, "short"])
+    assert short.exit_code == 2 and "at least 10 characters" in short.output
+    assert runner.invoke(args=[*args, "a long enough secret"]).exit_code == 0
+    again = runner.invoke(args=[*args, "a long enough secret"])
+    assert again.exit_code == 2 and "already exists" in again.output
+    assert len(db.exec(select(User)).all()) == 1
+
+
+def test_demo_is_refused_off_the_embedded_database(runner: FlaskCliRunner) -> None:
+    result = runner.invoke(args=["demo", "--content", str(CONTENT)])
+    assert result.exit_code == 1
+    assert "only created on the embedded SQLite database" in result.output
+
+
+def test_demo_creates_accounts_once_and_prints_them(
+    runner: FlaskCliRunner, db: Session, app
+) -> None:  # type: ignore[no-untyped-def]
+    app.config["EMBEDDED_DATABASE"] = True
+    app.config["DATABASE_URL"] = str(app.config["DATABASE_URL"])
+    if not app.config["DATABASE_URL"].startswith("sqlite"):
+        return  # demo accounts exist only on SQLite; covered by the refusal test on PostgreSQL
+    accounts = Path(app.instance_path) / "demo-accounts.txt"
+    accounts.unlink(missing_ok=True)
+    try:
+        first = runner.invoke(args=["demo", "--content", str(CONTENT)])
+        assert first.exit_code == 0, first.output
+        assert "ana@demo.learnpath" in first.output and "admin@demo.learnpath" in first.output
+        users = len(db.exec(select(User)).all())
+        assert users == 5
+        assert len(db.exec(select(Enrollment)).all()) == 4
+        second = runner.invoke(args=["demo", "--content", str(CONTENT)])
+        assert second.exit_code == 0 and "nothing changed" in second.output
+        assert len(db.exec(select(User)).all()) == users
+        line = next(x for x in accounts.read_text().splitlines() if "ana@demo.learnpath" in x)
+        assert authenticate(db, "ana@demo.learnpath", line.split()[1]) is not None
+        assert accounts.stat().st_mode & 0o077 == 0
+    finally:
+        accounts.unlink(missing_ok=True)
+
+
+def test_export_command_writes_the_catalog(runner: FlaskCliRunner, tmp_path: Path) -> None:
+    runner.invoke(args=["import-content", str(CONTENT)])
+    result = runner.invoke(args=["export-content", str(tmp_path / "out")])
+    assert result.exit_code == 0
+    assert (tmp_path / "out" / "competencies.yaml").exists()
+    assert len(list((tmp_path / "out" / "programs").glob("*.yaml"))) >= 5
