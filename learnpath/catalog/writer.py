@@ -3,6 +3,7 @@
 from collections import Counter
 from typing import Any, TypeVar
 
+from sqlalchemy import inspect as sa_inspect
 from sqlmodel import Session, SQLModel, col, select
 
 from learnpath.catalog import derive
@@ -33,6 +34,9 @@ class Writer:
     def __init__(self, session: Session) -> None:
         self.session = session
         self.counts: Counter[str] = Counter()
+        self.created: set[tuple[Any, ...]] = (
+            set()
+        )  # rows created in this run are not also counted as updated
 
     def upsert(self, model: type[T], key: dict[str, Any], values: dict[str, Any]) -> T:
         """The row with `key`, created or updated to `values`; untouched when already equal."""
@@ -42,6 +46,7 @@ class Writer:
             self.session.add(row)
             self.session.flush()
             self.counts[f"{model.__name__} created"] += 1
+            self.created.add(_identity(row))
             return row
         changed = {k: v for k, v in values.items() if getattr(row, k) != v}
         if changed:
@@ -51,7 +56,8 @@ class Writer:
                 row.updated_at = utcnow()
             self.session.add(row)
             self.session.flush()
-            self.counts[f"{model.__name__} updated"] += 1
+            if _identity(row) not in self.created:
+                self.counts[f"{model.__name__} updated"] += 1
         return row
 
     def replace(self, model: type[T], owner: dict[str, Any], rows: list[dict[str, Any]]) -> bool:
@@ -213,3 +219,8 @@ def raise_if(problems: list[Problem]) -> None:
     """Raise CatalogError when there are problems."""
     if problems:
         raise CatalogError(problems)
+
+
+def _identity(row: SQLModel) -> tuple[Any, ...]:
+    """The row's class and primary key (stable, unlike the Python object's id)."""
+    return (type(row).__name__, *(sa_inspect(row).identity or ()))
