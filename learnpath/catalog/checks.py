@@ -1,6 +1,7 @@
 """Cross-file checks of a catalog: references, duplicates, cycles and derivations."""
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from learnpath.catalog import derive
 from learnpath.catalog.loader import At, Catalog, Known
@@ -33,7 +34,7 @@ def _check_competencies(catalog: Catalog, pool: set[str], problems: Report) -> N
         for k, req in enumerate(requires):
             _ref(at, ("requires", k), req, pool, "competency", problems)
         graph[slug] = requires
-    _report_cycle(graph, lambda s: catalog.competencies[s], "competency", problems)
+    _report_cycle(graph, catalog.competencies, "competency", problems)
 
 
 def _check_items(catalog: Catalog, pool: set[str], problems: Report) -> None:
@@ -60,7 +61,7 @@ def _check_modules(catalog: Catalog, competencies: set[str], pool: dict, problem
         if module.alternative_of is not None:
             _check_alternative(catalog, at, pool, problems)
     graph = {m: reqs for m, (_, reqs) in pool.items()}
-    _report_cycle(graph, lambda s: catalog.modules[s], "module", problems)
+    _report_cycle(graph, catalog.modules, "module", problems)
 
 
 def _check_alternative(catalog: Catalog, at: At, pool: dict, problems: Report) -> None:
@@ -80,9 +81,9 @@ def _check_alternative(catalog: Catalog, at: At, pool: dict, problems: Report) -
 
 
 def _report_cycle(
-    graph: dict[str, list[str]], where: Callable[[str], At], what: str, problems: Report
+    graph: dict[str, list[str]], defined: Mapping[str, At[Any]], what: str, problems: Report
 ) -> None:
-    """Report one prerequisite cycle per strongly connected loop, at the first node defined here."""
+    """Report one prerequisite cycle, at the first of its nodes defined in these files."""
     state: dict[str, int] = {}
     path: list[str] = []
 
@@ -100,9 +101,9 @@ def _report_cycle(
 
     for start in sorted(graph):
         if start not in state and (cycle := visit(start)):
-            node = next((n for n in cycle if _defined(where, n)), None)
+            node = next((n for n in cycle if n in defined), None)
             if node is not None:
-                at = where(node)
+                at = defined[node]
                 k = graph[node].index(cycle[cycle.index(node) + 1])
                 problems.append(
                     at.problem(
@@ -110,14 +111,6 @@ def _report_cycle(
                     )
                 )
             return
-
-
-def _defined(where: Callable[[str], At], node: str) -> bool:
-    try:
-        where(node)
-    except KeyError:
-        return False
-    return True
 
 
 def _resolve_programs(

@@ -1,5 +1,6 @@
 """Reading the catalog for display: program lists and a program with its modules and derivation."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from sqlmodel import Session, col, select
@@ -80,20 +81,32 @@ def program_view(session: Session, slug: str, version: int) -> ProgramView | Non
     )
     parent = session.get(Program, program.parent_id) if program.parent_id else None
     view = ProgramView(program, DEPTHS[program.depth], modules, competencies, parent)
-    by_id = {m.id: m for m in session.exec(select(Module)).all()}
     overlays = session.exec(
         select(ProgramOverlay)
         .where(ProgramOverlay.program_id == program.id)
         .order_by(col(ProgramOverlay.position))
     ).all()
-    view.overlays = [(o, by_id.get(o.module_id)) for o in overlays]
     changes = session.exec(
         select(ProgramChange)
         .where(ProgramChange.program_id == program.id)
         .order_by(col(ProgramChange.position))
     ).all()
+    by_id = _modules_named(session, overlays, changes)
+    view.overlays = [(o, by_id.get(o.module_id)) for o in overlays]
     view.changes = [describe_change(c, by_id) for c in changes]
     return view
+
+
+def _modules_named(
+    session: Session, overlays: Sequence[ProgramOverlay], changes: Sequence[ProgramChange]
+) -> dict[int | None, Module]:
+    """Only the modules that overlays and changes refer to, in one query."""
+    ids = {o.module_id for o in overlays}
+    for c in changes:
+        ids |= {c.module_id, c.other_module_id, *c.module_ids}
+    ids.discard(None)
+    rows = session.exec(select(Module).where(col(Module.id).in_(ids))).all() if ids else []
+    return {m.id: m for m in rows}
 
 
 def describe_change(change: ProgramChange, modules: dict[int | None, Module]) -> str:
