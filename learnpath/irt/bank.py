@@ -71,6 +71,8 @@ class ItemBank:
     is_2pl: bool = field(repr=False)
     # Memo of derived tables (e.g. log P on a quadrature grid); the parameters never change.
     cache: dict[tuple[float, float, int], FloatArray] = field(repr=False)
+    # Memo of selection plans per config (e.g. exposure prices, see pricing.py).
+    plans: dict[tuple[float, float, float, int, float], FloatArray] = field(repr=False)
 
     def __init__(
         self,
@@ -99,6 +101,7 @@ class ItemBank:
         object.__setattr__(self, "codes", codes)
         object.__setattr__(self, "is_2pl", bool(np.all(c_arr == 0.0) and np.all(d_arr == 1.0)))
         object.__setattr__(self, "cache", {})
+        object.__setattr__(self, "plans", {})
 
     @property
     def n_items(self) -> int:

@@ -151,7 +151,9 @@ def _run_cohort(
         if not live.rows.size:
             return out
         exposure = ExposureState(counts, started + true.size) if cfg.exposure_ceiling else None
-        pick = select_items(bank, live.theta, live.taken, cfg, rng, exposure, None, shortlist)
+        pick = select_items(
+            bank, live.theta, live.taken, cfg, rng, exposure, None, shortlist, live.se
+        )
         out.reasons[live.rows[pick == NO_ITEM]] = StopReason.EXHAUSTED
         live.keep(pick != NO_ITEM)
         pick = pick[pick != NO_ITEM]

@@ -28,8 +28,10 @@ class CatConfig:
     were given and the SE is at or below `se_target` (None = fixed length `max_items`).
     Selection: maximum Fisher information at θ̂, or a uniform pick among the `randomesque_k`
     most informative items. `exposure_ceiling` r makes an item ineligible once it was used in a
-    share ≥ r of the sessions (see ExposureState). `quotas` maps competency labels to target
-    shares of the test (content balancing); labels absent from it get share 0.
+    share ≥ r of the sessions (see ExposureState); `exposure_pricing` (needs a ceiling) scores
+    information averaged over N(θ̂, SE²) divided by 1 + the item's exposure price (pricing.py).
+    `quotas` maps competency labels to target shares of the test (content balancing); labels
+    absent from it get share 0.
     """
 
     se_target: float | None = 0.3
@@ -39,6 +41,7 @@ class CatConfig:
     selection: Selection = "maxinfo"
     randomesque_k: int = 5
     exposure_ceiling: float | None = None
+    exposure_pricing: bool = False
     prior_mean: float = 0.0
     prior_sd: float = 1.0
     quotas: Mapping[str, float] = field(default_factory=dict, hash=False)
@@ -59,6 +62,8 @@ class CatConfig:
             raise IRTError(f"randomesque_k must be >= 1, got {self.randomesque_k}")
         if self.exposure_ceiling is not None and not 0 < self.exposure_ceiling <= 1:
             raise IRTError(f"exposure_ceiling must be in (0, 1], got {self.exposure_ceiling}")
+        if self.exposure_pricing and self.exposure_ceiling is None:
+            raise IRTError("exposure_pricing needs an exposure_ceiling")
         if not (np.isfinite(self.prior_mean) and self.prior_sd > 0 and np.isfinite(self.prior_sd)):
             raise IRTError(
                 f"prior must be finite with sd > 0, got {self.prior_mean}, {self.prior_sd}"

@@ -16,8 +16,8 @@ import numpy.typing as npt
 from .bank import ItemBank
 from .config import CatConfig, ExposureState
 from .errors import IRTError
-from .estimation import as_history, estimate_history
-from .session import DEFAULT_CONFIG, initialize, select_next
+from .estimation import as_history
+from .session import DEFAULT_CONFIG, estimate_or_prior, select_next
 from .stopping import StopReason, stop_reason
 
 
@@ -90,7 +90,8 @@ def placement_step(
     )
     for code in order:
         cfg, allowed = configs_by_code[code], bank.codes == code
-        item = select_next(bank, states[code].theta, items, cfg, seed, step, exposure, allowed)
+        state = states[code]
+        item = select_next(bank, state.theta, items, cfg, seed, step, exposure, allowed, state.se)
         if item is not None:
             return PlacementStep(states, item, bank.labels[code])
     return PlacementStep(states, None, None)
@@ -106,12 +107,7 @@ def _competency_state(
     """Estimate and stop decision of one competency from its own items only."""
     mine = bank.codes[items] == code
     own_items, own_answers = items[mine], answers[mine]
-    if own_items.size:
-        current = estimate_history(
-            bank, own_items, own_answers, config.method, config.prior_mean, config.prior_sd
-        )
-    else:
-        current = initialize(config)
+    current = estimate_or_prior(bank, own_items, own_answers, config)
     available = int(np.count_nonzero(bank.codes == code)) - int(own_items.size)
     reason = stop_reason(config, int(own_items.size), current.se, available)
     return CompetencyState(bank.labels[code], current.theta, current.se, own_items.size, reason)

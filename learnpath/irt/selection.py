@@ -14,6 +14,7 @@ from .bank import BoolArray, IntArray, ItemBank
 from .config import CatConfig, ExposureState
 from .errors import IRTError
 from .models import FloatArray
+from .pricing import priced_scores
 from .shortlist import Shortlist, shortlisted_scores
 
 NO_ITEM = -1
@@ -28,6 +29,7 @@ def select_items(
     exposure: ExposureState | None = None,
     allowed: BoolArray | None = None,
     shortlist: Shortlist | None = None,
+    se: FloatArray | None = None,
 ) -> IntArray:
     """Next item per session (row): most informative at θ̂ among eligible items, or NO_ITEM.
 
@@ -36,11 +38,16 @@ def select_items(
     limits how many sessions may still take each item (ExposureState), and `rng` draws the
     randomesque choice and is required only when `config.selection == "randomesque"`.
     A `shortlist` only speeds up unconstrained selection; it never changes the result.
+    With `config.exposure_pricing` the score is the priced posterior information (pricing.py),
+    which uses the sessions' SEs `se` (None: information at θ̂ only).
     """
     ceiling_off = config.exposure_ceiling is None or exposure is None
     if shortlist is not None and allowed is None and not config.quotas and ceiling_off:
         return _select_shortlisted(bank, theta, administered, config, rng, shortlist)
-    score = bank.information(theta)
+    if config.exposure_pricing:
+        score = priced_scores(bank, theta, se, config)
+    else:
+        score = bank.information(theta)
     blocked = administered if allowed is None else administered | ~allowed
     score[blocked] = -np.inf
     if config.quotas:

@@ -43,6 +43,15 @@ def initialize(config: CatConfig = DEFAULT_CONFIG) -> Estimate:
     return Estimate(config.prior_mean, config.prior_sd, "prior", 0)
 
 
+def estimate_or_prior(
+    bank: ItemBank, items: npt.NDArray[np.intp], answers: npt.NDArray[np.float64], config: CatConfig
+) -> Estimate:
+    """θ̂ and SE (logits) by the config's method, or the prior before any item was given."""
+    if items.size == 0:
+        return initialize(config)
+    return estimate_history(bank, items, answers, config.method, config.prior_mean, config.prior_sd)
+
+
 def step_rng(seed: int, step: int) -> np.random.Generator:
     """Generator for one step, derived from (seed, step) so every worker draws the same numbers."""
     if seed < 0 or step < 0:
@@ -68,16 +77,11 @@ def cat_step(
     if seed < 0 or (step is not None and step < 0):
         raise IRTError(f"seed and step must be >= 0, got {seed}, {step}")
     items, answers = as_history(bank, administered, responses)
-    if items.size == 0:
-        current = initialize(config)
-    else:
-        current = estimate_history(
-            bank, items, answers, config.method, config.prior_mean, config.prior_sd
-        )
+    current = estimate_or_prior(bank, items, answers, config)
     reason = stop_reason(config, items.size, current.se, bank.n_items - items.size)
     item: int | None = None
     if reason == StopReason.CONTINUE:
-        item = select_next(bank, current.theta, items, config, seed, step, exposure)
+        item = select_next(bank, current.theta, items, config, seed, step, exposure, se=current.se)
         reason = StopReason.EXHAUSTED if item is None else reason
     return CatStep(current.theta, current.se, int(items.size), reason, item)
 
@@ -104,11 +108,16 @@ def select_next(
     step: int | None,
     exposure: ExposureState | None,
     allowed: npt.NDArray[np.bool_] | None = None,
+    se: float | None = None,
 ) -> int | None:
-    """Next item for one session at θ̂, or None if no candidate is left."""
+    """Next item for one session at θ̂ (SE `se` in logits), or None if no candidate is left."""
     taken = np.zeros((1, bank.n_items), dtype=bool)
     taken[0, items] = True
     # Creating a generator costs microseconds; max-information selection never needs one.
     rng = step_rng(seed, items.size if step is None else step) if config.top_k > 1 else None
-    pick = int(select_items(bank, np.array([theta]), taken, config, rng, exposure, allowed)[0])
+    spread = None if se is None else np.array([se])
+    picks = select_items(
+        bank, np.array([theta]), taken, config, rng, exposure, allowed, None, spread
+    )
+    pick = int(picks[0])
     return None if pick == NO_ITEM else pick

@@ -18,7 +18,7 @@ from .config import DEFAULT_EXPOSURE_CEILING, CatConfig
 from .errors import IRTError
 from .models import FloatArray
 
-Exposure = Literal["randomesque", "ceiling"]
+Exposure = Literal["randomesque", "ceiling", "priced"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -69,7 +69,8 @@ def simulate(
     """Simulate EAP-based CATs for true abilities `thetas` (logits), vectorized across simulees.
 
     `exposure="randomesque"` draws among the top `randomesque_k` items under an exposure ceiling
-    (config's or 0.25); "ceiling" keeps maximum information under the ceiling. `config` supplies
+    (config's or 0.25); "ceiling" keeps maximum information under the ceiling; "priced" adds
+    exposure pricing (posterior information / (1 + item price), pricing.py). `config` supplies
     everything else (prior, quotas, k, ceiling). Simulees run in cohorts of `cohort_size`
     concurrent sessions (default: all at once); the ceiling counts every session started so far.
     """
@@ -108,8 +109,11 @@ def _merge_config(
         raise IRTError("simulate estimates by EAP; use method='eap'")
     if exposure is None:
         return cfg
-    if exposure not in ("randomesque", "ceiling"):
-        raise IRTError(f"exposure must be None, 'randomesque' or 'ceiling', got {exposure!r}")
+    if exposure not in ("randomesque", "ceiling", "priced"):
+        raise IRTError(
+            f"exposure must be None, 'randomesque', 'ceiling' or 'priced', got {exposure!r}"
+        )
     ceiling = cfg.exposure_ceiling or DEFAULT_EXPOSURE_CEILING
     selection = "randomesque" if exposure == "randomesque" else cfg.selection
-    return replace(cfg, exposure_ceiling=ceiling, selection=selection)
+    pricing = exposure == "priced" or cfg.exposure_pricing
+    return replace(cfg, exposure_ceiling=ceiling, selection=selection, exposure_pricing=pricing)
