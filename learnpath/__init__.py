@@ -1,24 +1,19 @@
-"""learnpath: adaptive learning-path engine for corporate training."""
+"""learnpath: adaptive learning-path engine for corporate training.
 
-import os
-from typing import Any
+The package root stays light: importing `learnpath.irt` or `learnpath.planning` (the pure cores)
+must not load Flask, so the app factory is imported only when an app is built.
+"""
 
-from flask import Flask
+from __future__ import annotations
 
-from learnpath import config, db
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from flask import Flask
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
-    """Build the app: defaults, then instance/config.py, then environment, then test_config."""
-    app = Flask(__name__, instance_relative_config=True)
-    os.makedirs(app.instance_path, exist_ok=True)
-    config.load(app, test_config)
-    db.init_app(app)
+    """Build the app (see learnpath.app.create_app); `flask --app learnpath` finds this."""
+    from learnpath.app import create_app as build
 
-    from learnpath import auth, cli, learner, markdown
-
-    markdown.init_app(app)
-    auth.init_app(app)
-    learner.init_app(app)
-    cli.init_app(app)
-    return app
+    return build(test_config)

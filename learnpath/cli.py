@@ -1,4 +1,4 @@
-"""Flask commands: init-db, import-content, export-content, create-user, demo."""
+"""Flask commands: setup, catalog import/export, accounts, demo, simulate, idle quizzes."""
 
 import secrets
 from pathlib import Path
@@ -11,9 +11,12 @@ from learnpath import db, migrate
 from learnpath.catalog import CatalogError, import_catalog
 from learnpath.catalog.exporter import export_catalog
 from learnpath.config import is_embedded
+from learnpath.irt import DEFAULT_EXPOSURE_CEILING, IRTError, simulate_report
 from learnpath.models.base import ROLES
-from learnpath.services import demo
-from learnpath.services.accounts import AccountError, create_user
+from learnpath.services import demo, results, trajectory
+from learnpath.services.accounts import AccountError, create_user, learner_profile
+from learnpath.services.api_clients import SCOPES, ClientError, create_client
+from learnpath.services.banks import BankError, competency_by_slug, load_bank
 
 
 @click.command("init-db")
@@ -57,12 +60,22 @@ def export_content(folder: Path) -> None:
 @click.option("--email", required=True)
 @click.option("--name", required=True)
 @click.option("--role", "roles", multiple=True, type=click.Choice(ROLES), required=True)
+@click.option(
+    "--external-id",
+    help="Learners: the HR system's employee id (default: the email). An existing learner "
+    "profile with this id or email, e.g. one provisioned through the API, gets the login.",
+)
 @click.password_option("--password", prompt=True, help="Prompted (hidden) when left out.")
-def create_user_command(email: str, name: str, roles: tuple[str, ...], password: str) -> None:
-    """Create a login account with one or more roles."""
+def create_user_command(
+    email: str, name: str, roles: tuple[str, ...], external_id: str | None, password: str
+) -> None:
+    """Create a login account with one or more roles (a learner gets a learner profile)."""
     try:
         with db.transaction() as session:
-            user = create_user(session, email, name, password, list(roles))
+            profile = (
+                learner_profile(session, email, name, external_id) if "learner" in roles else None
+            )
+            user = create_user(session, email, name, password, list(roles), learner=profile)
     except AccountError as exc:
         raise click.BadParameter(str(exc)) from exc
     click.echo(f"Created user {user.email} with roles {', '.join(sorted(roles))}.")
@@ -93,7 +106,114 @@ def demo_command(content: Path) -> None:
     click.echo(accounts_file.read_text() if accounts_file.exists() else "  (none)")
 
 
+@click.command("simulate")
+@with_appcontext
+@click.argument("competency")
+@click.option("--examinees", default=1000, show_default=True, type=click.IntRange(1, 1_000_000))
+@click.option("--se-target", default=0.3, show_default=True, type=click.FloatRange(min=0.01))
+@click.option("--max-items", default=40, show_default=True, type=click.IntRange(1))
+@click.option("--min-items", default=1, show_default=True, type=click.IntRange(0))
+@click.option(
+    "--exposure",
+    type=click.Choice(["none", "ceiling", "randomesque"]),
+    default="none",
+    show_default=True,
+    help="Exposure control: none, a 0.25 ceiling, or randomesque choice under the ceiling.",
+)
+@click.option("--seed", default=0, show_default=True, type=click.IntRange(0))
+def simulate_command(
+    competency: str,
+    examinees: int,
+    se_target: float,
+    max_items: int,
+    min_items: int,
+    exposure: str,
+    seed: int,
+) -> None:
+    """Simulate adaptive tests on a competency's current item bank (learners θ ~ N(0, 1))."""
+    with db.transaction() as session:
+        try:
+            snapshot = load_bank(session, [competency_by_slug(session, competency)])
+        except BankError as exc:
+            raise click.BadParameter(str(exc), param_hint="COMPETENCY") from exc
+    chosen = snapshot.parameter_sets[competency]
+    try:
+        report = simulate_report(
+            snapshot.bank(),
+            examinees,
+            se_target,
+            max_items,
+            min_items,
+            None if exposure == "none" else exposure,  # type: ignore[arg-type]
+            seed,
+        )
+    except IRTError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(
+        f"{examinees:,} simulated learners (θ ~ N(0, 1)) on {competency}: "
+        f"{len(snapshot.item_ids)} items, parameter set v{chosen['version']} ({chosen['source']}); "
+        f"stop at SE ≤ {se_target} or {max_items} items, exposure control: {exposure}"
+    )
+    click.echo(f"  mean length      {report['mean_length']:7.2f} items")
+    click.echo(f"  bias             {report['bias']:+7.3f} logits")
+    click.echo(f"  RMSE             {report['rmse']:7.3f} logits")
+    click.echo(f"  mean SE          {report['mean_se']:7.3f} logits")
+    click.echo(f"  SE target met    {100 * report['share_se_target_met']:7.1f} % of tests")
+    click.echo(f"  max exposure     {report['max_exposure']:7.3f}")
+    click.echo(f"  never used       {100 * report['never_used_share']:7.1f} % of items")
+    if exposure != "none" and report["max_exposure"] > DEFAULT_EXPOSURE_CEILING:
+        click.echo(
+            f"  note: {len(snapshot.item_ids)} items cannot hold a {DEFAULT_EXPOSURE_CEILING} "
+            f"ceiling at {report['mean_length']:.1f} items per test; where no item is left under "
+            "the ceiling, measurement wins and the ceiling is waived"
+        )
+
+
+@click.command("close-idle-attempts")
+@with_appcontext
+@click.option("--minutes", type=click.FloatRange(min=0), help="Default: ATTEMPT_IDLE_MINUTES.")
+def close_idle_attempts(minutes: float | None) -> None:
+    """Finish quizzes idle for too long with what they reached (run it from cron)."""
+    idle = current_app.config["ATTEMPT_IDLE_MINUTES"] if minutes is None else minutes
+    with db.transaction() as session:
+        closed = results.abandon_idle(session, idle)
+        for learner_id in {attempt.learner_id for attempt in closed}:
+            trajectory.replan_learner(session, learner_id)
+    click.echo(f"Closed {len(closed)} quiz attempt(s) idle for more than {idle:g} minutes.")
+
+
+api_client = click.Group(
+    "api-client", help="API clients of HR systems (OAuth2 client credentials)."
+)
+
+
+@api_client.command("create")
+@with_appcontext
+@click.option("--name", required=True, help="Who the client is, e.g. the HR system's name.")
+@click.option("--scopes", required=True, help=f"Space- or comma-separated: {' '.join(SCOPES)}.")
+def create_api_client(name: str, scopes: str) -> None:
+    """Create an API client; its secret is shown once and stored only as a hash."""
+    try:
+        with db.transaction() as session:
+            client, secret = create_client(session, name, scopes)
+    except ClientError as exc:
+        raise click.BadParameter(str(exc)) from exc
+    click.echo(f"client_id:     {client.client_id}")
+    click.echo(f"client_secret: {secret}")
+    click.echo(f"scopes:        {client.scopes}")
+    click.echo("Store the secret now: it is not shown again.")
+
+
 def init_app(app: Flask) -> None:
     """Register the commands."""
-    for command in (init_db, import_content, export_content, create_user_command, demo_command):
+    for command in (
+        init_db,
+        import_content,
+        export_content,
+        create_user_command,
+        demo_command,
+        simulate_command,
+        close_idle_attempts,
+        api_client,
+    ):
         app.cli.add_command(command)

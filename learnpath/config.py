@@ -16,6 +16,10 @@ DEFAULTS: dict[str, Any] = {
     "REMEMBER_COOKIE_HTTPONLY": True,
     "ATTEMPT_IDLE_MINUTES": 120,
     "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
+    # The homePage of learners' xAPI accounts, part of their identity in every statement, so it
+    # must not change. None: PREFERRED_URL_SCHEME://SERVER_NAME/ if SERVER_NAME is set, else
+    # https://learnpath.invalid/ (a reserved name, never the request's Host).
+    "XAPI_ACCOUNT_HOMEPAGE": None,
 }
 
 ENV_PREFIX = "LEARNPATH_"

@@ -49,6 +49,13 @@ def render(text: str) -> Markup:
     return Markup(clean)
 
 
+def render_inline(text: str) -> Markup:
+    """One line of Markdown (e.g. a reason with an *emphasized* title) → sanitized inline HTML."""
+    clean = nh3.clean(_md.renderInline(text), tags={"em", "strong", "code"}, attributes={})
+    return Markup(clean)
+
+
 def init_app(app: Flask) -> None:
-    """Register the `markdown` template filter."""
+    """Register the `markdown` and `markdown_inline` template filters."""
     app.add_template_filter(render, "markdown")
+    app.add_template_filter(render_inline, "markdown_inline")

@@ -38,15 +38,31 @@ def migrated(tmp_path_factory: pytest.TempPathFactory) -> str:
     return str(path)
 
 
+@pytest.fixture(scope="session")
+def catalogued(migrated: str, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A template SQLite file holding the shipped catalog, imported once per run."""
+    from learnpath.catalog import import_catalog
+
+    path = tmp_path_factory.mktemp("catalogued") / "catalogued.sqlite"
+    shutil.copy(migrated, path)
+    engine = make_engine(f"sqlite:///{path}")
+    with Session(engine) as session:
+        import_catalog(session, CONTENT)
+        session.commit()
+    engine.dispose()
+    return str(path)
+
+
 @pytest.fixture
-def database_url(migrated: str, tmp_path: Path) -> Iterator[str]:
-    """An empty, migrated database for one test."""
+def database_url(request: pytest.FixtureRequest, migrated: str, tmp_path: Path) -> Iterator[str]:
+    """A migrated database for one test: empty, or a copy holding the catalog if it asks for it."""
     if PG_URL:
         yield PG_URL
         _truncate_all(PG_URL)
         return
     path = tmp_path / "test.sqlite"
-    shutil.copy(migrated, path)
+    wants_catalog = "catalog" in request.fixturenames
+    shutil.copy(request.getfixturevalue("catalogued") if wants_catalog else migrated, path)
     yield f"sqlite:///{path}"
 
 
@@ -92,11 +108,12 @@ def runner(app: Flask) -> FlaskCliRunner:
 
 @pytest.fixture
 def catalog(db: Session) -> Session:
-    """The shipped catalog, imported."""
+    """The shipped catalog, imported (on SQLite the test's copy already holds it)."""
     from learnpath.catalog import import_catalog
 
-    import_catalog(db, CONTENT)
-    db.commit()
+    if PG_URL:
+        import_catalog(db, CONTENT)
+        db.commit()
     return db
 
 

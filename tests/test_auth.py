@@ -78,7 +78,7 @@ def test_login_follows_only_local_next(client: FlaskClient, db: Session) -> None
     db.commit()
     data = {"email": "pat@example.com", "password": factories.PASSWORD}
     response = client.post("/auth/login?next=https://evil.example/x", data=data)
-    assert response.headers["Location"] == "/programs"
+    assert response.headers["Location"] == "/"
 
 
 def test_logout_ends_the_session(client: FlaskClient, login) -> None:  # type: ignore[no-untyped-def]
@@ -113,3 +113,13 @@ def test_csrf_is_enforced_when_on(database_url: str) -> None:
 
 def test_programs_exist_for_each_depth(catalog: Session) -> None:
     assert {p.depth for p in catalog.exec(select(Program)).all()} == {1, 2, 3, 4, 5}
+
+
+def test_password_guessing_is_slowed_down_by_a_rate_limit(client: FlaskClient, db: Session) -> None:
+    factories.user(db)
+    db.commit()
+    guess = {"email": "pat@example.com", "password": "wrong guess"}
+    codes = [client.post("/auth/login", data=guess).status_code for _ in range(11)]
+    assert codes[:10] == [200] * 10 and codes[10] == 429
+    assert "Retry-After" in client.post("/auth/login", data=guess).headers
+    assert client.get("/auth/login").status_code == 200

@@ -5,7 +5,7 @@ from pathlib import Path
 from flask.testing import FlaskCliRunner
 from sqlmodel import Session, select
 
-from learnpath.models import Enrollment, User, UserRole
+from learnpath.models import Enrollment, Learner, User, UserRole
 from learnpath.services.accounts import authenticate
 from tests.conftest import CONTENT
 
@@ -89,3 +89,26 @@ def test_export_command_writes_the_catalog(runner: FlaskCliRunner, tmp_path: Pat
     assert result.exit_code == 0
     assert (tmp_path / "out" / "competencies.yaml").exists()
     assert len(list((tmp_path / "out" / "programs").glob("*.yaml"))) >= 5
+
+
+def test_a_learner_login_gets_a_profile_or_links_the_provisioned_one(
+    runner: FlaskCliRunner, db: Session
+) -> None:
+    base = ["create-user", "--role", "learner", "--password", "a long enough secret"]
+    fresh = runner.invoke(args=[*base, "--email", "new@example.com", "--name", "New"])
+    assert fresh.exit_code == 0, fresh.output
+    user = db.exec(select(User).where(User.email == "new@example.com")).one()
+    profile = db.get(Learner, user.learner_id)
+    assert profile is not None and profile.external_id == "new@example.com"
+    db.add(Learner(external_id="E7", email="hr@example.com", name="From HR"))
+    db.commit()
+    linked = runner.invoke(
+        args=[*base, "--email", "hr-login@example.com", "--name", "HR", "--external-id", "E7"]
+    )
+    assert linked.exit_code == 0, linked.output
+    user = db.exec(select(User).where(User.email == "hr-login@example.com")).one()
+    assert db.get(Learner, user.learner_id).external_id == "E7"  # type: ignore[union-attr]
+    twice = runner.invoke(
+        args=[*base, "--email", "other@example.com", "--name", "O", "--external-id", "E7"]
+    )
+    assert twice.exit_code == 2 and "already has a login" in twice.output

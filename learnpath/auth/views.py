@@ -57,4 +57,4 @@ def _safe_next(target: str | None) -> str:
         parts = urlsplit(target)
         if not parts.scheme and not parts.netloc:
             return target
-    return url_for("learner.list_programs")
+    return url_for("learner.home")

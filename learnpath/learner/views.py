@@ -1,20 +1,38 @@
 """Learner views: the program catalog and a program's page."""
 
 from flask import Blueprint, abort, redirect, render_template, url_for
-from flask_login import login_required
+from flask_login import current_user, login_required
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from learnpath.auth import current_roles
 from learnpath.db import get_session
+from learnpath.models import Learner
 from learnpath.services import catalog
 
 bp = Blueprint("learner", __name__)
 STAFF = {"author", "facilitator", "admin"}
 
 
+def current_learner_id() -> int:
+    """The logged-in user's learner profile id; staff accounts without one get 403."""
+    if current_user.learner_id is None:
+        abort(403, "This account has no learner profile.")
+    return int(current_user.learner_id)
+
+
+def current_learner() -> Learner:
+    """The logged-in user's learner profile (403 for staff accounts without one)."""
+    learner = get_session().get(Learner, current_learner_id())
+    if learner is None:
+        abort(403, "This account has no learner profile.")
+    return learner
+
+
 @bp.route("/")
 def home() -> WerkzeugResponse:
-    """The start page is the catalog (the login page for visitors)."""
+    """Learners start on their learning, staff on the catalog, visitors on the login page."""
+    if current_user.is_authenticated and current_user.learner_id:
+        return redirect(url_for("learner.list_paths"))
     return redirect(url_for("learner.list_programs"))
 
 

@@ -3,20 +3,36 @@
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import UniqueConstraint
+from sqlalchemy import Index, Text, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from learnpath.models.base import created_field, json_field
 
+ONE_ACTIVE = ("learner_id", "kind", "scope")
+"""A learner has at most one active attempt per kind and scope (two Starts share one)."""
+ONE_ACTIVE_WHERE = text("status = 'active'")
+
 
 class Attempt(SQLModel, table=True):
     """One adaptive test session; the next step is recomputed from its stored history."""
+
+    __table_args__ = (
+        Index(
+            "ix_attempt_one_active",
+            *ONE_ACTIVE,
+            unique=True,
+            sqlite_where=ONE_ACTIVE_WHERE,
+            postgresql_where=ONE_ACTIVE_WHERE,
+        ),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     uid: str = Field(unique=True, max_length=36)
     learner_id: int = Field(foreign_key="learner.id", index=True)
     enrollment_id: int | None = Field(default=None, foreign_key="enrollment.id", index=True)
     kind: str = Field(default="placement", max_length=16)
+    # services.quiz.scope_of: "<enrollment id or ->:<sorted competency ids>"
+    scope: str = Field(default="", sa_type=Text, sa_column_kwargs={"server_default": ""})
     status: str = Field(default="active", max_length=16)
     competency_ids: list[int] = json_field()
     config: dict[str, Any] = json_field(dict)
@@ -24,7 +40,7 @@ class Attempt(SQLModel, table=True):
     seed: int = 0
     step: int = 0
     shown_item_id: int | None = Field(default=None, foreign_key="item.id")
-    shown_at: datetime | None = None
+    shown_at: datetime | None = None  # NULL until the step's page is served (quiz.mark_shown)
     estimates: list[dict[str, Any]] = json_field()
     results: dict[str, Any] | None = json_field(None)
     started_at: datetime = created_field()

@@ -24,6 +24,11 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+def aware(moment: datetime) -> datetime:
+    """A stored time as aware UTC: SQLite hands back naive UTC datetimes, PostgreSQL aware ones."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
 def pk(row: Any) -> int:
     """The primary key of a flushed row (SQLModel types it as optional until then)."""
     assert row.id is not None, f"{type(row).__name__} has not been flushed"

@@ -47,6 +47,8 @@ class UserRole(SQLModel, table=True):
 class Learner(SQLModel, table=True):
     """A learner's profile, keyed by the HR system's external (employee) id."""
 
+    __table_args__ = (Index("ix_learner_updated", "updated_at", "id"),)
+
     id: int | None = Field(default=None, primary_key=True)
     external_id: str = Field(unique=True, max_length=80)
     email: str = Field(max_length=254, index=True)

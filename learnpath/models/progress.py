@@ -1,4 +1,4 @@
-"""Progress tables: trajectory steps, the learner's adjustment log, learning events."""
+"""Progress tables: trajectory steps, the learner's adjustment and profile logs, learning events."""
 
 from datetime import date, datetime
 from typing import Any
@@ -32,7 +32,11 @@ class TrajectoryStep(SQLModel, table=True):
 
 
 class Adjustment(SQLModel, table=True):
-    """A learner's own change to their trajectory, kept through re-planning and audited."""
+    """A learner's own change to their trajectory, kept through re-planning and audited.
+
+    A withdrawn change (undone, or replaced by a newer profile setting) stays in the log:
+    `active` is false and `withdrawn_at` says when.
+    """
 
     id: int | None = Field(default=None, primary_key=True)
     enrollment_id: int = Field(foreign_key="enrollment.id", index=True)
@@ -41,6 +45,19 @@ class Adjustment(SQLModel, table=True):
     module_id: int | None = Field(default=None, foreign_key="module.id")
     payload: dict[str, Any] = json_field(dict)
     active: bool = True
+    message: str = text_field()
+    created_at: datetime = created_field()
+    withdrawn_at: datetime | None = None
+
+
+class ProfileChange(SQLModel, table=True):
+    """A change to one setting of the learner's profile; `payload` holds `before` and `after`."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    learner_id: int = Field(foreign_key="learner.id", index=True)
+    user_id: int | None = Field(default=None, foreign_key="user.id")
+    setting: str = Field(max_length=16)  # interests, pace or formats
+    payload: dict[str, Any] = json_field(dict)
     message: str = text_field()
     created_at: datetime = created_field()
 

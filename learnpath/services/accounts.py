@@ -64,3 +64,23 @@ def roles_of(session: Session, user_id: int) -> set[str]:
 
 
 _DUMMY_HASH = generate_password_hash("not a real password, only for timing")
+
+
+def learner_profile(
+    session: Session, email: str, name: str, external_id: str | None = None
+) -> Learner:
+    """The learner profile a new learner login links to: found by external id or email, or new."""
+    email = email.strip().lower()
+    key = (external_id or email).strip()
+    found = session.exec(select(Learner).where(Learner.external_id == key)).first()
+    if found is None and external_id is None:
+        found = session.exec(select(Learner).where(Learner.email == email)).first()
+    if found is not None:
+        taken = session.exec(select(User).where(User.learner_id == found.id)).first()
+        if taken is not None:
+            raise AccountError(f"learner {found.external_id} already has a login ({taken.email})")
+        return found
+    learner = Learner(external_id=key, email=email, name=name)
+    session.add(learner)
+    session.flush()
+    return learner

@@ -1,0 +1,142 @@
+"""JSON errors for everything under /api/ and /xapi/ (API.md shape) and /oauth/ (RFC 6749 shape).
+
+Unknown URLs, wrong methods and rate limits included; the token endpoint's own errors are
+Authlib's, already in the RFC 6749 §5.2 shape this module gives the rest of /oauth/.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from typing import Any, TypeVar
+
+from flask import Flask, Response, jsonify, request
+from pydantic import BaseModel, ValidationError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from learnpath.services.api_models import InputError
+
+PREFIXES = ("/api/", "/xapi/")
+CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
+    422: "validation_error",
+    429: "rate_limited",
+    500: "internal_error",
+}
+# RFC 6749 §5.2 names for the statuses it covers; the others keep the API's code names.
+OAUTH_CODES = {400: "invalid_request", 500: "server_error", 503: "temporarily_unavailable"}
+M = TypeVar("M", bound=BaseModel)
+
+
+class ApiError(Exception):
+    """An error answered as JSON: status, code, message and optional field details."""
+
+    def __init__(
+        self,
+        status: int,
+        message: str,
+        details: Iterable[tuple[str, str]] = (),
+        headers: Iterable[tuple[str, str]] = (),
+        code: str | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.status, self.message = status, message
+        self.code = code or CODES.get(status, "error")
+        self.details, self.headers = list(details), list(headers)
+
+    def response(self) -> Response:
+        """The JSON response of this error."""
+        details = [{"field": f, "message": m} for f, m in self.details]
+        body = {"code": self.code, "message": self.message, "details": details}
+        response = jsonify({"error": body})
+        response.status_code = self.status
+        for name, value in self.headers:
+            response.headers[name] = value
+        return response
+
+
+def invalid(field: str, message: str) -> ApiError:
+    """A 422 about one field."""
+    return ApiError(422, "The request is not valid.", [(field, message)])
+
+
+def from_input_error(exc: InputError) -> ApiError:
+    """A service's complaint about the data, as an API error."""
+    return ApiError(
+        exc.status,
+        exc.message if exc.status != 422 else "The request is not valid.",
+        [(exc.field, exc.message)],
+    )
+
+
+def parse_body(model: type[M]) -> M:
+    """The JSON body validated by a data model; 400 if it is not JSON, 422 with field details."""
+    try:
+        data = json.loads(request.get_data(cache=True) or b"null")
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise ApiError(400, "The body is not valid JSON.") from exc
+    if not isinstance(data, dict):
+        raise ApiError(422, "The request is not valid.", [("body", "must be a JSON object")])
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise ApiError(422, "The request is not valid.", details_of(exc)) from exc
+
+
+def details_of(exc: ValidationError) -> list[tuple[str, str]]:
+    """(field, message) of each pydantic error, the field as a dotted path."""
+    return [(".".join(str(p) for p in e["loc"]) or "body", e["msg"]) for e in exc.errors()]
+
+
+def is_api_request() -> bool:
+    """Whether the current request is under /api/ or /xapi/."""
+    return request.path.startswith(PREFIXES) or request.path in ("/api", "/xapi")
+
+
+def is_oauth_request() -> bool:
+    """Whether the current request is under /oauth/."""
+    return request.path.startswith("/oauth/") or request.path == "/oauth"
+
+
+def oauth_error(status: int, description: str, headers: Iterable[tuple[str, str]] = ()) -> Response:
+    """An RFC 6749 §5.2 error body: `error` and `error_description`."""
+    code = OAUTH_CODES.get(status) or CODES.get(status, "error")
+    response = jsonify({"error": code, "error_description": description})
+    response.status_code = status
+    response.headers.update(dict(headers))
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _http_error(exc: HTTPException) -> Any:
+    headers = [
+        (k, v) for k, v in exc.get_headers() if k.lower() not in ("content-type", "content-length")
+    ]
+    status, description = exc.code or 500, exc.description or "Error."
+    if is_oauth_request():
+        return oauth_error(status, description, headers)
+    if not is_api_request():
+        return exc
+    return ApiError(status, description, headers=headers).response()
+
+
+def _server_error(exc: InternalServerError) -> Any:
+    if is_oauth_request():
+        return oauth_error(500, "Something went wrong on our side.")
+    if not is_api_request():
+        return exc
+    return ApiError(500, "Something went wrong on our side.").response()
+
+
+def init_app(app: Flask) -> None:
+    """Answer API errors as JSON; HTML pages keep their own error pages."""
+    app.register_error_handler(ApiError, lambda exc: exc.response())
+    app.register_error_handler(InternalServerError, _server_error)
+    app.register_error_handler(HTTPException, _http_error)

@@ -1,0 +1,83 @@
+"""Query parameters and responses of list endpoints: limit, cursor, updated_since, Link."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+from typing import Any
+
+import orjson
+from flask import Response, request, url_for
+from pydantic import AwareDatetime, BaseModel, TypeAdapter, ValidationError
+
+from learnpath.api.errors import invalid
+from learnpath.db import get_session
+from learnpath.models.base import aware
+from learnpath.services.api_sync import CursorError, Window, open_window
+
+MAX_LIMIT = 1000
+_TIME = TypeAdapter(AwareDatetime)
+
+
+def iso(moment: datetime) -> str:
+    """ISO 8601 in UTC with a Z (an aware time in another offset is converted first)."""
+    return aware(moment).astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+def json_response(model: BaseModel, status: int = 200, **headers: str) -> Response:
+    """A data model as a JSON response."""
+    response = Response(model.model_dump_json(), status=status, mimetype="application/json")
+    response.headers.update(headers)
+    return response
+
+
+def int_arg(name: str, default: int, low: int, high: int) -> int:
+    """An integer query parameter within [low, high] (422 otherwise)."""
+    raw = request.args.get(name)
+    if raw is None:
+        return default
+    if not re.fullmatch(r"[0-9]{1,9}", raw) or not low <= int(raw) <= high:
+        raise invalid(name, f"must be an integer from {low} to {high}")
+    return int(raw)
+
+
+def time_arg(name: str) -> datetime | None:
+    """An ISO 8601 time with a time zone (422 otherwise)."""
+    raw = request.args.get(name)
+    if raw is None:
+        return None
+    try:
+        return _TIME.validate_python(raw)
+    except ValidationError as exc:
+        raise invalid(name, "must be an ISO 8601 time with a time zone, e.g. ...Z") from exc
+
+
+def read_window(since_arg: str = "updated_since") -> Window:
+    """The window a list request asks for: a fresh watermark, or the one its cursor carries."""
+    limit = int_arg("limit", 100, 1, MAX_LIMIT)
+    since = time_arg(since_arg)
+    try:
+        return open_window(get_session(), request.args.get("cursor"), since, limit)
+    except CursorError as exc:
+        raise invalid("cursor", str(exc)) from exc
+
+
+def page_response(
+    page: type[BaseModel], data: list[Any], cursor: str | None, window: Window
+) -> Response:
+    """A page with next_cursor and has_more, its Link header and the sync watermark."""
+    if data and isinstance(data[0], str):  # records already encoded as JSON text (speed)
+        rest = orjson.dumps({"next_cursor": cursor, "has_more": cursor is not None}).decode()
+        text = '{"data":[' + ",".join(data) + "]," + rest[1:]  # as orjson writes the whole
+        response = Response(text, mimetype="application/json")
+    else:
+        body = page(data=data, next_cursor=cursor, has_more=cursor is not None)
+        response = json_response(body)
+    response.headers["X-Consistent-Through"] = iso(window.through)
+    if cursor is not None:
+        args: dict[str, Any] = {**request.args.to_dict(), **(request.view_args or {})}
+        args["cursor"] = cursor
+        assert request.endpoint is not None
+        url = url_for(request.endpoint, _external=True, **args)
+        response.headers["Link"] = f'<{url}>; rel="next"'
+    return response

@@ -1,0 +1,182 @@
+"""What the planner is given: program, module catalog, learner, levels, adjustments (plain data)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from types import MappingProxyType
+from typing import Literal
+
+LEVELS = ("novice", "developing", "proficient", "advanced", "expert")
+"""Named ability bands, lowest first (the same vocabulary as learnpath.models.base)."""
+
+DEFAULT_LEVEL_BANDS: Mapping[str, float] = MappingProxyType(
+    {"developing": -1.5, "proficient": -0.5, "advanced": 0.5, "expert": 1.5}
+)
+"""Lower θ bound (logits) of each band above novice; a program may override them."""
+
+TEST_OUT_Z = 1.645
+"""One-sided 95 % normal quantile: tested out when θ − z·SE ≥ the module level's lower bound."""
+
+RuleAction = Literal["include", "exclude", "mandatory", "optional"]
+AdjustmentKind = Literal["move", "add", "take_waived", "drop", "alternative", "pace", "due_date"]
+ADJUSTMENT_KINDS: tuple[str, ...] = (
+    "move",
+    "add",
+    "take_waived",
+    "drop",
+    "alternative",
+    "pace",
+    "due_date",
+)
+
+_EMPTY: Mapping[str, str] = MappingProxyType({})
+
+
+@dataclass(frozen=True)
+class ModuleInfo:
+    """A catalog module as the planner sees it; `minutes` is the author's time estimate."""
+
+    id: str
+    competency: str
+    level: str
+    minutes: int
+    title: str = ""
+    format: str = "reading"
+    prerequisites: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    alternative_of: str | None = None
+
+    @property
+    def name(self) -> str:
+        """The title for human sentences, the id when there is none."""
+        return self.title or self.id
+
+
+@dataclass(frozen=True)
+class PoolEntry:
+    """A module of the program's list (depths 1–4, derivations resolved) or pool (depth 5)."""
+
+    module: str
+    mandatory: bool = False
+
+
+@dataclass(frozen=True)
+class Target:
+    """Target level of a competency at depth 5; `roles` override `default` for those roles."""
+
+    competency: str
+    default: str
+    roles: Mapping[str, str] = field(default_factory=lambda: _EMPTY)
+
+    def level_for(self, role: str) -> str:
+        """The target level for a learner of this role."""
+        return self.roles.get(role, self.default)
+
+
+@dataclass(frozen=True)
+class Condition:
+    """When a rule applies: every non-empty field must hold, each by any one of its values."""
+
+    roles: tuple[str, ...] = ()
+    departments: tuple[str, ...] = ()
+    interests: tuple[str, ...] = ()
+    below: Mapping[str, str] = field(default_factory=lambda: _EMPTY)
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A segment rule as data: when `when` holds, `then` acts on `modules` (in rule order)."""
+
+    name: str
+    when: Condition
+    then: RuleAction
+    modules: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Program:
+    """One program version: depth 1–5, its module list or pool, and at depth 5 targets and rules."""
+
+    id: str
+    version: int
+    depth: int
+    modules: tuple[PoolEntry, ...]
+    targets: tuple[Target, ...] = ()
+    rules: tuple[Rule, ...] = ()
+    level_bands: Mapping[str, float] | None = None
+
+
+@dataclass(frozen=True)
+class LevelEstimate:
+    """A learner's ability on one competency: EAP θ and its standard error, in logits."""
+
+    theta: float
+    se: float
+
+
+@dataclass(frozen=True)
+class Completion:
+    """A module the learner has completed, on a date, with the time it took when known."""
+
+    module: str
+    on: date
+    minutes_spent: float | None = None
+
+
+@dataclass(frozen=True)
+class ResponseTime:
+    """One quiz answer: the learner's time and the item's typical time, in seconds."""
+
+    seconds: float
+    typical_seconds: float
+
+
+@dataclass(frozen=True)
+class Learner:
+    """The learner's profile, levels per competency and history as the planner needs them."""
+
+    role: str = ""
+    department: str = ""
+    interests: tuple[str, ...] = ()
+    preferred_formats: tuple[str, ...] = ()
+    pace_minutes_per_week: int = 120
+    levels: Mapping[str, LevelEstimate] = field(default_factory=lambda: MappingProxyType({}))
+    # The level name each estimate was stored with (the quiz's bands), for the program verdict.
+    level_names: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    completed: tuple[Completion, ...] = ()
+    response_times: tuple[ResponseTime, ...] = ()
+
+
+@dataclass(frozen=True)
+class Adjustment:
+    """A learner's own change, re-applied on every re-plan.
+
+    move: `module` before `before`, after `after`, or to 0-based `position` among planned steps;
+    add: an elective from the pool; take_waived: a Tested-Out module anyway; drop: an optional
+    module; alternative: `module` instead of the format it is an alternative of (or vice versa);
+    pace: `pace_minutes_per_week`; due_date: `due_date` (None clears it).
+    """
+
+    kind: AdjustmentKind
+    module: str | None = None
+    before: str | None = None
+    after: str | None = None
+    position: int | None = None
+    pace_minutes_per_week: int | None = None
+    due_date: date | None = None
+
+
+@dataclass(frozen=True)
+class PlanInput:
+    """Everything a plan depends on; `start` is the day scheduling starts (usually today)."""
+
+    program: Program
+    modules: tuple[ModuleInfo, ...]
+    learner: Learner
+    start: date
+    due: date | None = None
+    adjustments: tuple[Adjustment, ...] = ()
+    test_out_z: float = TEST_OUT_Z
+    tempo_bounds: tuple[float, float] = (0.5, 2.0)

@@ -1,0 +1,165 @@
+"""Learners for the API: upsert by external id, pages for sync, a learner's progress."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
+from learnpath.models import Competency, Enrollment, Learner, User
+from learnpath.models.base import aware, pk
+from learnpath.services import api_models as out
+from learnpath.services import events, records
+from learnpath.services.api_ids import public_id
+from learnpath.services.api_loaders import levels_of
+from learnpath.services.api_sync import Window, page_of
+
+PROFILE = ("email", "name", "role", "department", "locale", "interests", "active")
+
+
+def by_external_id(session: Session, external_id: str) -> Learner | None:
+    """The learner the HR system knows by this id."""
+    return session.exec(select(Learner).where(Learner.external_id == external_id)).first()
+
+
+def upsert(session: Session, external_id: str, data: out.LearnerIn) -> tuple[Learner, bool]:
+    """Create or update a learner; returns it and whether it is new.
+
+    Deactivating keeps every record and also disables the learner's login, if any;
+    reactivating enables it again. A changed profile changes the learner's enrollment records.
+    """
+    learner = by_external_id(session, external_id)
+    manager_id = _manager_id(session, external_id, learner, data.manager_external_id)
+    values = {name: getattr(data, name) for name in PROFILE} | {"manager_id": manager_id}
+    values["email"] = data.email.lower()
+    if learner is None:
+        new = _create(session, external_id, values)
+        if new is not None:
+            return new, True
+        learner = by_external_id(session, external_id)  # created meanwhile by another request
+        assert learner is not None
+    if all(getattr(learner, k) == v for k, v in values.items()):
+        return learner, False
+    was_active = learner.active
+    for name, value in values.items():
+        setattr(learner, name, value)
+    session.add(learner)
+    session.flush()
+    if was_active != learner.active:
+        _set_login(session, pk(learner), learner.active)
+    events.touch_learner_enrollments(session, pk(learner), learner.updated_at)
+    session.flush()
+    session.refresh(learner)  # the database stamps updated_at
+    return learner, False
+
+
+def _create(session: Session, external_id: str, values: dict[str, object]) -> Learner | None:
+    """A new learner, or None if another request created one with this id at the same moment."""
+    learner = Learner(external_id=external_id, **values)  # type: ignore[arg-type]
+    try:
+        with session.begin_nested():
+            session.add(learner)
+    except IntegrityError:
+        return None
+    session.refresh(learner)  # the database stamps updated_at
+    return learner
+
+
+def _manager_id(
+    session: Session, external_id: str, learner: Learner | None, manager: str | None
+) -> int | None:
+    if manager is None:
+        return None
+    if manager == external_id:
+        raise out.InputError("manager_external_id", "a learner cannot be their own manager")
+    found = by_external_id(session, manager)
+    if found is None:
+        raise out.InputError("manager_external_id", f"no learner has external id {manager!r}")
+    if learner is not None and pk(learner) in _chain_above(session, pk(found)):
+        message = f"{manager!r} reports to {external_id!r}, so the chain would loop"
+        raise out.InputError("manager_external_id", message)
+    return pk(found)
+
+
+def _chain_above(session: Session, learner_id: int) -> set[int]:
+    """The learner and everyone above them in the reporting chain (stops at a loop)."""
+    seen: set[int] = set()
+    current: int | None = learner_id
+    while current is not None and current not in seen:
+        seen.add(current)
+        current = session.exec(select(Learner.manager_id).where(Learner.id == current)).first()
+    return seen
+
+
+def _set_login(session: Session, learner_id: int, active: bool) -> None:
+    for user in session.exec(select(User).where(User.learner_id == learner_id)).all():
+        user.active = active
+        session.add(user)
+
+
+def page(session: Session, window: Window) -> tuple[list[out.LearnerOut], str | None]:
+    """Learners changed in the window, in (updated_at, id) order, and the next cursor."""
+    query = window.apply(select(Learner), col(Learner.updated_at), col(Learner.id))
+    rows, cursor = page_of(list(session.exec(query).all()), window, _position)
+    return views(session, rows), cursor
+
+
+def _position(learner: Learner) -> tuple[object, int]:
+    return aware(learner.updated_at), pk(learner)
+
+
+def views(session: Session, learners: Sequence[Learner]) -> list[out.LearnerOut]:
+    """The API view of learners (their managers' external ids looked up at once)."""
+    manager_ids = {lr.manager_id for lr in learners if lr.manager_id is not None}
+    managers = dict(
+        session.exec(
+            select(Learner.id, Learner.external_id).where(col(Learner.id).in_(manager_ids))
+        ).all()
+    )
+    return [
+        out.LearnerOut(
+            external_id=lr.external_id,
+            email=lr.email,
+            name=lr.name,
+            role=lr.role,
+            department=lr.department,
+            manager_external_id=managers.get(lr.manager_id) if lr.manager_id else None,
+            locale=lr.locale,
+            interests=list(lr.interests),
+            active=lr.active,
+            created_at=aware(lr.created_at),
+            updated_at=aware(lr.updated_at),
+        )
+        for lr in learners
+    ]
+
+
+def progress(session: Session, learner: Learner, profile: bool = False) -> out.ProgressOut:
+    """A learner's enrollment records and current levels; their whole profile if `profile`.
+
+    The progress scope (enrollments:read) names the learner as enrollment records do; the
+    profile (name, department, role, manager, interests) is for learners:read to see.
+    """
+    rows = session.exec(
+        records.rows().where(Enrollment.learner_id == learner.id).order_by(col(Enrollment.id))
+    ).all()
+    names = {pk(c): c.name for c in session.exec(select(Competency)).all()}
+    levels = [
+        out.LevelOut(
+            id=public_id("competency", lv.competency_id),
+            name=names[lv.competency_id],
+            level=lv.level,
+            theta=lv.theta,
+            se=lv.se,
+            updated_at=aware(lv.updated_at),
+        )
+        for lv in levels_of(session, [pk(learner)]).get(pk(learner), [])
+    ]
+    return out.ProgressOut(
+        learner=views(session, [learner])[0]
+        if profile
+        else out.LearnerRef(external_id=learner.external_id, email=learner.email),
+        enrollments=[out.EnrollmentRecord.model_validate(r) for r in records.build(session, rows)],
+        levels=levels,
+    )
