@@ -187,5 +187,5 @@ def test_posterior_moments_agree_for_one_session_and_for_a_batch() -> None:
     for r, row in enumerate(rows):
         single = posterior_moments(row, grid)
         for got, want in zip(single, batch, strict=True):
-            np.testing.assert_allclose(got, want[r], rtol=1e-12)
+            np.testing.assert_allclose(got, want[r], rtol=1e-9, atol=1e-12)  # summation order
     assert batch[2][0] > 1.0  # the edge case is flagged, typical rows are not
