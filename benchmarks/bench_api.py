@@ -37,9 +37,9 @@ PROGRAMS += ("project-management-foundations",)
 
 def setup(server: str, name: str, n: int) -> Engine:
     """A fresh database holding the catalog and n enrollments with their records."""
-    from learnpath.catalog import import_catalog
     from learnpath.db import make_engine
     from learnpath.migrate import upgrade
+    from learnpath.services.catalog import import_catalog
 
     admin = create_engine(f"{server}/postgres", isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
@@ -165,7 +165,7 @@ def _placement(eid: int, lid: int, rng: random.Random) -> dict[str, Any]:
 
 def token(app: Any, engine: Engine) -> dict[str, str]:
     """Bearer headers for a client allowed to read enrollments."""
-    from learnpath.services.api_clients import create_client
+    from learnpath.services.integration.clients import create_client
 
     with Session(engine, expire_on_commit=False) as session:
         row, secret = create_client(session, "bench", "enrollments:read")
@@ -200,7 +200,7 @@ def sync(
 def page_cursors(engine: Engine, page: int) -> list[str]:
     """The cursors of a listing's pages, read from the table (without following the listing)."""
     from learnpath.models.base import aware
-    from learnpath.services.api_sync import Window
+    from learnpath.services.integration.sync import Window
 
     with engine.connect() as conn:
         rows = conn.execute(text("SELECT updated_at, id FROM enrollment ORDER BY 1, 2")).all()

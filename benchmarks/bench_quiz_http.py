@@ -70,12 +70,12 @@ Form = list[tuple[str, str]]
 
 def setup_database(server_url: str, name: str, n: int, slug: str, version: int) -> Engine:
     """A fresh database `name`: migrated, content/ imported, n enrolled learner accounts."""
-    from learnpath.catalog import import_catalog
     from learnpath.db import make_engine
     from learnpath.migrate import upgrade
     from learnpath.models import Enrollment, Learner, Program
     from learnpath.models.base import pk
-    from learnpath.services import accounts
+    from learnpath.services.accounts import users as accounts
+    from learnpath.services.catalog import import_catalog
 
     admin = create_engine(f"{server_url}/postgres", isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
@@ -658,13 +658,13 @@ def profile(args: argparse.Namespace, db_url: str) -> None:
 
 TIMED = [
     ("learnpath.learner.quizzes", "_own_attempt"),
-    ("learnpath.services.quiz", "current_question"),
+    ("learnpath.services.learning.quiz", "current_question"),
     ("learnpath.learner.quizzes", "answer_form"),
-    ("learnpath.services.quiz", "answer"),
-    ("learnpath.services.quiz", "_advance"),
-    ("learnpath.services.quiz", "responses_of"),
-    ("learnpath.services.quiz", "next_step"),
-    ("learnpath.services.results", "finalize"),
+    ("learnpath.services.learning.quiz", "answer"),
+    ("learnpath.services.learning.quiz", "_advance"),
+    ("learnpath.services.learning.quiz", "responses_of"),
+    ("learnpath.services.learning.quiz", "next_step"),
+    ("learnpath.services.learning.results", "finalize"),
 ]
 
 

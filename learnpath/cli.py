@@ -8,15 +8,16 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 
 from learnpath import db, migrate
-from learnpath.catalog import CatalogError, import_catalog
-from learnpath.catalog.exporter import export_catalog
 from learnpath.config import is_embedded
 from learnpath.irt import DEFAULT_EXPOSURE_CEILING, IRTError, simulate_report
 from learnpath.models.base import ROLES
-from learnpath.services import demo, results, trajectory
-from learnpath.services.accounts import AccountError, create_user, learner_profile
-from learnpath.services.api_clients import SCOPES, ClientError, create_client
-from learnpath.services.banks import BankError, competency_by_slug, load_bank
+from learnpath.services.accounts import demo
+from learnpath.services.accounts.users import AccountError, create_user, learner_profile
+from learnpath.services.catalog import CatalogError, import_catalog
+from learnpath.services.catalog.banks import BankError, competency_by_slug, load_bank
+from learnpath.services.catalog.exporter import export_catalog
+from learnpath.services.integration.clients import SCOPES, ClientError, create_client
+from learnpath.services.learning import results, trajectory
 
 
 @click.command("init-db")

@@ -41,7 +41,7 @@ def migrated(tmp_path_factory: pytest.TempPathFactory) -> str:
 @pytest.fixture(scope="session")
 def catalogued(migrated: str, tmp_path_factory: pytest.TempPathFactory) -> str:
     """A template SQLite file holding the shipped catalog, imported once per run."""
-    from learnpath.catalog import import_catalog
+    from learnpath.services.catalog import import_catalog
 
     path = tmp_path_factory.mktemp("catalogued") / "catalogued.sqlite"
     shutil.copy(migrated, path)
@@ -109,7 +109,7 @@ def runner(app: Flask) -> FlaskCliRunner:
 @pytest.fixture
 def catalog(db: Session) -> Session:
     """The shipped catalog, imported (on SQLite the test's copy already holds it)."""
-    from learnpath.catalog import import_catalog
+    from learnpath.services.catalog import import_catalog
 
     if PG_URL:
         import_catalog(db, CONTENT)

@@ -3,7 +3,7 @@
 from sqlmodel import Session
 
 from learnpath.models import Learner, User
-from learnpath.services.accounts import create_user
+from learnpath.services.accounts.users import create_user
 
 PASSWORD = "correct horse battery"
 

@@ -6,7 +6,7 @@ from flask.testing import FlaskCliRunner
 from sqlmodel import Session, select
 
 from learnpath.models import Enrollment, Learner, User, UserRole
-from learnpath.services.accounts import authenticate
+from learnpath.services.accounts.users import authenticate
 from tests.conftest import CONTENT
 
 

@@ -24,8 +24,8 @@ from learnpath.models import (
 )
 from learnpath.models.base import LEVELS, pk, utcnow
 from learnpath.planning import Bands, LevelEstimate
-from learnpath.services import events, quiz, quiz_rules, results
-from learnpath.services.banks import BankSnapshot
+from learnpath.services.catalog.banks import BankSnapshot
+from learnpath.services.learning import events, quiz, quiz_rules, results
 from tests import factories
 
 SLUGS = ("data-literacy-essentials", "information-security-basics")

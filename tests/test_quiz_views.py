@@ -20,7 +20,7 @@ from learnpath.models import (
     User,
 )
 from learnpath.models.base import pk
-from learnpath.services import quiz
+from learnpath.services.learning import quiz
 from tests import factories
 
 

@@ -17,7 +17,7 @@ from learnpath.models import (
     TrajectoryStep,
 )
 from learnpath.models.base import pk, utcnow
-from learnpath.services import study, trajectory
+from learnpath.services.learning import study, trajectory
 from tests.test_quiz_service import enroll
 
 

@@ -16,7 +16,7 @@ from learnpath.models import (
     TrajectoryStep,
 )
 from learnpath.models.base import pk, utcnow
-from learnpath.services import quiz, study, trajectory
+from learnpath.services.learning import quiz, study, trajectory
 from tests import factories
 from tests.test_quiz_service import answer_current, enroll, start_placement
 

@@ -14,7 +14,7 @@ from flask import Flask, Response, jsonify, request
 from pydantic import BaseModel, ValidationError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from learnpath.services.api_models import InputError
+from learnpath.services.integration.schemas import InputError
 
 PREFIXES = ("/api/", "/xapi/")
 CODES = {

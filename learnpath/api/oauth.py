@@ -18,8 +18,8 @@ from learnpath.api.errors import ApiError
 from learnpath.db import get_session
 from learnpath.models import ApiClient
 from learnpath.models.base import utcnow
-from learnpath.services import api_clients
-from learnpath.services.api_clients import Grant
+from learnpath.services.integration import clients as api_clients
+from learnpath.services.integration.clients import Grant
 
 bp = Blueprint("oauth", __name__, url_prefix="/oauth")
 REALM = "learnpath"

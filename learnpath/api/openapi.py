@@ -9,9 +9,9 @@ from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
 from learnpath.api import openapi_xapi
-from learnpath.services import api_models as out
-from learnpath.services.api_clients import SCOPES
-from learnpath.services.api_ids import pattern
+from learnpath.services.integration import schemas as out
+from learnpath.services.integration.clients import SCOPES
+from learnpath.services.integration.ids import pattern
 
 REF = "#/components/schemas/{model}"
 INPUTS = (out.LearnerIn, out.EnrollmentIn)

@@ -13,7 +13,7 @@ from pydantic import AwareDatetime, BaseModel, TypeAdapter, ValidationError
 from learnpath.api.errors import invalid
 from learnpath.db import get_session
 from learnpath.models.base import aware
-from learnpath.services.api_sync import CursorError, Window, open_window
+from learnpath.services.integration.sync import CursorError, Window, open_window
 
 MAX_LIMIT = 1000
 _TIME = TypeAdapter(AwareDatetime)

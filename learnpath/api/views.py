@@ -12,10 +12,11 @@ from learnpath.api.oauth import has_scope, require_scope
 from learnpath.api.paging import json_response, page_response, read_window
 from learnpath.db import get_session
 from learnpath.models import Enrollment
-from learnpath.services import api_enrollments, api_learners
-from learnpath.services import api_models as out
-from learnpath.services.api_ids import row_id
-from learnpath.services.api_models import EXTERNAL_ID, InputError
+from learnpath.services.integration import enrollments as api_enrollments
+from learnpath.services.integration import learners as api_learners
+from learnpath.services.integration import schemas as out
+from learnpath.services.integration.ids import row_id
+from learnpath.services.integration.schemas import EXTERNAL_ID, InputError
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 STATUSES = ("assigned", "in_progress", "completed", "withdrawn")

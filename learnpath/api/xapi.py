@@ -16,10 +16,11 @@ from learnpath.api.oauth import require_scope
 from learnpath.api.paging import iso, time_arg
 from learnpath.db import get_session
 from learnpath.models import Learner
-from learnpath.services import api_statements, api_xapi
-from learnpath.services.api_statements import MAX_LIMIT, Query
-from learnpath.services.api_sync import CursorError, Window, decode
-from learnpath.services.api_xapi import XAPI_VERSION
+from learnpath.services.integration import statements as api_statements
+from learnpath.services.integration import xapi as api_xapi
+from learnpath.services.integration.statements import MAX_LIMIT, Query
+from learnpath.services.integration.sync import CursorError, Window, decode
+from learnpath.services.integration.xapi import XAPI_VERSION
 
 bp = Blueprint("xapi", __name__, url_prefix="/xapi")
 VERSIONS = ("1.0.0", "1.0.1", "1.0.2", "1.0.3")

@@ -10,7 +10,7 @@ from flask_wtf import CSRFProtect
 
 from learnpath.db import get_session
 from learnpath.models import User
-from learnpath.services.accounts import roles_of
+from learnpath.services.accounts.users import roles_of
 
 login_manager = LoginManager()
 login_manager.login_view = "auth.login"

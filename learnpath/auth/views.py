@@ -10,7 +10,7 @@ from wtforms import BooleanField, EmailField, PasswordField
 from wtforms.validators import DataRequired, Email, Length
 
 from learnpath.db import get_session
-from learnpath.services.accounts import authenticate
+from learnpath.services.accounts.users import authenticate
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 

@@ -13,7 +13,7 @@ from wtforms import (
 from wtforms.validators import AnyOf, InputRequired, NumberRange, Optional, ValidationError
 
 from learnpath.planning.inputs import ADJUSTMENT_KINDS
-from learnpath.services.quiz import KINDS, Question
+from learnpath.services.learning.quiz import KINDS, Question
 
 
 class CheckboxesField(SelectMultipleField):

@@ -10,7 +10,7 @@ from learnpath.learner.forms import ProfileForm
 from learnpath.learner.views import bp, current_learner
 from learnpath.models import ModuleTag
 from learnpath.models.base import MODULE_FORMATS, utcnow
-from learnpath.services import trajectory
+from learnpath.services.learning import trajectory
 
 
 @bp.route("/profile", methods=["GET", "POST"])

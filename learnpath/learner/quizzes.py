@@ -14,7 +14,7 @@ from learnpath.learner.charts import ability_chart
 from learnpath.learner.forms import StartQuizForm, answer_form, chosen_keys, errors_of
 from learnpath.learner.views import bp, current_learner_id
 from learnpath.models import Attempt, Competency, Enrollment, Program
-from learnpath.services import quiz, quiz_rules, results, trajectory
+from learnpath.services.learning import quiz, quiz_rules, results, trajectory
 
 ALREADY_ANSWERED = (
     "That question was already answered, so the answer recorded first was kept. "

@@ -7,7 +7,7 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 from learnpath.auth import current_roles
 from learnpath.db import get_session
 from learnpath.models import Learner
-from learnpath.services import catalog
+from learnpath.services.catalog import browse as catalog
 
 bp = Blueprint("learner", __name__)
 STAFF = {"author", "facilitator", "admin"}

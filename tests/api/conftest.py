@@ -8,7 +8,7 @@ from sqlmodel import Session, select
 
 from learnpath.models import Enrollment, Learner, Program
 from learnpath.models.base import pk
-from learnpath.services.api_clients import SCOPES, create_client
+from learnpath.services.integration.clients import SCOPES, create_client
 from tests import factories
 
 Headers = dict[str, str]

@@ -10,7 +10,7 @@ from flask.testing import FlaskClient
 from sqlmodel import Session
 
 from learnpath import create_app
-from learnpath.services.api_clients import create_client
+from learnpath.services.integration.clients import create_client
 
 
 def test_an_unknown_api_url_answers_json_404(client: FlaskClient) -> None:

@@ -7,7 +7,7 @@ from flask.testing import FlaskClient
 from sqlmodel import Session, select
 
 from learnpath.models import Learner, User
-from learnpath.services import api_learners
+from learnpath.services.integration import learners as api_learners
 from tests import factories
 from tests.api.conftest import Headers, enroll, program
 

@@ -9,7 +9,7 @@ from sqlmodel import Session, select
 
 from learnpath.models import ApiClient, ApiToken
 from learnpath.models.base import utcnow
-from learnpath.services.api_clients import digest
+from learnpath.services.integration.clients import digest
 
 
 def _token(client: FlaskClient, client_id: str, secret: str, **extra: str):  # type: ignore[no-untyped-def]

@@ -11,7 +11,7 @@ from schemathesis.specs.openapi.checks import positive_data_acceptance
 from sqlmodel import Session
 
 from learnpath import create_app
-from learnpath.services.api_clients import create_client
+from learnpath.services.integration.clients import create_client
 from tests import factories
 from tests.api.conftest import enroll, program
 

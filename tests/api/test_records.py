@@ -13,14 +13,14 @@ from learnpath.models import (
     TrajectoryStep,
 )
 from learnpath.models.base import pk, utcnow
-from learnpath.services import records
+from learnpath.services.integration import records
 from tests import factories
 from tests.api.conftest import enroll, program
 
 
 def _record(db: Session, enrollment_id: int):  # type: ignore[no-untyped-def]
     from learnpath.models import Enrollment
-    from learnpath.services.api_enrollments import record
+    from learnpath.services.integration.enrollments import record
 
     return record(db, db.get(Enrollment, enrollment_id))  # type: ignore[arg-type]
 

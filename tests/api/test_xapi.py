@@ -16,10 +16,10 @@ from werkzeug.serving import make_server
 from learnpath.api.xapi import DEFAULT_HOME_PAGE, home_page
 from learnpath.models import Module, ProgressEvent
 from learnpath.models.base import pk
-from learnpath.services import events, quiz
-from learnpath.services.api_clients import create_client
-from learnpath.services.api_xapi import AUTHORITY, REASON, VERB_IRIS, registration_of
-from learnpath.services.quiz_rules import program_competencies
+from learnpath.services.integration.clients import create_client
+from learnpath.services.integration.xapi import AUTHORITY, REASON, VERB_IRIS, registration_of
+from learnpath.services.learning import events, quiz
+from learnpath.services.learning.quiz_rules import program_competencies
 from tests import factories
 from tests.api.conftest import enroll, program
 

@@ -7,7 +7,7 @@ import pytest
 from flask.testing import FlaskCliRunner
 from sqlmodel import Session
 
-from learnpath.catalog import CatalogError, import_catalog
+from learnpath.services.catalog import CatalogError, import_catalog
 from tests.conftest import CONTENT
 from tests.factories import snapshot
 

@@ -2,8 +2,8 @@
 
 import pytest
 
-from learnpath.catalog.derive import ChangeError, apply_changes
-from learnpath.catalog.schema import ChangeIn
+from learnpath.services.catalog.derive import ChangeError, apply_changes
+from learnpath.services.catalog.schema import ChangeIn
 
 PARENT = [("a", True), ("b", True), ("c", False)]
 

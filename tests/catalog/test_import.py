@@ -6,8 +6,6 @@ from pathlib import Path
 import pytest
 from sqlmodel import Session, func, select
 
-from learnpath.catalog import CatalogError, import_catalog
-from learnpath.catalog.exporter import export_catalog
 from learnpath.models import (
     Competency,
     Enrollment,
@@ -17,6 +15,8 @@ from learnpath.models import (
     Program,
     ProgramModule,
 )
+from learnpath.services.catalog import CatalogError, import_catalog
+from learnpath.services.catalog.exporter import export_catalog
 from tests.conftest import CONTENT
 from tests.factories import learner, snapshot, wipe
 

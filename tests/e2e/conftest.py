@@ -18,9 +18,9 @@ from sqlmodel import Session, select
 from werkzeug.serving import make_server
 
 from learnpath import create_app
-from learnpath.catalog import import_catalog
 from learnpath.models import Enrollment, Program
 from learnpath.models.base import pk
+from learnpath.services.catalog import import_catalog
 from tests import factories
 from tests.conftest import CONTENT
 

@@ -8,8 +8,6 @@ from pathlib import Path
 import pytest
 import yaml
 
-from learnpath.catalog.derive import apply_changes
-from learnpath.catalog.schema import ModuleIn, ProgramIn
 from learnpath.planning import (
     Adjustment,
     Condition,
@@ -24,6 +22,8 @@ from learnpath.planning import (
     plan,
     validate_adjustment,
 )
+from learnpath.services.catalog.derive import apply_changes
+from learnpath.services.catalog.schema import ModuleIn, ProgramIn
 
 CONTENT = Path(__file__).resolve().parents[2] / "content"
 START = date(2026, 2, 2)

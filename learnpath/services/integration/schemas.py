@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, EmailStr, Field, StringConstraints
 
-from learnpath.services.api_ids import pattern
+from learnpath.services.integration.ids import pattern
 
 # Printable text only: control characters have no place in names and break some databases.
 PRINTABLE = r"^[^\x00-\x1f\x7f]*$"

@@ -26,8 +26,8 @@ from learnpath.models import (
 )
 from learnpath.models.base import aware, pk, utcnow
 from learnpath.models.progress import ProfileChange
-from learnpath.services import events
-from learnpath.services.planinputs import plan_input
+from learnpath.services.learning import events
+from learnpath.services.learning.planinputs import plan_input
 
 OPEN = ("assigned", "in_progress")
 LISTED_SETTINGS = {  # profile setting → the learner's attribute, and how the log names it

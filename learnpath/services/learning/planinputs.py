@@ -32,7 +32,7 @@ from learnpath.models import (
 )
 from learnpath.models import Response as Answer
 from learnpath.models.base import pk
-from learnpath.services import results
+from learnpath.services.learning import results
 
 # The planner's tempo reads a learner's recent quiz answers, not their whole history.
 RECENT_ANSWERS = 200

@@ -13,8 +13,8 @@ from sqlmodel import Session, col, select
 
 from learnpath.models import Attempt, Enrollment, Item, Learner, Module, Program, ProgressEvent
 from learnpath.models.base import aware, pk
-from learnpath.services import api_xapi
-from learnpath.services.api_sync import Window, consistent_through
+from learnpath.services.integration import xapi as api_xapi
+from learnpath.services.integration.sync import Window, consistent_through
 
 MAX_LIMIT = 500
 

@@ -21,7 +21,7 @@ from learnpath.models import (
     ProgramTarget,
     TrajectoryStep,
 )
-from learnpath.services.api_ids import public_id
+from learnpath.services.integration.ids import public_id
 
 COUNTED = ("planned", "completed", "waived")
 """Step statuses that count as modules of a record (excluded steps do not)."""

@@ -6,8 +6,8 @@ from typing import Generic, TypeVar
 
 from pydantic import BaseModel
 
-from learnpath.catalog import derive
-from learnpath.catalog.schema import (
+from learnpath.services.catalog import derive
+from learnpath.services.catalog.schema import (
     CompetenciesFile,
     CompetencyIn,
     ItemIn,
@@ -15,7 +15,7 @@ from learnpath.catalog.schema import (
     ModuleIn,
     ProgramIn,
 )
-from learnpath.catalog.sources import (
+from learnpath.services.catalog.sources import (
     CatalogError,
     Loc,
     Problem,
@@ -69,7 +69,7 @@ def load_folder(root: Path, known: Known | None = None) -> Catalog:
     catalog = Catalog()
     _read_all(root, catalog, problems)
     if not problems:
-        from learnpath.catalog.checks import check_catalog
+        from learnpath.services.catalog.checks import check_catalog
 
         check_catalog(catalog, known, problems)
     if problems:

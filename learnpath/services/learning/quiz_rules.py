@@ -24,7 +24,7 @@ from learnpath.models import (
     ProgramModule,
 )
 from learnpath.models.base import pk
-from learnpath.services import results
+from learnpath.services.learning import results
 
 RANDOMESQUE_K = 5
 CHECK_RULES = {"se_target": 0.3, "max_items": 20, "min_items": 5}

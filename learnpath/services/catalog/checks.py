@@ -3,9 +3,9 @@
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from learnpath.catalog import derive
-from learnpath.catalog.loader import At, Catalog, Known
-from learnpath.catalog.sources import Problem
+from learnpath.services.catalog import derive
+from learnpath.services.catalog.loader import At, Catalog, Known
+from learnpath.services.catalog.sources import Problem
 
 Report = list[Problem]
 

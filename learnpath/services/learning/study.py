@@ -15,8 +15,8 @@ from sqlmodel import Session
 
 from learnpath.models import Module
 from learnpath.models.base import aware, pk
-from learnpath.services import events
-from learnpath.services.trajectory import Trajectory, TrajectoryError, replan
+from learnpath.services.learning import events
+from learnpath.services.learning.trajectory import Trajectory, TrajectoryError, replan
 
 MAX_MINUTES = 600
 

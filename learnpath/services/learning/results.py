@@ -22,8 +22,8 @@ from learnpath.models import Attempt, CompetencyLevel, Item, LearnerStat
 from learnpath.models import Response as Answer
 from learnpath.models.base import LEVELS, aware, pk, utcnow
 from learnpath.planning import Bands, LevelEstimate
-from learnpath.services import events
-from learnpath.services.banks import BankSnapshot
+from learnpath.services.catalog.banks import BankSnapshot
+from learnpath.services.learning import events
 
 Z95 = 1.959964
 DECISION_SPEED = "decision_speed"

@@ -4,10 +4,6 @@ from typing import Any
 
 from sqlmodel import col, select
 
-from learnpath.catalog.loader import At, Catalog
-from learnpath.catalog.schema import ChangeIn, ProgramIn
-from learnpath.catalog.sources import Problem
-from learnpath.catalog.writer import Writer, frozen_problem, raise_if
 from learnpath.models import (
     Program,
     ProgramChange,
@@ -18,6 +14,10 @@ from learnpath.models import (
     SegmentRuleModule,
 )
 from learnpath.models.base import pk
+from learnpath.services.catalog.loader import At, Catalog
+from learnpath.services.catalog.schema import ChangeIn, ProgramIn
+from learnpath.services.catalog.sources import Problem
+from learnpath.services.catalog.writer import Writer, frozen_problem, raise_if
 
 
 def write_programs(

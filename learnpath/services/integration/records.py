@@ -24,9 +24,9 @@ from sqlmodel import Session, col, select
 
 from learnpath.models import Enrollment, Learner
 from learnpath.models.base import LEVELS, aware, utcnow
-from learnpath.services import api_models as out
-from learnpath.services.api_ids import public_id
-from learnpath.services.api_loaders import (
+from learnpath.services.integration import schemas as out
+from learnpath.services.integration.ids import public_id
+from learnpath.services.integration.loaders import (
     COUNTED,
     ProgramFacts,
     Quiz,

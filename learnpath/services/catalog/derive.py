@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass, field
 
-from learnpath.catalog.schema import ChangeIn
+from learnpath.services.catalog.schema import ChangeIn
 
 Entry = tuple[str, bool]
 """A module of a program: (module id, mandatory)."""

@@ -8,7 +8,7 @@ from sqlmodel import Session, select
 
 from learnpath.models import Enrollment, Learner, Program, User, utcnow
 from learnpath.models.base import pk
-from learnpath.services.accounts import create_user
+from learnpath.services.accounts.users import create_user
 
 DEMO_LEARNERS = [
     # email, name, external id, role, department, interests, programs (slugs)

@@ -6,9 +6,6 @@ from typing import Any, TypeVar
 from sqlalchemy import inspect as sa_inspect
 from sqlmodel import Session, SQLModel, col, select
 
-from learnpath.catalog import derive
-from learnpath.catalog.loader import Catalog, Known
-from learnpath.catalog.sources import CatalogError, Problem
 from learnpath.models import (
     Competency,
     CompetencyPrerequisite,
@@ -24,6 +21,9 @@ from learnpath.models import (
     utcnow,
 )
 from learnpath.models.base import pk
+from learnpath.services.catalog import derive
+from learnpath.services.catalog.loader import Catalog, Known
+from learnpath.services.catalog.sources import CatalogError, Problem
 
 T = TypeVar("T", bound=SQLModel)
 
@@ -93,7 +93,7 @@ def write_catalog(session: Session, catalog: Catalog) -> Counter[str]:
     comp_ids = _write_competencies(w, catalog)
     _write_items(w, catalog, comp_ids)
     module_ids = _write_modules(w, catalog, comp_ids)
-    from learnpath.catalog.programs import write_programs
+    from learnpath.services.catalog.programs import write_programs
 
     write_programs(w, catalog, comp_ids, module_ids)
     return w.counts

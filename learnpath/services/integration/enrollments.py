@@ -11,12 +11,12 @@ from sqlmodel import Session, col, select
 
 from learnpath.models import Enrollment, Learner, Program
 from learnpath.models.base import aware, pk
-from learnpath.services import api_models as out
-from learnpath.services import records
-from learnpath.services.api_ids import maybe_public_id, public_id, row_id
-from learnpath.services.api_learners import by_external_id
-from learnpath.services.api_loaders import ProgramFacts, fetch, program_facts
-from learnpath.services.api_sync import Window, page_of
+from learnpath.services.integration import records
+from learnpath.services.integration import schemas as out
+from learnpath.services.integration.ids import maybe_public_id, public_id, row_id
+from learnpath.services.integration.learners import by_external_id
+from learnpath.services.integration.loaders import ProgramFacts, fetch, program_facts
+from learnpath.services.integration.sync import Window, page_of
 
 
 @dataclass(frozen=True)

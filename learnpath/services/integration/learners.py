@@ -9,11 +9,12 @@ from sqlmodel import Session, col, select
 
 from learnpath.models import Competency, Enrollment, Learner, User
 from learnpath.models.base import aware, pk
-from learnpath.services import api_models as out
-from learnpath.services import events, records
-from learnpath.services.api_ids import public_id
-from learnpath.services.api_loaders import levels_of
-from learnpath.services.api_sync import Window, page_of
+from learnpath.services.integration import records
+from learnpath.services.integration import schemas as out
+from learnpath.services.integration.ids import public_id
+from learnpath.services.integration.loaders import levels_of
+from learnpath.services.integration.sync import Window, page_of
+from learnpath.services.learning import events
 
 PROFILE = ("email", "name", "role", "department", "locale", "interests", "active")
 

@@ -1,0 +1,1 @@
+"""People: users with roles and passwords, and the embedded demo accounts."""

@@ -1,0 +1,1 @@
+"""HR integration: API clients and tokens, enrollment records, incremental sync, xAPI statements."""

@@ -1,0 +1,1 @@
+"""The learner's loop: adaptive quizzes, results, trajectories, study progress, learning events."""
