@@ -1,11 +1,11 @@
 """Learning events as xAPI 1.0.3 statements: verbs, activities, results, registrations.
 
-Statement ids are the events' own UUIDv5 ids (services/learning/events.py), so a statement never changes
-its id. Activity ids are URNs that depend on nothing but the catalog (`urn:learnpath:module:<slug>`,
-`urn:learnpath:program:<slug>:v<version>`, its `:placement`, `urn:learnpath:item:<slug>`), and the
-registration of a statement is its enrollment's UUID: RFC 4122 version-4 layout (xAPI 1.0.3
-clients check it) but not random: a fixed prefix and the enrollment id, so a registration filter
-maps straight back to its enrollment.
+Statement ids are the events' own UUIDv5 ids (services/learning/events.py), so a statement never
+changes its id. Activity ids are URNs that depend on nothing but the catalog
+(`urn:learnpath:module:<slug>`, `urn:learnpath:program:<slug>:v<version>`, its `:placement`,
+`urn:learnpath:item:<slug>`), and the registration of a statement is its enrollment's UUID: RFC
+4122 version-4 layout (xAPI 1.0.3 clients check it) but not random: a fixed prefix and the
+enrollment id, so a registration filter maps straight back to its enrollment.
 """
 
 from __future__ import annotations
