@@ -37,7 +37,8 @@ def refuse_nul_characters() -> None:
 
     PostgreSQL text cannot store or compare NUL, so such a value would fail inside the first query
     that used it; no valid id, e-mail or filter contains one. JSON bodies are checked by their
-    pydantic models (api_models.PRINTABLE) and Basic credentials where they are decoded.
+    pydantic models (PRINTABLE in services/integration/schemas.py) and Basic credentials where
+    they are decoded.
     """
     if "\x00" in request.path:
         raise BadRequest("The URL path contains a NUL character.")

@@ -106,7 +106,15 @@ def _paths() -> dict[str, Any]:
         },
     ]
     catalog = ["enrollments:read", "enrollments:write"]
+    itself = {"application/json": {"schema": {"type": "object"}}}
     return {
+        "/api/v1/openapi.json": {
+            "get": {
+                "summary": "This document (no credentials needed)",
+                "security": [],
+                "responses": {"200": {"description": "OpenAPI 3.1", "content": itself}},
+            }
+        },
         "/api/v1/programs": {"get": _listing("The program catalog", catalog, out.ProgramPage, [])},
         "/api/v1/learners": {
             "get": _listing(
@@ -211,7 +219,7 @@ def document() -> dict[str, Any]:
         "info": {
             "title": "learnpath integration API",
             "version": "1.0.0",
-            "description": "HR integration: learners, enrollments, progress, xAPI (API.md).",
+            "description": "HR integration: learners, enrollments, progress, xAPI (docs/api.md).",
         },
         "paths": {
             **_paths(),

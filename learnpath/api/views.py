@@ -1,4 +1,4 @@
-"""The /api/v1 endpoints of API.md: programs, learners, enrollments, progress, OpenAPI."""
+"""The /api/v1 endpoints of docs/api.md: programs, learners, enrollments, progress, OpenAPI."""
 
 from __future__ import annotations
 

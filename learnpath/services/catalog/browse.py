@@ -8,6 +8,7 @@ from sqlmodel import Session, col, select
 from learnpath.models import (
     Competency,
     Module,
+    ModuleTag,
     Program,
     ProgramChange,
     ProgramModule,
@@ -59,6 +60,11 @@ def list_programs(session: Session, include_drafts: bool = False) -> list[Progra
         ProgramRow(p, DEPTHS[p.depth], *totals.get(p.id or 0, (0, 0)), parents.get(p.parent_id))
         for p in programs
     ]
+
+
+def module_tags(session: Session) -> list[str]:
+    """Every tag a module carries, once each, alphabetically (the profile's interest choices)."""
+    return list(session.exec(select(ModuleTag.tag).distinct().order_by(col(ModuleTag.tag))).all())
 
 
 def program_view(session: Session, slug: str, version: int) -> ProgramView | None:

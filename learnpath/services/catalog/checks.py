@@ -4,7 +4,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from learnpath.services.catalog import derive
-from learnpath.services.catalog.loader import At, Catalog, Known
+from learnpath.services.catalog.parsed import At, Catalog, Known
 from learnpath.services.catalog.sources import Problem
 
 Report = list[Problem]

@@ -24,6 +24,12 @@ def by_external_id(session: Session, external_id: str) -> Learner | None:
     return session.exec(select(Learner).where(Learner.external_id == external_id)).first()
 
 
+def external_id_by_email(session: Session, email: str) -> str | None:
+    """The HR id of the learner with this e-mail address (stored lower-case), if any."""
+    found = session.exec(select(Learner.external_id).where(Learner.email == email.lower()))
+    return found.first()
+
+
 def upsert(session: Session, external_id: str, data: out.LearnerIn) -> tuple[Learner, bool]:
     """Create or update a learner; returns it and whether it is new.
 
