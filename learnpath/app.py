@@ -8,6 +8,7 @@ from flask import Flask, request
 from werkzeug.exceptions import BadRequest
 
 from learnpath import config, db
+from learnpath.vocabulary import Depth
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
@@ -17,6 +18,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     config.load(app, test_config)
     db.init_app(app)
     app.before_request(refuse_nul_characters)
+    # Templates name depths by the enum (Depth.PERSONAL, Depth|length), never by number.
+    app.jinja_env.globals["Depth"] = Depth
 
     from learnpath import api, auth, cli, learner, markdown
 

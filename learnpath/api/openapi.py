@@ -12,6 +12,7 @@ from learnpath.api import openapi_xapi
 from learnpath.services.integration import schemas as out
 from learnpath.services.integration.clients import SCOPES
 from learnpath.services.integration.ids import pattern
+from learnpath.vocabulary import ENROLLMENT_STATUSES
 
 REF = "#/components/schemas/{model}"
 INPUTS = (out.LearnerIn, out.EnrollmentIn)
@@ -91,7 +92,7 @@ def _paths() -> dict[str, Any]:
     learner = _path("external_id", out.EXTERNAL_ID)
     write = {"required": True, "content": {"application/json": {"schema": _ref(out.LearnerIn)}}}
     assign = {"required": True, "content": {"application/json": {"schema": _ref(out.EnrollmentIn)}}}
-    statuses = ["assigned", "in_progress", "completed", "withdrawn"]
+    statuses = list(ENROLLMENT_STATUSES)
     filters = [
         {"name": "status", "in": "query", "schema": {"type": "string", "enum": statuses}},
         {

@@ -4,7 +4,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from learnpath.models.base import LEVELS
+from learnpath.vocabulary import LEVELS
 
 WIDTH, LEFT, RIGHT, ROW, TOP = 640, 170, 20, 44, 34
 LOW, HIGH = -3.5, 3.5

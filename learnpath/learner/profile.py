@@ -7,9 +7,9 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 from learnpath.db import get_session
 from learnpath.learner.forms import ProfileForm
 from learnpath.learner.views import bp, current_learner
-from learnpath.models.base import MODULE_FORMATS, utcnow
 from learnpath.services.catalog import browse as catalog
 from learnpath.services.learning import trajectory
+from learnpath.vocabulary import MODULE_FORMATS, utcnow
 
 
 @bp.route("/profile", methods=["GET", "POST"])

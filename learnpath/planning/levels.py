@@ -7,10 +7,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from itertools import pairwise
 
-from .errors import PlanningError
-from .inputs import DEFAULT_LEVEL_BANDS, LEVELS, LevelEstimate
+from learnpath.vocabulary import DEFAULT_LEVEL_BANDS, LEVELS
 
-_INDEX = {name: i for i, name in enumerate(LEVELS)}
+from .errors import PlanningError
+from .inputs import LevelEstimate
+
+_INDEX: dict[str, int] = {name: i for i, name in enumerate(LEVELS)}
 
 
 def level_index(level: str) -> int:

@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Literal
 
-from .inputs import LEVELS, PlanInput
+from learnpath.vocabulary import LEVELS
+
+from .inputs import PlanInput
 from .levels import level_index
 
 Verdict = Literal["passed", "failed"]

@@ -133,7 +133,7 @@ def _entries(
 ) -> list[derive.Entry] | None:
     program = at.model
     if program.parent is None:
-        default = program.depth != 5
+        default = not program.depth_kind.is_personal
         refs = program.module_refs()
         for k, ref in enumerate(refs):
             _ref(at, ("modules", k), ref.module, modules, "module", problems)
@@ -170,7 +170,7 @@ def _entries(
 
 
 def _check_order(at: At, entries: list[derive.Entry], modules: dict, problems: Report) -> None:
-    if at.model.depth == 5:
+    if at.model.depth_kind.is_personal:
         return  # a pool: the planner orders it
     position = {m: i for i, (m, _) in enumerate(entries)}
     for i, (module, _) in enumerate(entries):

@@ -178,7 +178,7 @@ class _Exporter:
             data["modules"] = [
                 {"module": self.mod[r.module_id], "mandatory": r.mandatory} for r in rows
             ]
-        if p.depth == 5:
+        if p.is_personal:
             data["targets"] = self._targets(p)
             data["rules"] = self._rules(p)
         return data

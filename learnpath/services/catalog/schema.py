@@ -4,15 +4,23 @@ from typing import Annotated, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
-from learnpath.models.base import DEFAULT_LEVEL_BANDS, LEVELS
+from learnpath.planning import RuleAction
+from learnpath.vocabulary import (
+    DEFAULT_LEVEL_BANDS,
+    DEPTH_RANGE,
+    LEVELS,
+    AudienceKind,
+    Depth,
+    Level,
+    ModuleFormat,
+    ProgramStatus,
+)
 
 Slug = Annotated[
     str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$", min_length=1, max_length=80)
 ]
 Tag = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=60)]
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-Level = Literal["novice", "developing", "proficient", "advanced", "expert"]
-Format = Literal["reading", "video", "exercise", "workshop", "case"]
 
 
 class Strict(BaseModel):
@@ -81,7 +89,7 @@ class ModuleIn(Strict):
     summary: str = ""
     competency: Slug
     level: Level
-    format: Format
+    format: ModuleFormat
     minutes: int = Field(ge=1, le=2400)
     requires: list[Slug] = []
     tags: list[Tag] = []
@@ -89,7 +97,7 @@ class ModuleIn(Strict):
 
 
 class AudienceIn(Strict):
-    kind: Literal["anyone", "client", "department", "learner"] = "anyone"
+    kind: AudienceKind = "anyone"
     name: str | None = None
 
     @model_validator(mode="after")
@@ -155,7 +163,7 @@ class ConditionIn(Strict):
 class RuleIn(Strict):
     name: Name
     when: ConditionIn
-    then: Literal["include", "exclude", "mandatory", "optional"]
+    then: RuleAction
     modules: list[Slug] = Field(min_length=1)
 
 
@@ -164,8 +172,8 @@ class ProgramIn(Strict):
     version: int = Field(default=1, ge=1)
     title: Name
     summary: str = ""
-    depth: int = Field(ge=1, le=5)
-    status: Literal["draft", "published", "retired"] = "draft"
+    depth: int = Field(ge=DEPTH_RANGE[0], le=DEPTH_RANGE[1])
+    status: ProgramStatus = "draft"
     audience: AudienceIn = AudienceIn()
     format: Literal["online", "blended", "in-person"] = "online"
     instructors: list[Name] = []
@@ -178,9 +186,15 @@ class ProgramIn(Strict):
     targets: list[TargetIn] = []
     rules: list[RuleIn] = []
 
+    @property
+    def depth_kind(self) -> Depth:
+        """The depth as the named enum (validated to lie in its range)."""
+        return Depth(self.depth)
+
     @model_validator(mode="after")
     def _fits_depth(self) -> Self:
-        derived = 2 <= self.depth <= 4
+        kind = self.depth_kind
+        derived = kind.is_derived
         if derived and self.parent is None:
             raise ValueError(f"a depth-{self.depth} program is derived: it needs a 'parent'")
         if not derived and self.parent is not None:
@@ -189,12 +203,15 @@ class ProgramIn(Strict):
             raise ValueError("a derived program lists 'changes' to its parent, not 'modules'")
         if not derived and not self.modules:
             raise ValueError(f"a depth-{self.depth} program needs 'modules'")
-        if self.depth == 2 and self.changes:
+        if kind.keeps_parent_modules and self.changes:
             raise ValueError(
-                "a facilitated (depth 2) program keeps the parent's modules: no 'changes'"
+                f"a {kind.label} (depth {kind}) program keeps the parent's modules: no 'changes'"
             )
-        if self.depth != 5 and (self.targets or self.rules):
-            raise ValueError("'targets' and 'rules' belong to personal (depth 5) programs")
+        if not kind.is_personal and (self.targets or self.rules):
+            personal = Depth.PERSONAL
+            raise ValueError(
+                f"'targets' and 'rules' belong to {personal.label} (depth {personal}) programs"
+            )
         if self.level_bands is not None:
             _check_bands(self.level_bands)
         return self

@@ -6,7 +6,7 @@ from typing import Any, TypeVar
 from sqlalchemy import inspect as sa_inspect
 from sqlmodel import Session, SQLModel, select
 
-from learnpath.models import utcnow
+from learnpath.vocabulary import utcnow
 
 T = TypeVar("T", bound=SQLModel)
 

@@ -8,13 +8,14 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from learnpath.models import Competency, Enrollment, Learner, User
-from learnpath.models.base import aware, pk
+from learnpath.models.base import pk
 from learnpath.services.integration import records
 from learnpath.services.integration import schemas as out
 from learnpath.services.integration.ids import public_id
 from learnpath.services.integration.loaders import levels_of
 from learnpath.services.integration.sync import Window, page_of
 from learnpath.services.learning import events
+from learnpath.vocabulary import aware
 
 PROFILE = ("email", "name", "role", "department", "locale", "interests", "active")
 
