@@ -145,7 +145,7 @@ def simulate_command(
             se_target,
             max_items,
             min_items,
-            None if exposure == "none" else exposure,  # type: ignore[arg-type]
+            None if exposure == "none" else exposure,
             seed,
         )
     except IRTError as exc:
