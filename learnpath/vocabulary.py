@@ -57,6 +57,9 @@ DEFAULT_LEVEL_BANDS: Mapping[str, float] = MappingProxyType(
 )
 """Lower θ bound (logits) of each band above novice; a program may override them."""
 
+DEFAULT_TARGET_LEVEL: Level = "proficient"
+"""The target of a competency a program builds but sets no target for (for the learner's role)."""
+
 ProgramStatus = Literal["draft", "published", "retired"]
 """A program version's life: authored as a draft, published to learners, retired."""
 

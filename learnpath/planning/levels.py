@@ -33,7 +33,7 @@ class Bands:
     def of(cls, overrides: Mapping[str, float] | None) -> Bands:
         """The default bands with a program's overrides, checked to increase."""
         full = {**DEFAULT_LEVEL_BANDS, **(overrides or {})}
-        if "novice" in full or set(full) != set(LEVELS[1:]):
+        if LEVELS[0] in full or set(full) != set(LEVELS[1:]):
             raise PlanningError(f"level bands name {sorted(full)}; expected {list(LEVELS[1:])}")
         bounds = tuple(float(full[name]) for name in LEVELS[1:])
         if any(lo >= hi for lo, hi in pairwise(bounds)):

@@ -36,7 +36,15 @@ from learnpath.services.integration.loaders import (
     steps_of,
     targets_of,
 )
-from learnpath.vocabulary import LEVELS, Depth, EnrollmentStatus, aware, iso_utc, utcnow
+from learnpath.vocabulary import (
+    DEFAULT_TARGET_LEVEL,
+    LEVELS,
+    Depth,
+    EnrollmentStatus,
+    aware,
+    iso_utc,
+    utcnow,
+)
 
 RANK: dict[str, int] = {level: rank for rank, level in enumerate(LEVELS)}
 NO_STEPS = Steps()
@@ -108,7 +116,8 @@ def _program(row: Any) -> dict[str, Any]:
 
 def target_level(targets: Mapping[tuple[int, str], str], competency_id: int, role: str) -> str:
     """The role's target for a competency, else the program's default, else proficient."""
-    return targets.get((competency_id, role)) or targets.get((competency_id, "")) or "proficient"
+    default = targets.get((competency_id, "")) or DEFAULT_TARGET_LEVEL
+    return targets.get((competency_id, role)) or default
 
 
 def placement_of(quizzes: Sequence[Quiz]) -> dict[str, Any] | None:
