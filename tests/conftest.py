@@ -74,17 +74,16 @@ def _truncate_all(url: str) -> None:
     engine.dispose()
 
 
+def build_app(database_url: str, **overrides: object) -> Flask:
+    """An app for tests on this database, CSRF off; `overrides` change or add settings."""
+    config = {"TESTING": True, "DATABASE_URL": database_url, "SECRET_KEY": "test"}
+    return create_app({**config, "WTF_CSRF_ENABLED": False, **overrides})
+
+
 @pytest.fixture
 def app(database_url: str, tmp_path: Path) -> Iterator[Flask]:
     """The app under test, CSRF off (one test module turns it back on)."""
-    app = create_app(
-        {
-            "TESTING": True,
-            "DATABASE_URL": database_url,
-            "SECRET_KEY": "test",
-            "WTF_CSRF_ENABLED": False,
-        }
-    )
+    app = build_app(database_url)
     yield app
     app.extensions["learnpath.engine"].dispose()
 

@@ -2,12 +2,13 @@
 
 from pathlib import Path
 
+import pytest
 from flask.testing import FlaskCliRunner
 from sqlmodel import Session, select
 
 from learnpath.models import Enrollment, Learner, User, UserRole
 from learnpath.services.accounts.users import authenticate
-from tests.conftest import CONTENT
+from tests.conftest import CONTENT, PG_URL
 
 
 def test_create_user_with_roles(runner: FlaskCliRunner, db: Session) -> None:
@@ -57,13 +58,15 @@ def test_demo_is_refused_off_the_embedded_database(runner: FlaskCliRunner) -> No
     assert "only created on the embedded SQLite database" in result.output
 
 
+@pytest.mark.skipif(
+    bool(PG_URL),
+    reason="demo accounts exist only on the embedded SQLite database; on PostgreSQL "
+    "test_demo_is_refused_off_the_embedded_database covers the refusal",
+)
 def test_demo_creates_accounts_once_and_prints_them(
     runner: FlaskCliRunner, db: Session, app
 ) -> None:  # type: ignore[no-untyped-def]
     app.config["EMBEDDED_DATABASE"] = True
-    app.config["DATABASE_URL"] = str(app.config["DATABASE_URL"])
-    if not app.config["DATABASE_URL"].startswith("sqlite"):
-        return  # demo accounts exist only on SQLite; covered by the refusal test on PostgreSQL
     accounts = Path(app.instance_path) / "demo-accounts.txt"
     accounts.unlink(missing_ok=True)
     try:

@@ -140,7 +140,9 @@ def paths(errors: dict[str, str]) -> dict[str, Any]:
         "/xapi/statements": {
             "get": {
                 "summary": "Learning records as xAPI 1.0.3 statements",
-                "security": [{"oauth2": ["statements:read"]}, {"basic": []}],
+                # Basic credentials too must belong to a client holding statements:read (OpenAPI
+                # 3.1 lets a non-OAuth2 requirement list such roles).
+                "security": [{"oauth2": ["statements:read"]}, {"basic": ["statements:read"]}],
                 "parameters": PARAMETERS,
                 "responses": found,
             }

@@ -6,7 +6,7 @@ import pytest
 from flask.testing import FlaskClient
 from sqlmodel import Session, select
 
-from learnpath.models import Enrollment, Learner, Program
+from learnpath.models import Enrollment, Learner, Program, User
 from learnpath.models.base import pk
 from learnpath.services.integration.clients import SCOPES, create_client
 from tests import factories
@@ -65,6 +65,15 @@ def enroll(db: Session, learner: Learner, chosen: Program, **fields: object) -> 
     db.add(row)
     db.commit()
     return row
+
+
+def enrolled_user(db: Session, email: str = "e1@example.com") -> tuple[User, Learner]:
+    """A user with a learner profile, enrolled in the shipped Data Literacy Essentials."""
+    user = factories.user(db, email=email)
+    learner = db.get(Learner, user.learner_id)
+    assert learner is not None
+    enroll(db, learner, program(db))
+    return user, learner
 
 
 def learners(db: Session, n: int, prefix: str = "E") -> list[Learner]:

@@ -9,7 +9,7 @@ from sqlmodel import Session, select
 from learnpath.models import Learner, User
 from learnpath.services.integration import learners as api_learners
 from tests import factories
-from tests.api.conftest import Headers, enroll, program
+from tests.api.conftest import Headers, enrolled_user
 
 ANNA = {
     "email": "Anna@Example.com",
@@ -53,10 +53,7 @@ def test_a_manager_is_named_by_external_id(client: FlaskClient, everything: Head
 def test_deactivating_keeps_the_learner_and_their_records_and_disables_login(
     client: FlaskClient, everything: Headers, catalog: Session
 ) -> None:
-    user = factories.user(catalog, email="e1@example.com")
-    learner = catalog.get(Learner, user.learner_id)
-    assert learner is not None
-    enroll(catalog, learner, program(catalog))
+    user, learner = enrolled_user(catalog)
     body = {"email": learner.email, "name": learner.name, "active": False}
     response = client.put(f"/api/v1/learners/{learner.external_id}", json=body, headers=everything)
     assert response.status_code == 200 and response.json["active"] is False

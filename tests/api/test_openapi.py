@@ -10,10 +10,10 @@ from schemathesis import Case, GenerationMode
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 from sqlmodel import Session
 
-from learnpath import create_app
 from learnpath.services.integration.clients import create_client
 from tests import factories
 from tests.api.conftest import enroll, program
+from tests.conftest import build_app
 
 EXAMPLES = 200
 
@@ -23,16 +23,8 @@ def api_app(database_url: str, catalog: Session) -> Iterator[Flask]:
     """The app with some data to find, and limits out of the way of generated requests."""
     learner = factories.learner(catalog, external_id="E1")
     enroll(catalog, learner, program(catalog))
-    app = create_app(
-        {
-            "TESTING": True,
-            "DATABASE_URL": database_url,
-            "SECRET_KEY": "test",
-            "WTF_CSRF_ENABLED": False,
-            "API_RATE_LIMIT": "100000 per minute",
-            "TOKEN_RATE_LIMIT": "100000 per minute",
-        }
-    )
+    unlimited = "100000 per minute"
+    app = build_app(database_url, API_RATE_LIMIT=unlimited, TOKEN_RATE_LIMIT=unlimited)
     yield app
     app.extensions["learnpath.engine"].dispose()
 

@@ -5,17 +5,24 @@ import itertools
 import random
 import threading
 import time
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlmodel import Session, select
+from sqlalchemy import Engine
+from sqlmodel import Session, col, select
 
 from learnpath.models import Enrollment
 from learnpath.models.base import pk
 from tests.api.conftest import Headers, enroll, learners, program
+from tests.conftest import build_app
 
-WRITERS, SECONDS = 3, 2.0
+# Bounded work instead of a time limit: WRITERS threads make WRITES changes each while the
+# poller syncs (at most MAX_SYNCS times); no thread is waited for longer than TIMEOUT seconds.
+WRITERS, WRITES, MAX_SYNCS, TIMEOUT = 3, 40, 5000, 60
+EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
 
 
 def _sync(client: FlaskClient, headers: Headers, since: str | None, limit: int = 7):  # type: ignore[no-untyped-def]
@@ -76,54 +83,91 @@ def test_updated_since_the_watermark_returns_only_later_changes(
     assert [r["learner"]["external_id"] for r in later] == [second.external_id]
 
 
+@pytest.fixture
+def app(database_url: str) -> Iterator[Flask]:
+    """The app with API limits far above the poller's pages: these are not rate-limit tests."""
+    app = build_app(database_url, API_RATE_LIMIT="100000 per minute")
+    yield app
+    app.extensions["learnpath.engine"].dispose()
+
+
 def test_a_poller_misses_no_change_and_sees_none_twice_while_learners_keep_writing(
     app: Flask, client: FlaskClient, everything: Headers, catalog: Session
 ) -> None:
-    chosen = program(catalog)
-    ids = [pk(enroll(catalog, learner, chosen)) for learner in learners(catalog, 30)]
-    engine, stop = app.extensions["learnpath.engine"], threading.Event()
-    counter, errors = itertools.count(1), []
-    epoch = datetime(2000, 1, 1, tzinfo=UTC)
-
-    def write(seed: int) -> None:
-        rng = random.Random(seed)
-        try:
-            while not stop.is_set():
-                with Session(engine) as session:
-                    enrollment = session.get(Enrollment, rng.choice(ids))
-                    assert enrollment is not None
-                    enrollment.last_activity_at = epoch + timedelta(microseconds=next(counter))
-                    session.add(enrollment)
-                    session.flush()
-                    time.sleep(rng.uniform(0, 0.02))  # commit well after the change was stamped
-                    session.commit()
-        except Exception as exc:  # pragma: no cover - reported below
-            errors.append(exc)
-
-    threads = [threading.Thread(target=write, args=(n,)) for n in range(WRITERS)]
-    for thread in threads:
-        thread.start()
-    observed, watermark, deadline = [], None, time.monotonic() + SECONDS
-    while time.monotonic() < deadline:
-        seen, watermark = _sync(client, everything, watermark)
-        observed += seen
-    stop.set()
-    for thread in threads:
-        thread.join()
+    ids = [pk(enroll(catalog, learner, program(catalog))) for learner in learners(catalog, 30)]
+    observed, watermark = _sync(client, everything, None)  # every record once, before any write
+    writers, syncs = Writers(app.extensions["learnpath.engine"], ids), 0
+    try:
+        writers.start()
+        while writers.busy() and syncs < MAX_SYNCS:
+            seen, watermark = _sync(client, everything, watermark, limit=2)  # pages race writes
+            observed += seen
+            syncs += 1
+    finally:
+        writers.stop()
+    assert writers.errors == [] and syncs < MAX_SYNCS
     seen, watermark = _sync(client, everything, watermark)
     observed += seen
-    assert errors == []
     versions = [(r["id"], r["last_activity_at"]) for r in observed]
     assert len(versions) == len(set(versions)), "a change was delivered twice"
     latest = {r["id"]: r["last_activity_at"] for r in observed}
-    with Session(engine) as session:
-        final = {
-            f"enr_{e.id}": e.last_activity_at
-            for e in session.exec(select(Enrollment).where(Enrollment.id.in_(ids))).all()  # type: ignore[union-attr]
-        }
-    for enrollment_id, moment in final.items():
-        assert latest[enrollment_id] == _iso(moment), "a change was missed"
-    assert len(versions) > len(ids), "the writers kept writing during the sync"
+    with Session(writers.engine) as session:
+        final = session.exec(select(Enrollment).where(col(Enrollment.id).in_(ids))).all()
+    assert len(final) == len(ids) and next(writers.counter) == WRITERS * WRITES + 1
+    for enrollment in final:
+        assert latest[f"enr_{enrollment.id}"] == _iso(enrollment.last_activity_at), (
+            "a change was missed"
+        )
+    assert len(versions) > len(ids), "no change made after the first sync was delivered"
+
+
+class Writers:
+    """Threads making WRITES changes each, every change stamped well before its commit."""
+
+    def __init__(self, engine: Engine, ids: list[int]) -> None:
+        self.engine, self.ids = engine, ids
+        self.errors: list[BaseException] = []
+        self.halt = threading.Event()
+        self.threads = [threading.Thread(target=self.write, args=(n,)) for n in range(WRITERS)]
+        self.counter = itertools.count(1)  # stamps; next() is atomic, so they are all distinct
+
+    def start(self) -> None:
+        """Start every writer."""
+        for thread in self.threads:
+            thread.start()
+
+    def busy(self) -> bool:
+        """Whether a writer is still writing."""
+        return any(thread.is_alive() for thread in self.threads)
+
+    def write(self, seed: int) -> None:
+        """One writer's changes, until done or halted."""
+        rng = random.Random(seed)
+        try:
+            for _ in range(WRITES):
+                if self.halt.is_set():
+                    return
+                self.change(rng)
+        except Exception as exc:  # pragma: no cover - reported by the test
+            self.errors.append(exc)
+
+    def change(self, rng: random.Random) -> None:
+        """Change one enrollment; commit some milliseconds after the database stamped it."""
+        with Session(self.engine) as session:
+            enrollment = session.get(Enrollment, rng.choice(self.ids))
+            assert enrollment is not None
+            enrollment.last_activity_at = EPOCH + timedelta(microseconds=next(self.counter))
+            session.add(enrollment)
+            session.flush()
+            time.sleep(rng.uniform(0, 0.02))
+            session.commit()
+
+    def stop(self) -> None:
+        """Halt the writers and wait for them: whatever failed, the test cannot hang."""
+        self.halt.set()
+        for thread in self.threads:
+            thread.join(timeout=TIMEOUT)
+        assert not self.busy(), "a writer did not stop"
 
 
 def _iso(moment: datetime | None) -> str | None:

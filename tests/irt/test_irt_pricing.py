@@ -10,7 +10,8 @@ from learnpath.irt import CatConfig, ExposureState, IRTError, cat_step, simulate
 from learnpath.irt.pricing import item_prices, knapsack_cover, posterior_information
 
 THETAS = np.random.default_rng(99).normal(0.0, 1.0, 400)
-PRICED = CatConfig(exposure_ceiling=0.25, exposure_pricing=True)
+CEILING = 0.25  # the stated exposure ceiling: no item in more than a quarter of sessions
+PRICED = CatConfig(exposure_ceiling=CEILING, exposure_pricing=True)
 
 
 def test_knapsack_cover_takes_the_cheapest_information_first() -> None:
@@ -34,14 +35,25 @@ def test_prices_are_zero_without_a_binding_ceiling_and_memoized() -> None:
 def test_prices_fall_on_the_over_demanded_sharp_central_items() -> None:
     bank = bank_2pl(300)
     prices = item_prices(bank, PRICED)
-    assert np.all(prices >= 0) and 0.05 < np.mean(prices > 1e-6) < 0.5
+    priced = prices > 1e-6
+    assert np.all(prices >= 0) and 0.05 < np.mean(priced) < 0.5  # about one item in five
     best = np.argsort(bank.information(0.0))[-5:]
-    assert np.all(prices[best] > 0.5)
-    # Under the prices the population's fractional usage is close to the ceiling.
+    assert np.all(priced[best])
+    # The population's fractional usage (the LP's cover of N(0, 1)) against the ceiling:
     z = np.linspace(-4.0, 4.0, 101)
     weights = np.exp(-0.5 * z**2) / np.exp(-0.5 * z**2).sum()
-    usage = weights @ knapsack_cover(bank.information(z), prices, 1 / 0.09 - 1, 40)
-    assert usage.max() < 0.35
+    need = 1 / PRICED.se_target**2 - 1 / PRICED.prior_sd**2
+
+    def usage(at: np.ndarray) -> np.ndarray:
+        return weights @ knapsack_cover(bank.information(z), at, need, PRICED.max_items)
+
+    free, paid = usage(np.zeros_like(prices)), usage(prices)
+    # Every item used beyond the ceiling without prices gets a price ...
+    assert np.any(free > CEILING) and np.all(priced[free > CEILING])
+    # ... an item left free stays within the ceiling under the prices (its capacity is slack) ...
+    assert np.all(paid[~priced] <= CEILING)
+    # ... and a priced item's capacity binds: typically used right at the ceiling.
+    assert np.median(paid[priced]) == pytest.approx(CEILING, abs=0.01)
 
 
 def test_posterior_information_averages_over_the_normal() -> None:
@@ -59,9 +71,13 @@ def test_priced_simulation_is_shorter_than_the_plain_ceiling_and_under_it() -> N
     bank = bank_2pl(300)
     plain = simulate(bank, THETAS, exposure="ceiling", seed=2)
     priced = simulate(bank, THETAS, exposure="priced", seed=2)
-    assert priced.exposure.max() <= 0.25
-    assert priced.mean_length < plain.mean_length - 0.3
-    assert priced.rmse < 0.34
+    for run in (plain, priced):
+        assert run.exposure.max() <= CEILING  # no item is seen by more than a quarter
+        stopped = (run.se <= PRICED.se_target) | (run.lengths == PRICED.max_items)
+        assert np.all(stopped)  # every session ran to the stopping rule
+    assert priced.mean_length < plain.mean_length
+    # No precision lost: within the sampling error of an RMSE over n simulees, σ / √(2n).
+    assert priced.rmse <= plain.rmse * (1 + 1 / np.sqrt(2 * THETAS.size))
 
 
 def test_priced_simulation_and_the_web_step_make_the_same_decisions() -> None:
