@@ -18,11 +18,12 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     db.init_app(app)
     app.before_request(refuse_nul_characters)
 
-    from learnpath import api, auth, cli, learner, markdown
+    from learnpath import api, auth, cli, learner, markdown, studio
 
     markdown.init_app(app)
     auth.init_app(app)
     learner.init_app(app)
+    studio.init_app(app)
     api.init_app(app)
     cli.init_app(app)
     if not app.testing:
