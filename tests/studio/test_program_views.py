@@ -33,6 +33,14 @@ def revision_on(page: str) -> str:
     return found.group(1)
 
 
+def author_with_draft(db: Session, login) -> str:  # type: ignore[no-untyped-def]
+    """Log in as an author; Ana has started the draft "Charts at Work"; its studio path."""
+    login("author")
+    drafts.create_program(db, "Ana", "Charts at Work", 1)
+    db.commit()
+    return "/studio/programs/charts-at-work/v1"
+
+
 def test_an_author_creates_a_draft_and_lands_in_its_editor(
     catalog: Session, client: FlaskClient, login
 ) -> None:  # type: ignore[no-untyped-def]
@@ -85,10 +93,7 @@ def test_a_second_author_saving_an_old_form_is_told_who_changed_it(
 def test_module_list_editing_with_up_down_and_refusals(
     catalog: Session, client: FlaskClient, login
 ) -> None:  # type: ignore[no-untyped-def]
-    login("author")
-    drafts.create_program(catalog, "Ana", "Charts at Work", 1)
-    catalog.commit()
-    base = "/studio/programs/charts-at-work/v1"
+    base = author_with_draft(catalog, login)
     for slug in ("dl-data-types", "dl-averages-and-spread"):
         assert client.post(f"{base}/modules", data={"module": slug}).status_code == 302
     response = client.post(f"{base}/modules/dl-averages-and-spread/move", data={"direction": "up"})
@@ -112,10 +117,7 @@ def test_module_list_editing_with_up_down_and_refusals(
 def test_publish_lists_every_reason_then_publishes_and_edit_opens_v2(
     catalog: Session, client: FlaskClient, login
 ) -> None:  # type: ignore[no-untyped-def]
-    login("author")
-    drafts.create_program(catalog, "Ana", "Charts at Work", 1)
-    catalog.commit()
-    base = "/studio/programs/charts-at-work/v1"
+    base = author_with_draft(catalog, login)
     response = client.post(f"{base}/publish")
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "Not saved: a depth-1 program needs 'modules'" in page
