@@ -21,11 +21,13 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     # Templates name depths by the enum (Depth.PERSONAL, Depth|length), never by number.
     app.jinja_env.globals["Depth"] = Depth
 
-    from learnpath import api, auth, cli, learner, markdown
+    from learnpath import api, auth, cli, learner, markdown, studio, video
 
     markdown.init_app(app)
+    video.init_app(app)
     auth.init_app(app)
     learner.init_app(app)
+    studio.init_app(app)
     api.init_app(app)
     cli.init_app(app)
     if not app.testing:

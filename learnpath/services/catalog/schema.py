@@ -20,6 +20,8 @@ Slug = Annotated[
 ]
 Tag = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=60)]
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+ItemStatus = Literal["draft", "pretest", "active", "retired"]
+Url = Annotated[str, StringConstraints(pattern=r"^https?://[^\s<>\"']+$", max_length=500)]
 
 
 class Strict(BaseModel):
@@ -50,6 +52,7 @@ class ItemIn(Strict):
     stem: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
     options: list[OptionIn] = Field(min_length=2, max_length=6)
     explanation: str = ""
+    status: ItemStatus = "active"  # only active items are given in quizzes
     a: float = Field(ge=0.2, le=4.0)
     b: float = Field(ge=-4.0, le=4.0)
     c: float = Field(default=0.0, ge=0.0, le=0.5)
@@ -93,6 +96,13 @@ class ModuleIn(Strict):
     requires: list[Slug] = []
     tags: list[Tag] = []
     alternative_of: Slug | None = None
+    video: Url | None = None
+
+    @model_validator(mode="after")
+    def _video_for_video_format(self) -> Self:
+        if self.video and self.format != "video":
+            raise ValueError("only a module of format 'video' has a 'video' URL")
+        return self
 
 
 class AudienceIn(Strict):
@@ -115,6 +125,14 @@ class PlacementIn(Strict):
     se_target: float = Field(default=0.3, gt=0.05, le=1.0)
     max_items: int = Field(default=30, ge=1, le=200)
     min_items: int = Field(default=3, ge=1, le=200)
+    competencies: list[Slug] = []  # which it measures; [] = every competency the modules build
+    exposure: Literal["randomesque", "maxinfo"] = "randomesque"
+
+    @model_validator(mode="after")
+    def _min_below_max(self) -> Self:
+        if self.min_items > self.max_items:
+            raise ValueError(f"min_items ({self.min_items}) exceeds max_items ({self.max_items})")
+        return self
 
 
 class ParentIn(Strict):
@@ -177,6 +195,7 @@ class ProgramIn(Strict):
     format: Literal["online", "blended", "in-person"] = "online"
     instructors: list[Name] = []
     placement: PlacementIn | None = None
+    checkpoints: Literal["offered", "none"] = "offered"
     level_bands: dict[Level, float] | None = None
     parent: ParentIn | None = None
     modules: list[Slug | ModuleRef] = []
@@ -200,16 +219,20 @@ class ProgramIn(Strict):
             raise ValueError(f"a depth-{self.depth} program has no parent")
         if derived and self.modules:
             raise ValueError("a derived program lists 'changes' to its parent, not 'modules'")
-        if not derived and not self.modules:
+        if not derived and not self.modules and self.status != "draft":
+            # A draft may be empty: the studio starts programs that way (and exports them).
             raise ValueError(f"a depth-{self.depth} program needs 'modules'")
         if kind.keeps_parent_modules and self.changes:
             raise ValueError(
                 f"a {kind.label} (depth {kind}) program keeps the parent's modules: no 'changes'"
             )
-        if not kind.is_personal and (self.targets or self.rules):
+        if not kind.is_personal and self.rules:
+            personal = Depth.PERSONAL
+            raise ValueError(f"'rules' belong to {personal.label} (depth {personal}) programs")
+        if not kind.is_personal and any(t.roles for t in self.targets):
             personal = Depth.PERSONAL
             raise ValueError(
-                f"'targets' and 'rules' belong to {personal.label} (depth {personal}) programs"
+                f"targets by role belong to {personal.label} (depth {personal}) programs"
             )
         if self.level_bands is not None:
             _check_bands(self.level_bands)

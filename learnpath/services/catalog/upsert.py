@@ -37,6 +37,8 @@ class Writer:
                 setattr(row, k, v)
             if hasattr(row, "updated_at"):
                 row.updated_at = utcnow()
+            if hasattr(row, "updated_by"):
+                row.updated_by = ""  # a file import (studio saves name their author)
             self.session.add(row)
             self.session.flush()
             if _identity(row) not in self.created:

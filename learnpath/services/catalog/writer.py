@@ -79,6 +79,8 @@ def _write_items(w: Writer, catalog: Catalog, comp_ids: dict[str, int]) -> None:
                 "stem": item.stem,
                 "options": options,
                 "explanation": item.explanation,
+                "status": item.status,
+                "active": item.status == "active",
             }
             row = w.upsert(Item, {"slug": item.id}, values)
             params = {"a": item.a, "b": item.b, "c": item.c, "d": item.d}
@@ -96,6 +98,7 @@ def _write_modules(w: Writer, catalog: Catalog, comp_ids: dict[str, int]) -> dic
             "minutes": m.minutes,
             "competency_id": comp_ids[m.competency],
             "level": m.level,
+            "video_url": m.video or "",
         }
         w.upsert(Module, {"slug": slug}, values)
     ids = _id_map(w.session, Module)
