@@ -13,6 +13,8 @@ Tag = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$", max_leng
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 Level = Literal["novice", "developing", "proficient", "advanced", "expert"]
 Format = Literal["reading", "video", "exercise", "workshop", "case"]
+ItemStatus = Literal["draft", "pretest", "active", "retired"]
+Url = Annotated[str, StringConstraints(pattern=r"^https?://[^\s<>\"']+$", max_length=500)]
 
 
 class Strict(BaseModel):
@@ -43,6 +45,7 @@ class ItemIn(Strict):
     stem: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
     options: list[OptionIn] = Field(min_length=2, max_length=6)
     explanation: str = ""
+    status: ItemStatus = "active"  # only active items are given in quizzes
     a: float = Field(ge=0.2, le=4.0)
     b: float = Field(ge=-4.0, le=4.0)
     c: float = Field(default=0.0, ge=0.0, le=0.5)
@@ -86,6 +89,13 @@ class ModuleIn(Strict):
     requires: list[Slug] = []
     tags: list[Tag] = []
     alternative_of: Slug | None = None
+    video: Url | None = None
+
+    @model_validator(mode="after")
+    def _video_for_video_format(self) -> Self:
+        if self.video and self.format != "video":
+            raise ValueError("only a module of format 'video' has a 'video' URL")
+        return self
 
 
 class AudienceIn(Strict):
@@ -108,6 +118,14 @@ class PlacementIn(Strict):
     se_target: float = Field(default=0.3, gt=0.05, le=1.0)
     max_items: int = Field(default=30, ge=1, le=200)
     min_items: int = Field(default=3, ge=1, le=200)
+    competencies: list[Slug] = []  # which it measures; [] = every competency the modules build
+    exposure: Literal["randomesque", "maxinfo"] = "randomesque"
+
+    @model_validator(mode="after")
+    def _min_below_max(self) -> Self:
+        if self.min_items > self.max_items:
+            raise ValueError(f"min_items ({self.min_items}) exceeds max_items ({self.max_items})")
+        return self
 
 
 class ParentIn(Strict):
@@ -170,6 +188,7 @@ class ProgramIn(Strict):
     format: Literal["online", "blended", "in-person"] = "online"
     instructors: list[Name] = []
     placement: PlacementIn | None = None
+    checkpoints: Literal["offered", "none"] = "offered"
     level_bands: dict[Level, float] | None = None
     parent: ParentIn | None = None
     modules: list[Slug | ModuleRef] = []
@@ -193,8 +212,10 @@ class ProgramIn(Strict):
             raise ValueError(
                 "a facilitated (depth 2) program keeps the parent's modules: no 'changes'"
             )
-        if self.depth != 5 and (self.targets or self.rules):
-            raise ValueError("'targets' and 'rules' belong to personal (depth 5) programs")
+        if self.depth != 5 and self.rules:
+            raise ValueError("'rules' belong to personal (depth 5) programs")
+        if self.depth != 5 and any(t.roles for t in self.targets):
+            raise ValueError("targets by role belong to personal (depth 5) programs")
         if self.level_bands is not None:
             _check_bands(self.level_bands)
         return self
