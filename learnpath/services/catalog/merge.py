@@ -126,10 +126,11 @@ def _drop_and_swap(state: _State, base: Sequence[str], theirs: Sequence[str], pa
         if x not in mine and x not in state.swaps and x in state.order:
             state.order.remove(x)
     for x, y in list(state.swaps.items()):
-        if y in theirs:
-            state.placed.append(y)  # the parent added it too: the child's place wins below
+        if y in theirs:  # the parent added it too
             if x in state.order:
                 state.order.remove(x)
+            if state.mine(f"added:{y}", "both_added", y, parent, "added"):
+                state.placed.append(y)
         elif x in state.order:
             state.order[state.order.index(x)] = y
         else:
@@ -145,8 +146,8 @@ def _replace(state: _State, base: Sequence[str], theirs: Sequence[str], parent: 
     parent_moved = set(moved(base, theirs, {}))
     for m in moved(base, state.ours, {x: y for y, x in state.swapped_in.items()}):
         x = state.swapped_in.get(m, m)  # the parent module it stands for
-        if m in state.placed or (x != m and x not in new):
-            continue  # placed, or dropped, with the parent's removal of x (_drop_and_swap)
+        if m in state.placed or (x != m and (x not in new or m in new)):
+            continue  # decided with the swap (_drop_and_swap)
         if x not in new:
             message = f"{parent} removed {state.t(m)}, which you moved"
             if state.keep_or_drop(f"move:{m}", "removed_moved", (m,), message, m):
