@@ -168,3 +168,12 @@ def test_a_facilitated_child_takes_the_new_modules_and_keeps_its_sessions(
     assert modules(catalog, draft) == modules(catalog, v2)
     assert derivation(catalog, draft).changes == []
     assert [s.title for s, _ in facilitation.sessions(catalog, draft)] == ["Kick-off"]
+
+
+def test_a_parent_version_published_after_the_preview_is_refused(catalog: Session) -> None:
+    parent = parent_v1(catalog)
+    child = child_of(catalog, parent)
+    seen = parent_v2(catalog, parent, added="dl-experiments")
+    parent_v2(catalog, seen, added="pm-agile")
+    with pytest.raises(Invalid, match="published v3 meanwhile"):
+        takein.take_in(catalog, child, "Bo", None, theirs_id=pk(seen))

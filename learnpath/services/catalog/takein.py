@@ -191,9 +191,16 @@ def take_in(
     user: str,
     revision: int | None,
     resolutions: dict[str, str] | None = None,
+    theirs_id: int | None = None,
 ) -> Program:
-    """Write the merge as a draft of the child derived from the new parent version."""
+    """Write the merge as a draft of the child derived from the new parent version.
+
+    `theirs_id` is the parent version the author previewed: another one is refused.
+    """
     plan = preview_take_in(session, program, resolutions)
+    if theirs_id is not None and theirs_id != plan.theirs.id:
+        message = f"the parent published v{plan.theirs.version} meanwhile: review the merge again"
+        raise Invalid.one("parent", message)
     check_revision(program, revision)
     draft = drafts.open_draft(session, program, user)
     draft.parent_id = pk(plan.theirs)

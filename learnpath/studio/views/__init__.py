@@ -3,7 +3,7 @@
 from flask import Blueprint, render_template
 from werkzeug.exceptions import Forbidden
 
-from learnpath.studio.access import can_author, guard
+from learnpath.studio.access import can_author, guard, may_edit
 
 bp = Blueprint("studio", __name__, url_prefix="/studio")
 bp.before_request(guard)
@@ -11,7 +11,7 @@ bp.before_request(guard)
 
 @bp.app_context_processor
 def _studio_globals() -> dict[str, object]:
-    return {"can_author": can_author}
+    return {"can_author": can_author, "may_edit": may_edit}
 
 
 @bp.errorhandler(403)
@@ -23,8 +23,11 @@ def forbidden(exc: Forbidden) -> tuple[str, int]:
 from learnpath.studio.views import (  # noqa: E402, F401  (they attach routes to bp)
     competencies,
     composition,
+    derived,
+    facilitation,
     home,
     items,
     modules,
     programs,
+    versions,
 )
