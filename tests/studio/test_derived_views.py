@@ -85,6 +85,8 @@ def test_a_facilitator_may_not_derive_or_edit_a_specialized_program(
     assert snapshot(catalog) == before
     northwind = "/studio/programs/data-literacy-for-northwind/v1"
     assert client.post(f"{northwind}/draft").status_code == 403
+    cohort_derive = "/studio/programs/data-literacy-northwind-cohort/v1/derive"
+    assert client.get(cohort_derive).status_code == 403  # only depths 3-4 could derive from it
     cohort = "/studio/programs/data-literacy-northwind-cohort/v1"
     assert client.post(f"{cohort}/draft").status_code == 302
     assert find(catalog, "data-literacy-northwind-cohort", 2) is not None
