@@ -5,12 +5,13 @@ from sqlmodel import Session, select
 
 from learnpath.models import Enrollment, Program, ProgramOverlay, ProgramSession
 from learnpath.models.base import pk
-from learnpath.services.catalog import derived_modules, drafts
+from learnpath.services.catalog import derived_modules, drafts, facilitation
 from learnpath.services.catalog.derivation import derive_program, module_entries
 from learnpath.services.learning import trajectory
 from tests import factories
 from tests.factories import snapshot
 from tests.studio.test_take_in import child_of, parent_v1, parent_v2
+from tests.test_trajectory_views import enrolled
 
 ESSENTIALS = "/studio/programs/data-literacy-essentials/v1"
 SESSION = {"title": "Kick-off", "date": "2027-01-28", "time": "09:30", "minutes": "45"}
@@ -227,3 +228,20 @@ def test_a_derived_draft_is_edited_in_its_own_editors(
     assert "Modules and target levels" in settings and "Add module" not in settings
     editor = client.get("/studio/programs/data-for-acme/v1/derivation").get_data(as_text=True)
     assert "Taken out of the parent's list" in editor and "Bring back" in editor
+
+
+def test_learners_of_a_cohort_see_its_sessions_but_not_the_facilitators_notes(
+    catalog: Session, client: FlaskClient, login
+) -> None:  # type: ignore[no-untyped-def]
+    cohort = derived(catalog, 2)
+    online = {**SESSION, "url": "https://meet.example.com/acme"}
+    facilitation.add_session(catalog, cohort, "Fay", None, online)
+    facilitation.add_overlay(catalog, cohort, "Fay", None, {"kind": "note", "text": "Go slow."})
+    facilitation.add_overlay(catalog, cohort, "Fay", None, {"kind": "wording", "text": "drops"})
+    cohort.status = "published"
+    catalog.commit()
+    enrollment = enrolled(catalog, login, "acme-cohort")
+    page = client.get(f"/path/{enrollment.id}").get_data(as_text=True)
+    assert "2027-01-28 09:30</strong> · Kick-off · 45 min" in page
+    assert 'href="https://meet.example.com/acme"' in page
+    assert "drops" in page and "Go slow." not in page
