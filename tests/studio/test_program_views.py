@@ -2,11 +2,15 @@
 
 import re
 
+import pytest
 from flask.testing import FlaskClient
 from sqlmodel import Session, select
 
+from learnpath.db import get_session
 from learnpath.models import Program
 from learnpath.services.catalog import composition, drafts
+from learnpath.services.catalog.authoring import Conflict
+from learnpath.studio.views.common import save
 from tests.factories import snapshot
 
 SETTINGS = {
@@ -159,3 +163,24 @@ def test_with_csrf_on_a_post_without_token_changes_nothing(
     data = {"title": "Honest", "depth": "1", "csrf_token": token.group(1)}
     assert client.post("/studio/programs/new", data=data).status_code == 302
     assert program(catalog, "honest").title == "Honest"
+
+
+def test_a_save_racing_another_becomes_a_conflict_naming_the_winner(catalog: Session, app) -> None:  # type: ignore[no-untyped-def]
+    """Both read revision n; the other commits first; our UPDATE finds no row at n."""
+    drafts.create_program(catalog, "Ana", "Charts at Work", 1)
+    catalog.commit()
+    with app.test_request_context():
+        ours = program(get_session())
+        theirs = program(catalog)
+        drafts.update_settings(catalog, theirs, "Ben", theirs.revision, {"title": "Ben's"})
+        catalog.commit()
+        with pytest.raises(Conflict) as caught:
+            save(
+                Program,
+                ours.id,
+                lambda: drafts.update_settings(
+                    get_session(), ours, "Ana", ours.revision, {"title": "Ana's"}
+                ),
+            )
+    assert caught.value.by == "Ben"
+    assert program(catalog).title == "Ben's"
