@@ -70,9 +70,9 @@ def longest_common(a: Sequence[str], b: Sequence[str]) -> set[str]:
         if a[i] == b[j]:
             kept.add(a[i])
             i, j = i + 1, j + 1
-        elif length[i + 1][j] >= length[i][j + 1]:
+        elif length[i + 1][j] > length[i][j + 1]:
             i += 1
-        else:
+        else:  # a tie: keep a's element, so the one b brought forward counts as moved
             j += 1
     return kept
 

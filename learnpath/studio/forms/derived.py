@@ -50,7 +50,9 @@ class SessionForm(RevisionForm):
         validators=[Optional(), Length(max=500)],
         description="A place, a URL, or both.",
     )
-    module = SelectField("About the module (optional)", validators=[Optional()])
+    module = SelectField(
+        "About the module (optional)", validators=[Optional()], id="session-module"
+    )
 
     def data_for_service(self) -> dict[str, Any]:
         """The session as the program file spells it."""
@@ -69,7 +71,9 @@ class OverlayForm(RevisionForm):
     """A note, example, wording change or schedule text."""
 
     kind = SelectField("Kind", choices=choices(OVERLAY_KINDS.items()))
-    module = SelectField("About the module (optional)", validators=[Optional()])
+    module = SelectField(
+        "About the module (optional)", validators=[Optional()], id="overlay-module"
+    )
     text = TextAreaField("Text", validators=[InputRequired()], render_kw={"rows": 3})
 
 
@@ -82,22 +86,25 @@ class OverlayTextForm(RevisionForm):
 class SwapForm(RevisionForm):
     """Put another module in a module's place."""
 
-    module = SelectField("Replace", validators=[InputRequired()])
-    with_ = SelectField("with", validators=[InputRequired()], name="with")
+    # Ids apart from the other forms' on the same page, so each label finds its field.
+    module = SelectField("Replace", validators=[InputRequired()], id="swap-module")
+    with_ = SelectField("with", validators=[InputRequired()], name="with", id="swap-with")
 
 
 class AddDerivedForm(RevisionForm):
     """Add a module after another one (or first)."""
 
-    module = SelectField("Module", validators=[InputRequired()])
-    after = SelectField("Place it after")
+    module = SelectField("Module", validators=[InputRequired()], id="add-module")
+    after = SelectField("Place it after", id="add-after")
 
 
 class OverrideForm(RevisionForm):
     """Aim at another target level than the parent."""
 
-    competency = SelectField("Competency", validators=[InputRequired()])
-    level = SelectField("Target level", choices=choices((lv, lv) for lv in LEVELS))
+    competency = SelectField("Competency", validators=[InputRequired()], id="target-competency")
+    level = SelectField(
+        "Target level", choices=choices((lv, lv) for lv in LEVELS), id="target-level"
+    )
 
 
 class MoveForm(FlaskForm):
