@@ -152,3 +152,11 @@ def test_only_a_published_version_takes_learners(catalog: Session) -> None:
     v2.status = "draft"
     with pytest.raises(versions.MoveError, match="publish it first"):
         versions.preview_move(catalog, v2)
+
+
+def test_the_program_page_counts_the_learners_waiting_on_older_versions(catalog: Session) -> None:
+    enroll_v1(catalog)
+    enroll_v1(catalog, "E2").status = "completed"
+    catalog.flush()
+    assert versions.waiting(catalog, version(catalog, 2)) == 1
+    assert versions.waiting(catalog, version(catalog, 1)) == 0

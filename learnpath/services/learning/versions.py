@@ -14,8 +14,9 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, replace
 from datetime import date
+from typing import Any
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
 from learnpath import planning
 from learnpath.models import Enrollment, Learner, Module, Program, TrajectoryStep, utcnow
@@ -96,17 +97,24 @@ class _Plans:
         return tuple(self.by_slug[s] for s in slugs)
 
 
+def _older(query: Any, target: Program) -> Any:
+    """Restrict a query on Enrollment to open ones on older versions of the target's program."""
+    return (
+        query.join(Program, col(Program.id) == Enrollment.program_id)
+        .where(Program.slug == target.slug, Program.version < target.version)
+        .where(col(Enrollment.status).in_(OPEN))
+    )
+
+
 def candidates(session: Session, target: Program) -> list[tuple[Enrollment, Program]]:
     """Open enrollments on older versions of the target's program, oldest version first."""
-    return list(
-        session.exec(
-            select(Enrollment, Program)
-            .join(Program, col(Program.id) == Enrollment.program_id)
-            .where(Program.slug == target.slug, Program.version < target.version)
-            .where(col(Enrollment.status).in_(OPEN))
-            .order_by(col(Program.version), col(Enrollment.id))
-        ).all()
-    )
+    query = _older(select(Enrollment, Program), target)
+    return list(session.exec(query.order_by(col(Program.version), col(Enrollment.id))).all())
+
+
+def waiting(session: Session, target: Program) -> int:
+    """How many open enrollments are on older versions of the target's program."""
+    return int(session.exec(_older(select(func.count(col(Enrollment.id))), target)).one())
 
 
 def preview_move(session: Session, target: Program, today: date | None = None) -> MovePreview:

@@ -53,7 +53,7 @@ def program_extras(program: Program) -> dict[str, Any]:
         "newer_parent": newer_parent(session, program) if newest.id == program.id else None,
         "sessions": facilitation.sessions(session, program) if derived else [],
         "overlays": facilitation.overlays(session, program) if derived else [],
-        "movable": len(versions.candidates(session, program)) if published else 0,
+        "movable": versions.waiting(session, program) if published else 0,
         "derivable": published and any(d > program.depth for d in DERIVED),
     }
 
