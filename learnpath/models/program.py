@@ -1,6 +1,6 @@
 """Program tables: versions at five depths, derivations, pools, targets and segment rules."""
 
-from datetime import datetime
+from datetime import date, datetime, time
 from typing import Any
 
 from sqlalchemy import CheckConstraint, UniqueConstraint
@@ -72,6 +72,21 @@ class ProgramOverlay(SQLModel, table=True):
     kind: str = Field(max_length=16)
     module_id: int | None = Field(default=None, foreign_key="module.id")
     text: str = text_field()
+
+
+class ProgramSession(SQLModel, table=True):
+    """A live session of a derived program's cohort: when, how long, where (a place or a URL)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    program_id: int = Field(foreign_key="program.id", index=True)
+    position: int
+    title: str = Field(max_length=200)
+    day: date
+    start: time  # local time at the place, as the facilitator wrote it
+    minutes: int = 60
+    place: str = Field(default="", max_length=200)
+    url: str = Field(default="", max_length=500)
+    module_id: int | None = Field(default=None, foreign_key="module.id")  # the module it covers
 
 
 class ProgramChange(SQLModel, table=True):

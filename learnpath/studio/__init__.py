@@ -17,10 +17,13 @@ def init_app(app: Flask) -> None:
     from learnpath.studio.views import (  # noqa: F401  (they attach routes to bp)
         competencies,
         composition,
+        derived,
+        facilitation,
         home,
         items,
         modules,
         programs,
+        versions,
     )
 
     app.register_blueprint(bp)

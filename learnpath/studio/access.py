@@ -2,7 +2,9 @@
 
 Every studio request passes `guard` (logged in, and a staff role: else the login page or 403).
 Views that change content, or show a form to change it, add `@authoring` (author or admin).
-Facilitators read everything; their own overlays come with the derived-program editors.
+Facilitators read everything, derive facilitated (depth 2) programs and edit those: their
+sessions, notes, examples and wording, taking in the parent's new version, publishing them
+(`require_editor`). Specialized and deep programs, and moving learners, stay with authors.
 """
 
 from collections.abc import Callable
@@ -13,6 +15,7 @@ from flask import abort
 from flask_login import current_user
 
 from learnpath.auth import current_roles, login_manager
+from learnpath.vocabulary import Depth
 
 STAFF = frozenset({"author", "facilitator", "admin"})
 AUTHORS = frozenset({"author", "admin"})
@@ -37,6 +40,18 @@ def authoring(view: Callable[..., Any]) -> Callable[..., Any]:
         return view(*args, **kwargs)
 
     return wrapped
+
+
+def may_edit(depth: int) -> bool:
+    """Whether the logged-in user may change a program of this depth."""
+    roles = current_roles()
+    return bool(roles & AUTHORS) or (depth == Depth.FACILITATED and "facilitator" in roles)
+
+
+def require_editor(depth: int) -> None:
+    """Abort with 403 unless the logged-in user may change a program of this depth."""
+    if not may_edit(depth):
+        abort(403, "Facilitators change facilitated programs; authors and admins change the rest.")
 
 
 def can_author() -> bool:

@@ -3,7 +3,7 @@
 from flask import Blueprint, render_template
 from werkzeug.exceptions import Forbidden
 
-from learnpath.studio.access import can_author, guard
+from learnpath.studio.access import can_author, guard, may_edit
 
 bp = Blueprint("studio", __name__, url_prefix="/studio")
 bp.before_request(guard)
@@ -11,7 +11,7 @@ bp.before_request(guard)
 
 @bp.app_context_processor
 def _studio_globals() -> dict[str, object]:
-    return {"can_author": can_author}
+    return {"can_author": can_author, "may_edit": may_edit}
 
 
 @bp.errorhandler(403)

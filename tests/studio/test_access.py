@@ -6,6 +6,7 @@ from flask import Flask, url_for
 from sqlmodel import Session
 
 from learnpath.services.catalog import drafts
+from learnpath.services.catalog.derivation import derive_program
 from tests import factories
 
 ROLES = ("anonymous", "learner", "author", "facilitator", "admin")
@@ -16,6 +17,8 @@ DONE = {"anonymous": 302, "learner": 403, "author": 302, "facilitator": 403, "ad
 PUBLISHED = {"slug": "data-literacy-essentials", "version": 1}
 DRAFT = {"slug": "matrix-draft", "version": 1}
 NOPE = {**DRAFT, "module": "no-such-module"}
+CLIENT = {"slug": "matrix-client", "version": 1}  # a specialized draft: authors only
+CLIENT_NOPE = {**CLIENT, "module": "no-such-module"}
 
 # endpoint → (method, url arguments, form data, expected status per role). POSTs send data that
 # gives every allowed role the same answer however often it is sent (a refusal or a no-op).
@@ -46,6 +49,25 @@ EXPECTED: dict[str, tuple[str, dict[str, Any], dict[str, str], dict[str, int]]] 
     "studio.show_item": ("GET", {"slug": "dl-001"}, {}, READ),
     "studio.new_item": ("GET", {"slug": "data-literacy"}, {}, FORM),
     "studio.edit_item": ("GET", {"slug": "dl-001"}, {}, FORM),
+    # Derived programs: facilitators derive and edit facilitated ones only (tests/studio/
+    # test_derived_views.py shows them doing it); here, on a specialized draft, they are refused.
+    "studio.derive": ("GET", PUBLISHED, {}, READ),
+    "studio.edit_derivation": ("GET", CLIENT, {}, FORM),
+    "studio.drop_derived": ("POST", CLIENT_NOPE, {}, DONE),
+    "studio.restore_derived": ("POST", CLIENT_NOPE, {}, DONE),
+    "studio.move_derived": ("POST", CLIENT_NOPE, {"direction": "up"}, DONE),
+    "studio.swap_derived": ("POST", CLIENT, {"module": ""}, FORM),
+    "studio.add_derived": ("POST", CLIENT, {"module": ""}, FORM),
+    "studio.override_target": ("POST", CLIENT, {"competency": ""}, FORM),
+    "studio.reset_target": ("POST", {**CLIENT, "competency_id": 999}, {}, DONE),
+    "studio.facilitation": ("GET", CLIENT, {}, FORM),
+    "studio.add_session": ("POST", CLIENT, {"title": ""}, FORM),
+    "studio.remove_session": ("POST", {**CLIENT, "session_id": 999}, {}, DONE),
+    "studio.add_overlay": ("POST", CLIENT, {"text": ""}, FORM),
+    "studio.update_overlay": ("POST", {**CLIENT, "overlay_id": 999}, {"text": "x"}, DONE),
+    "studio.remove_overlay": ("POST", {**CLIENT, "overlay_id": 999}, {}, DONE),
+    "studio.take_in": ("GET", CLIENT, {}, DONE),  # no newer parent: said on the program page
+    "studio.move_learners": ("GET", PUBLISHED, {}, FORM),
 }
 
 
@@ -69,6 +91,9 @@ def test_every_studio_route_has_an_expectation(app: Flask) -> None:
 def test_each_role_gets_its_status_on_every_route(app: Flask, catalog: Session) -> None:
     """One pass over all routes (logging five users in per route would take minutes)."""
     drafts.create_program(catalog, "Ana", "Matrix draft", 1)
+    parent = drafts.find(catalog, PUBLISHED["slug"], PUBLISHED["version"])
+    assert parent is not None
+    derive_program(catalog, parent, "Ana", 3, "Matrix client", "Acme", "")
     catalog.commit()
     clients = _clients(app, catalog)
     wrong = {}

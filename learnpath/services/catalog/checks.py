@@ -201,11 +201,11 @@ def _check_program_refs(
         if comp not in built:
             message = f"no module of this program builds '{comp}'"
             problems.append(at.problem(("placement", "competencies", k), message))
-    for k, overlay in enumerate(program.overlays):
-        if overlay.module is not None and overlay.module not in ids:
-            problems.append(
-                at.problem(("overlays", k, "module"), f"'{overlay.module}' is not in this program")
-            )
+    for name, notes in (("overlays", program.overlays), ("sessions", program.sessions)):
+        for k, note in enumerate(notes):
+            if note.module is not None and note.module not in ids:
+                message = f"'{note.module}' is not in this program"
+                problems.append(at.problem((name, k, "module"), message))
     for k, target in enumerate(program.targets):
         _ref(
             at,

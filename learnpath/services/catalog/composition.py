@@ -1,7 +1,7 @@
 """What a program draft is made of: its ordered module list (or pool), targets and placement."""
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlmodel import Session, col, select
 
@@ -20,6 +20,7 @@ from learnpath.services.catalog.drafts import editable
 from learnpath.services.catalog.schema import PlacementIn
 from learnpath.vocabulary import DEFAULT_TARGET_LEVEL, LEVELS
 
+T = TypeVar("T")
 DEFAULT = DEFAULT_TARGET_LEVEL
 """The target a competency gets when only roles are named (what the planner assumes)."""
 
@@ -107,6 +108,14 @@ def _refuse_bad_order(program: Program, items: list[Entry], order: list[Module])
         )
 
 
+def _own(program: Program, revision: int | None, user: str, field: str) -> None:
+    """A list, pool or target of the draft's own: derived programs change their parent's."""
+    if program.parent_id is not None:
+        message = "a derived program changes its parent's modules and targets in its derivation"
+        raise Invalid.one(field, message)
+    editable(program, revision, user)
+
+
 def add_module(
     session: Session, program: Program, user: str, revision: int | None, slug: str
 ) -> None:
@@ -117,7 +126,7 @@ def add_module(
     items = entries(session, program)
     if any(e.module.id == module.id for e in items):
         raise Invalid.one("module", f"“{module.title}” is already in the program")
-    editable(program, revision, user)
+    _own(program, revision, user, "modules")
     new = Entry(
         module, not program.is_personal, _requires(session, [pk(module)]).get(pk(module), [])
     )
@@ -134,17 +143,23 @@ def _index(items: list[Entry], slug: str) -> int:
     raise Invalid.one("module", f"'{slug}' is not in the program")
 
 
+def shift(items: list[T], i: int, places: int) -> list[T]:
+    """The list with item i moved one place up (-1) or down (+1); Invalid past an end."""
+    j = i + places
+    if places not in (-1, 1) or not 0 <= j < len(items):
+        raise Invalid.one("modules", "the module is already at that end of the list")
+    moved = list(items)
+    moved[i], moved[j] = moved[j], moved[i]
+    return moved
+
+
 def move_module(
     session: Session, program: Program, user: str, revision: int | None, slug: str, step: int
 ) -> None:
     """Move a module one place up (-1) or down (+1); refused when it breaks a prerequisite."""
     items = entries(session, program)
-    i = _index(items, slug)
-    j = i + step
-    if step not in (-1, 1) or not 0 <= j < len(items):
-        raise Invalid.one("modules", "the module is already at that end of the list")
-    editable(program, revision, user)
-    items[i], items[j] = items[j], items[i]
+    items = shift(items, _index(items, slug), step)
+    _own(program, revision, user, "modules")
     _refuse_bad_order(program, items, [e.module for e in items])
     _save_order(session, program, [(pk(e.module), e.mandatory) for e in items])
 
@@ -155,7 +170,7 @@ def remove_module(
     """Take a module out of the list or pool."""
     items = entries(session, program)
     i = _index(items, slug)
-    editable(program, revision, user)
+    _own(program, revision, user, "modules")
     del items[i]
     _save_order(session, program, [(pk(e.module), e.mandatory) for e in items])
 
@@ -166,7 +181,7 @@ def set_mandatory(
     """Make a module mandatory or optional."""
     items = entries(session, program)
     i = _index(items, slug)
-    editable(program, revision, user)
+    _own(program, revision, user, "modules")
     order = [(pk(e.module), e.mandatory) for e in items]
     order[i] = (order[i][0], value)
     _save_order(session, program, order)
@@ -204,12 +219,21 @@ def set_target(
         raise Invalid.one("role", "targets by role belong to personal (depth 5) programs")
     if len(role) > 80:
         raise Invalid.one("role", "at most 80 characters")
-    editable(program, revision, user)
+    _own(program, revision, user, "competency")
     if role and session.get(ProgramTarget, (pk(program), pk(found), "")) is None:
         # Role targets refine a default; without one the planner aims at proficient: say so.
         session.add(ProgramTarget(program_id=pk(program), competency_id=pk(found), level=DEFAULT))
-    row = session.get(ProgramTarget, (pk(program), pk(found), role))
-    row = row or ProgramTarget(program_id=pk(program), competency_id=pk(found), role=role, level="")
+    write_target(session, program, pk(found), level, role)
+
+
+def write_target(
+    session: Session, program: Program, competency_id: int, level: str, role: str = ""
+) -> None:
+    """Store a target level (new or replacing); the caller has checked it."""
+    row = session.get(ProgramTarget, (pk(program), competency_id, role))
+    row = row or ProgramTarget(
+        program_id=pk(program), competency_id=competency_id, role=role, level=""
+    )
     row.level = level
     session.add_all([row, program])
     session.flush()
@@ -234,7 +258,7 @@ def remove_target(
     ).all()
     if not role and len(others) > 1:
         raise Invalid.one("role", "role targets refine this default: remove them first")
-    editable(program, revision, user)
+    _own(program, revision, user, "competency")
     session.delete(row)
     session.add(program)
     session.flush()
@@ -251,6 +275,10 @@ def set_placement(
         for slug in placement.competencies:
             if slugs.get(slug) not in built:
                 raise Invalid.one("competencies", f"no module of this program builds '{slug}'")
+    if program.depth_kind.keeps_parent_placement:
+        raise Invalid.one(
+            "placement", "a derived program keeps its parent's placement; a deep one sets its own"
+        )
     editable(program, revision, user)
     program.placement = placement.model_dump() if placement else None
     session.add(program)

@@ -13,6 +13,7 @@ from learnpath.models import (
     ProgramChange,
     ProgramModule,
     ProgramOverlay,
+    ProgramSession,
     ProgramTarget,
     SegmentRule,
     SegmentRuleModule,
@@ -123,8 +124,8 @@ def open_draft(session: Session, program: Program, user: str) -> Program:
 
 
 def _copy_children(session: Session, source: int, target: int) -> None:
-    """Copy module list, overlays, changes, targets and rules to another version."""
-    for model in (ProgramModule, ProgramOverlay, ProgramChange, ProgramTarget):
+    """Copy module list, overlays, sessions, changes, targets and rules to another version."""
+    for model in (ProgramModule, ProgramOverlay, ProgramSession, ProgramChange, ProgramTarget):
         for row in session.exec(select(model).where(model.program_id == source)).all():
             values = row.model_dump(exclude={"id", "program_id"})
             session.add(model(program_id=target, **values))

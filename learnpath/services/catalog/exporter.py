@@ -19,6 +19,7 @@ from learnpath.models import (
     ProgramChange,
     ProgramModule,
     ProgramOverlay,
+    ProgramSession,
     ProgramTarget,
     SegmentRule,
     SegmentRuleModule,
@@ -173,6 +174,8 @@ class _Exporter:
             data["parent"] = {"id": parent.slug, "version": parent.version}
             data["overlays"] = self._overlays(p)
             data["changes"] = self._changes(p)
+            if sessions := self._sessions(p):
+                data["sessions"] = sessions
         else:
             rows = self.s.exec(
                 select(ProgramModule)
@@ -182,7 +185,7 @@ class _Exporter:
             data["modules"] = [
                 {"module": self.mod[r.module_id], "mandatory": r.mandatory} for r in rows
             ]
-        if targets := self._targets(p):
+        if targets := self._targets(p, by_id.get(p.parent_id)):
             data["targets"] = targets
         if p.is_personal:
             data["rules"] = self._rules(p)
@@ -224,21 +227,44 @@ class _Exporter:
             out.append(change)
         return out
 
-    def _targets(self, p: Program) -> list[dict[str, Any]]:
+    def _sessions(self, p: Program) -> list[dict[str, Any]]:
+        rows = self.s.exec(
+            select(ProgramSession)
+            .where(ProgramSession.program_id == p.id)
+            .order_by(col(ProgramSession.position))
+        ).all()
+        return [
+            {
+                "title": r.title,
+                "date": r.day,
+                "time": r.start.strftime("%H:%M"),
+                "minutes": r.minutes,
+                **({"place": r.place} if r.place else {}),
+                **({"url": r.url} if r.url else {}),
+                **({"module": self.mod[r.module_id]} if r.module_id else {}),
+            }
+            for r in rows
+        ]
+
+    def _levels(self, program: Program | None) -> dict[tuple[int, str], str]:
+        if program is None:
+            return {}
+        rows = self.s.exec(select(ProgramTarget).where(ProgramTarget.program_id == program.id))
+        return {(t.competency_id, t.role): t.level for t in rows.all()}
+
+    def _targets(self, p: Program, parent: Program | None) -> list[dict[str, Any]]:
+        """Target levels; a derived program's file holds only those that differ from its parent."""
         targets: dict[str, dict[str, Any]] = {}
-        for t in self.s.exec(
-            select(ProgramTarget)
-            .where(ProgramTarget.program_id == p.id)
-            .order_by(col(ProgramTarget.competency_id), col(ProgramTarget.role))
-        ).all():
-            entry = targets.setdefault(
-                self.comp[t.competency_id],
-                {"competency": self.comp[t.competency_id], "default": None, "roles": {}},
-            )
-            if t.role:
-                entry["roles"][t.role] = t.level
+        inherited = self._levels(parent)
+        for (cid, role), level in sorted(self._levels(p).items()):
+            if inherited.get((cid, role)) == level:
+                continue
+            slug = self.comp[cid]
+            entry = targets.setdefault(slug, {"competency": slug, "default": None, "roles": {}})
+            if role:
+                entry["roles"][role] = level
             else:
-                entry["default"] = t.level
+                entry["default"] = level
         return list(targets.values())
 
     def _rules(self, p: Program) -> list[dict[str, Any]]:

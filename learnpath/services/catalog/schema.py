@@ -1,8 +1,16 @@
 """Data models of the catalog files (see content/FORMAT.md); they validate every field."""
 
-from typing import Annotated, Literal, Self
+import datetime as dt
+from typing import Annotated, Any, Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
 
 from learnpath.planning import Bands, PlanningError, RuleAction
 from learnpath.vocabulary import (
@@ -146,6 +154,34 @@ class OverlayIn(Strict):
     text: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 
 
+Clock = Annotated[str, StringConstraints(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$")]
+
+
+class SessionIn(Strict):
+    """A live session: day, local start time ("14:00", quoted in YAML), length, place or URL."""
+
+    title: Name
+    date: dt.date
+    time: Clock
+    minutes: int = Field(default=60, ge=5, le=720)
+    place: Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)] = ""
+    url: Url | None = None
+    module: Slug | None = None
+
+    @field_validator("time", mode="before")
+    @classmethod
+    def _quoted(cls, value: Any) -> Any:
+        if isinstance(value, int):  # YAML 1.1 reads an unquoted 14:00 as the number 840
+            raise ValueError('write the time in quotes, e.g. "14:00"')
+        return value
+
+    @model_validator(mode="after")
+    def _somewhere(self) -> Self:
+        if not self.place and not self.url:
+            raise ValueError("a session needs a place or a URL")
+        return self
+
+
 class ChangeIn(Strict):
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
@@ -200,6 +236,7 @@ class ProgramIn(Strict):
     parent: ParentIn | None = None
     modules: list[Slug | ModuleRef] = []
     overlays: list[OverlayIn] = []
+    sessions: list[SessionIn] = []
     changes: list[ChangeIn] = []
     targets: list[TargetIn] = []
     rules: list[RuleIn] = []
@@ -233,6 +270,12 @@ class ProgramIn(Strict):
             personal = Depth.PERSONAL
             raise ValueError(
                 f"targets by role belong to {personal.label} (depth {personal}) programs"
+            )
+        if self.sessions and not derived:
+            raise ValueError("'sessions' belong to derived (depth 2–4) programs")
+        if kind.keeps_parent_modules and self.targets:
+            raise ValueError(
+                f"a {kind.label} (depth {kind}) program keeps the parent's target levels"
             )
         if self.level_bands is not None:
             _check_bands(self.level_bands)

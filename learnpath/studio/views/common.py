@@ -3,9 +3,10 @@
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from flask import abort, flash
+from flask import abort, flash, redirect, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
+from werkzeug.wrappers import Response as WerkzeugResponse
 
 from learnpath.db import get_session
 from learnpath.models import Program
@@ -17,6 +18,7 @@ from learnpath.services.catalog.authoring import (
     conflict_with,
     validate,
 )
+from learnpath.studio.forms.programs import RevisionForm
 
 T = TypeVar("T")
 
@@ -88,3 +90,39 @@ def refused(error: Invalid | Conflict) -> None:
     for messages in error.errors.values():
         for message in messages:
             flash(f"Not saved: {message}")
+
+
+def button(
+    slug: str,
+    version: int,
+    act: Callable[[Program, int | None], object],
+    back: str,
+    load: Callable[[str, int], Program] = program_or_404,
+) -> WerkzeugResponse:
+    """A one-button change on a program: run it or say why not, then back to the `back` page."""
+    program = load(slug, version)
+    button_action(program, act)
+    return redirect(url_for(back, slug=program.slug, version=program.version))
+
+
+def button_action(program: Program, act: Callable[[Program, int | None], object]) -> None:
+    """A one-button change on a program (revision in the form): run it, or say why not."""
+    form = RevisionForm()
+    if form.validate_on_submit():
+        try:
+            save(Program, program.id, lambda: act(program, form.revision.data))
+        except (Invalid, Conflict) as error:
+            refused(error)
+
+
+def form_action(program: Program, form: FlaskForm, act: Callable[[Program], object]) -> bool:
+    """Save a form about a program; False with the errors beside its fields (or said above)."""
+    if form.validate_on_submit():
+        try:
+            save(Program, program.id, lambda: act(program))
+            return True
+        except Invalid as error:
+            show_errors(form, error)
+        except Conflict as error:
+            refused(error)  # the form keeps what was typed
+    return False

@@ -20,7 +20,13 @@ from learnpath.studio.forms.programs import (
     SettingsForm,
     TargetForm,
 )
-from learnpath.studio.views.common import program_or_404, refused, save, show_errors, user_name
+from learnpath.studio.views.common import (
+    button,
+    program_or_404,
+    save,
+    show_errors,
+    user_name,
+)
 
 
 def editor_context(program: Program, **forms: Any) -> dict[str, Any]:
@@ -71,14 +77,7 @@ def _button(
     slug: str, version: int, act: Callable[[Program, int | None], None]
 ) -> WerkzeugResponse:
     """A one-button change on a draft: run it, or say why it was refused; back to the editor."""
-    program = program_or_404(slug, version)
-    form = RevisionForm()
-    if form.validate_on_submit():
-        try:
-            save(Program, program.id, lambda: act(program, form.revision.data))
-        except (Invalid, Conflict) as error:
-            refused(error)
-    return _back(program)
+    return button(slug, version, act, "studio.edit_program")
 
 
 def _form_save(

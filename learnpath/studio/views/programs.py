@@ -7,7 +7,7 @@ from learnpath.db import get_session
 from learnpath.models import Program
 from learnpath.services.catalog import browse, composition, drafts, publishing
 from learnpath.services.catalog.authoring import Conflict, Invalid
-from learnpath.studio.access import authoring
+from learnpath.studio.access import authoring, require_editor
 from learnpath.studio.blueprint import bp
 from learnpath.studio.forms.programs import NewProgramForm, RevisionForm, SettingsForm
 from learnpath.studio.views.common import (
@@ -19,6 +19,7 @@ from learnpath.studio.views.common import (
     valid,
 )
 from learnpath.studio.views.composition import editor_context
+from learnpath.studio.views.derived import editor_of, program_extras
 
 
 def _to_program(program: Program, endpoint: str = "studio.show_program") -> WerkzeugResponse:
@@ -39,6 +40,7 @@ def show_program(slug: str, version: int) -> str:
         versions=drafts.versions(session, slug),
         problems=publishing.publish_problems(session, program) if program.status == "draft" else [],
         form=RevisionForm(revision=program.revision),
+        **program_extras(program),
     )
 
 
@@ -99,10 +101,10 @@ def edit_program(slug: str, version: int) -> str | WerkzeugResponse:
 
 
 @bp.route("/programs/<slug>/v<int:version>/publish", methods=["POST"])
-@authoring
 def publish_program(slug: str, version: int) -> WerkzeugResponse:
     """Publish the draft (refused with every reason), which freezes it."""
     program = program_or_404(slug, version)
+    require_editor(program.depth)
     form = RevisionForm()
     if form.validate_on_submit():
         try:
@@ -119,14 +121,14 @@ def publish_program(slug: str, version: int) -> WerkzeugResponse:
 
 
 @bp.route("/programs/<slug>/v<int:version>/draft", methods=["POST"])
-@authoring
 def open_draft(slug: str, version: int) -> WerkzeugResponse:
     """Edit a published version: open (or reopen) its next draft."""
     program = program_or_404(slug, version)
+    require_editor(program.depth)
     if not RevisionForm().validate_on_submit():
         return _to_program(program)
     draft = save(Program, None, lambda: drafts.open_draft(get_session(), program, user_name()))
-    return _to_program(draft, "studio.edit_program")
+    return _to_program(draft, editor_of(draft))
 
 
 @bp.route("/programs/<slug>/v<int:version>/retire", methods=["POST"])
