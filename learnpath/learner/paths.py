@@ -16,8 +16,9 @@ from learnpath.learner.forms import (
 )
 from learnpath.learner.views import bp, current_learner
 from learnpath.models import Enrollment, Module, Program, ProgramOverlay
-from learnpath.models.base import utcnow
+from learnpath.services.catalog import facilitation
 from learnpath.services.learning import quiz, study, trajectory
+from learnpath.vocabulary import utcnow
 
 # What the learner may add back; a rule's exclusion is L&D policy, refused if asked, not offered.
 ADDABLE = {"no_target", "above_target", "dropped"}
@@ -78,11 +79,13 @@ def _render_path(
     overlays = session.exec(
         select(ProgramOverlay)
         .where(ProgramOverlay.program_id == enrollment.program_id)
+        .where(ProgramOverlay.kind != "note")  # notes are the facilitator's, not the learners'
         .order_by(col(ProgramOverlay.position))
     ).all()
     return render_template(
         "learner/path.html",
         overlays=overlays,
+        sessions=facilitation.sessions(session, program) if program else [],
         t=current,
         program=program,
         form=AdjustForm(),

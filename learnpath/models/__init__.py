@@ -2,7 +2,6 @@
 
 from learnpath.models.api import ApiClient, ApiToken
 from learnpath.models.assessment import Attempt, CompetencyLevel, LearnerStat, Response
-from learnpath.models.base import utcnow
 from learnpath.models.catalog import (
     Competency,
     CompetencyPrerequisite,
@@ -19,6 +18,7 @@ from learnpath.models.program import (
     ProgramChange,
     ProgramModule,
     ProgramOverlay,
+    ProgramSession,
     ProgramTarget,
     SegmentRule,
     SegmentRuleModule,
@@ -46,6 +46,7 @@ __all__ = [
     "ProgramChange",
     "ProgramModule",
     "ProgramOverlay",
+    "ProgramSession",
     "ProgramTarget",
     "ProgressEvent",
     "Response",
@@ -54,5 +55,4 @@ __all__ = [
     "TrajectoryStep",
     "User",
     "UserRole",
-    "utcnow",
 ]

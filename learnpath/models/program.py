@@ -1,12 +1,13 @@
 """Program tables: versions at five depths, derivations, pools, targets and segment rules."""
 
-from datetime import datetime
+from datetime import date, datetime, time
 from typing import Any
 
 from sqlalchemy import CheckConstraint, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from learnpath.models.base import created_field, json_field, text_field
+from learnpath.models.base import created_field, json_field, revision_lock, text_field
+from learnpath.vocabulary import DEPTH_RANGE, Depth
 
 
 class Program(SQLModel, table=True):
@@ -14,7 +15,9 @@ class Program(SQLModel, table=True):
 
     __table_args__ = (
         UniqueConstraint("slug", "version"),
-        CheckConstraint("depth BETWEEN 1 AND 5", name="program_depth"),
+        CheckConstraint(
+            f"depth BETWEEN {DEPTH_RANGE[0]} AND {DEPTH_RANGE[1]}", name="program_depth"
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -22,7 +25,7 @@ class Program(SQLModel, table=True):
     version: int = 1
     title: str = Field(max_length=200)
     summary: str = text_field()
-    depth: int = 1
+    depth: int = int(Depth.BOXED)
     status: str = Field(default="draft", max_length=16)
     audience_kind: str = Field(default="anyone", max_length=16)
     audience_name: str | None = Field(default=None, max_length=200)
@@ -31,9 +34,24 @@ class Program(SQLModel, table=True):
     parent_id: int | None = Field(default=None, foreign_key="program.id")
     placement: dict[str, Any] | None = json_field(None)
     level_bands: dict[str, float] | None = json_field(None)
+    checkpoints: str = Field(default="offered", max_length=16)  # checkpoint policy
     frozen_at: datetime | None = None
     created_at: datetime = created_field()
     updated_at: datetime = created_field()
+    revision: int = 0  # optimistic lock (revision_lock): every save adds 1
+    updated_by: str = Field(default="", max_length=200)  # '' = a file import
+
+    __mapper_args__ = revision_lock()
+
+    @property
+    def depth_kind(self) -> Depth:
+        """The stored depth as the named enum (its label, its predicates)."""
+        return Depth(self.depth)
+
+    @property
+    def is_personal(self) -> bool:
+        """Depth 5: a module pool shaped per learner by targets and rules."""
+        return self.depth_kind.is_personal
 
 
 class ProgramModule(SQLModel, table=True):
@@ -54,6 +72,21 @@ class ProgramOverlay(SQLModel, table=True):
     kind: str = Field(max_length=16)
     module_id: int | None = Field(default=None, foreign_key="module.id")
     text: str = text_field()
+
+
+class ProgramSession(SQLModel, table=True):
+    """A live session of a derived program's cohort: when, how long, where (a place or a URL)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    program_id: int = Field(foreign_key="program.id", index=True)
+    position: int
+    title: str = Field(max_length=200)
+    day: date
+    start: time  # local time at the place, as the facilitator wrote it
+    minutes: int = 60
+    place: str = Field(default="", max_length=200)
+    url: str = Field(default="", max_length=500)
+    module_id: int | None = Field(default=None, foreign_key="module.id")  # the module it covers
 
 
 class ProgramChange(SQLModel, table=True):

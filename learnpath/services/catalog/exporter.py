@@ -19,6 +19,7 @@ from learnpath.models import (
     ProgramChange,
     ProgramModule,
     ProgramOverlay,
+    ProgramSession,
     ProgramTarget,
     SegmentRule,
     SegmentRuleModule,
@@ -107,31 +108,33 @@ class _Exporter:
     def modules(self, root: Path) -> list[Path]:
         out = []
         for m in self.s.exec(select(Module).order_by(col(Module.id))).all():
-            reqs = self.s.exec(
-                select(ModulePrerequisite.requires_id).where(ModulePrerequisite.module_id == m.id)
-            ).all()
-            tags = self.s.exec(
-                select(ModuleTag.tag)
-                .where(ModuleTag.module_id == m.id)
-                .order_by(col(ModuleTag.tag))
-            ).all()
-            meta = {
-                "id": m.slug,
-                "title": m.title,
-                "summary": m.summary,
-                "competency": self.comp[m.competency_id],
-                "level": m.level,
-                "format": m.format,
-                "minutes": m.minutes,
-                "requires": sorted(self.mod[r] for r in reqs),
-                "tags": list(tags),
-                "alternative_of": self.mod[m.alternative_of_id] if m.alternative_of_id else None,
-            }
-            text = f"---\n{_dump(meta)}---\n{m.body}"
+            text = f"---\n{_dump(self.module_meta(m))}---\n{m.body}"
             out.append(
                 self._write(root / "modules" / self.comp[m.competency_id] / f"{m.slug}.md", text)
             )
         return out
+
+    def module_meta(self, m: Module) -> dict[str, Any]:
+        """A module's front matter."""
+        reqs = self.s.exec(
+            select(ModulePrerequisite.requires_id).where(ModulePrerequisite.module_id == m.id)
+        ).all()
+        tags = self.s.exec(
+            select(ModuleTag.tag).where(ModuleTag.module_id == m.id).order_by(col(ModuleTag.tag))
+        ).all()
+        meta = {
+            "id": m.slug,
+            "title": m.title,
+            "summary": m.summary,
+            "competency": self.comp[m.competency_id],
+            "level": m.level,
+            "format": m.format,
+            "minutes": m.minutes,
+            "requires": sorted(self.mod[r] for r in reqs),
+            "tags": list(tags),
+            "alternative_of": self.mod[m.alternative_of_id] if m.alternative_of_id else None,
+        }
+        return {**meta, "video": m.video_url} if m.video_url else meta
 
     def programs(self, root: Path) -> list[Path]:
         programs = self.s.exec(
@@ -162,6 +165,8 @@ class _Exporter:
         }
         if p.placement:
             data["placement"] = p.placement
+        if p.checkpoints != "offered":
+            data["checkpoints"] = p.checkpoints
         if p.level_bands:
             data["level_bands"] = p.level_bands
         if p.parent_id is not None:
@@ -169,6 +174,8 @@ class _Exporter:
             data["parent"] = {"id": parent.slug, "version": parent.version}
             data["overlays"] = self._overlays(p)
             data["changes"] = self._changes(p)
+            if sessions := self._sessions(p):
+                data["sessions"] = sessions
         else:
             rows = self.s.exec(
                 select(ProgramModule)
@@ -178,8 +185,9 @@ class _Exporter:
             data["modules"] = [
                 {"module": self.mod[r.module_id], "mandatory": r.mandatory} for r in rows
             ]
-        if p.depth == 5:
-            data["targets"] = self._targets(p)
+        if targets := self._targets(p, by_id.get(p.parent_id)):
+            data["targets"] = targets
+        if p.is_personal:
             data["rules"] = self._rules(p)
         return data
 
@@ -219,21 +227,44 @@ class _Exporter:
             out.append(change)
         return out
 
-    def _targets(self, p: Program) -> list[dict[str, Any]]:
+    def _sessions(self, p: Program) -> list[dict[str, Any]]:
+        rows = self.s.exec(
+            select(ProgramSession)
+            .where(ProgramSession.program_id == p.id)
+            .order_by(col(ProgramSession.position))
+        ).all()
+        return [
+            {
+                "title": r.title,
+                "date": r.day,
+                "time": r.start.strftime("%H:%M"),
+                "minutes": r.minutes,
+                **({"place": r.place} if r.place else {}),
+                **({"url": r.url} if r.url else {}),
+                **({"module": self.mod[r.module_id]} if r.module_id else {}),
+            }
+            for r in rows
+        ]
+
+    def _levels(self, program: Program | None) -> dict[tuple[int, str], str]:
+        if program is None:
+            return {}
+        rows = self.s.exec(select(ProgramTarget).where(ProgramTarget.program_id == program.id))
+        return {(t.competency_id, t.role): t.level for t in rows.all()}
+
+    def _targets(self, p: Program, parent: Program | None) -> list[dict[str, Any]]:
+        """Target levels; a derived program's file holds only those that differ from its parent."""
         targets: dict[str, dict[str, Any]] = {}
-        for t in self.s.exec(
-            select(ProgramTarget)
-            .where(ProgramTarget.program_id == p.id)
-            .order_by(col(ProgramTarget.competency_id), col(ProgramTarget.role))
-        ).all():
-            entry = targets.setdefault(
-                self.comp[t.competency_id],
-                {"competency": self.comp[t.competency_id], "default": None, "roles": {}},
-            )
-            if t.role:
-                entry["roles"][t.role] = t.level
+        inherited = self._levels(parent)
+        for (cid, role), level in sorted(self._levels(p).items()):
+            if inherited.get((cid, role)) == level:
+                continue
+            slug = self.comp[cid]
+            entry = targets.setdefault(slug, {"competency": slug, "default": None, "roles": {}})
+            if role:
+                entry["roles"][role] = level
             else:
-                entry["default"] = t.level
+                entry["default"] = level
         return list(targets.values())
 
     def _rules(self, p: Program) -> list[dict[str, Any]]:
@@ -267,6 +298,7 @@ def _item(item: Item, p: ItemParameter) -> dict[str, Any]:
         "stem": item.stem,
         "options": options,
         "explanation": item.explanation,
+        **({"status": item.status} if item.status != "active" else {}),
         "a": p.a,
         "b": p.b,
     }
@@ -275,3 +307,14 @@ def _item(item: Item, p: ItemParameter) -> dict[str, Any]:
     if p.d != 1.0:
         data["d"] = p.d
     return data
+
+
+def program_data(session: Session, program: Program) -> dict[str, Any]:
+    """A program version as its file holds it (to check it as an import would)."""
+    parent = session.get(Program, program.parent_id) if program.parent_id else None
+    return _Exporter(session)._program(program, {program.parent_id: parent} if parent else {})
+
+
+def module_data(session: Session, module: Module) -> dict[str, Any]:
+    """A module's front matter as its file holds it."""
+    return _Exporter(session).module_meta(module)

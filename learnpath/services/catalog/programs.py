@@ -1,23 +1,26 @@
-"""Writing programs: version row, effective module list, overlays, changes, targets, rules."""
+"""Writing programs: version row, module list, overlays, sessions, changes, targets, rules."""
 
+from datetime import time
 from typing import Any
 
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 
 from learnpath.models import (
+    Enrollment,
     Program,
     ProgramChange,
     ProgramModule,
     ProgramOverlay,
+    ProgramSession,
     ProgramTarget,
     SegmentRule,
     SegmentRuleModule,
 )
 from learnpath.models.base import pk
-from learnpath.services.catalog.loader import At, Catalog
+from learnpath.services.catalog.parsed import At, Catalog
 from learnpath.services.catalog.schema import ChangeIn, ProgramIn
-from learnpath.services.catalog.sources import Problem
-from learnpath.services.catalog.writer import Writer, frozen_problem, raise_if
+from learnpath.services.catalog.sources import CatalogError, Problem
+from learnpath.services.catalog.upsert import Writer
 
 
 def write_programs(
@@ -38,14 +41,19 @@ def write_programs(
         w.replace(
             ProgramChange,
             {"program_id": program.id},
-            [_change(i, c, module_ids) for i, c in enumerate(at.model.changes)],
+            [change_row(i, c, module_ids) for i, c in enumerate(at.model.changes)],
         )
-        w.replace(ProgramTarget, {"program_id": program.id}, _targets(at.model, comp_ids))
+        w.replace(ProgramSession, {"program_id": program.id}, _sessions(at.model, module_ids))
+        inherited = _inherited_targets(w, program.parent_id)
+        w.replace(
+            ProgramTarget, {"program_id": program.id}, _targets(at.model, comp_ids, inherited)
+        )
         _write_rules(w, program, at.model, module_ids)
         changed = sum(w.counts.values()) != before
-        if changed and (problem := frozen_problem(w.session, program, at.source.path)):
+        if changed and (problem := _frozen_problem(w.session, program, at.source.path)):
             problems.append(problem)
-    raise_if(problems)
+    if problems:
+        raise CatalogError(problems)
 
 
 def _write_program(w: Writer, at: At[ProgramIn], module_ids: dict[str, int]) -> Program:
@@ -67,6 +75,7 @@ def _write_program(w: Writer, at: At[ProgramIn], module_ids: dict[str, int]) -> 
         "instructors": list(p.instructors),
         "parent_id": parent_id,
         "placement": p.placement.model_dump() if p.placement else None,
+        "checkpoints": p.checkpoints,
         "level_bands": dict(p.level_bands) if p.level_bands is not None else None,
     }
     return w.upsert(Program, {"slug": p.id, "version": p.version}, values)
@@ -84,7 +93,8 @@ def _overlays(p: ProgramIn, module_ids: dict[str, int]) -> list[dict[str, Any]]:
     ]
 
 
-def _change(i: int, c: ChangeIn, module_ids: dict[str, int]) -> dict[str, Any]:
+def change_row(i: int, c: ChangeIn, module_ids: dict[str, int]) -> dict[str, Any]:
+    """A change as its ProgramChange row values (module ids, anchor)."""
     other = c.with_ if c.op == "swap" else c.after
     anchor = ""
     if c.op in {"add", "move"}:
@@ -103,15 +113,43 @@ def _change(i: int, c: ChangeIn, module_ids: dict[str, int]) -> dict[str, Any]:
     }
 
 
-def _targets(p: ProgramIn, comp_ids: dict[str, int]) -> list[dict[str, Any]]:
-    rows = []
+def _inherited_targets(w: Writer, parent_id: int | None) -> dict[tuple[int, str], str]:
+    """The parent's target levels (already written: parents come first), by (competency, role)."""
+    if parent_id is None:
+        return {}
+    rows = w.session.exec(select(ProgramTarget).where(ProgramTarget.program_id == parent_id))
+    return {(t.competency_id, t.role): t.level for t in rows.all()}
+
+
+def _targets(
+    p: ProgramIn, comp_ids: dict[str, int], inherited: dict[tuple[int, str], str]
+) -> list[dict[str, Any]]:
+    """A derived program's file lists only its overrides; its rows hold every target it has."""
+    levels = dict(inherited)
     for t in p.targets:
         cid = comp_ids[t.competency]
-        rows.append({"competency_id": cid, "role": "", "level": t.default})
-        rows += [
-            {"competency_id": cid, "role": role, "level": lvl} for role, lvl in t.roles.items()
-        ]
-    return rows
+        levels[(cid, "")] = t.default
+        levels.update({(cid, role): lvl for role, lvl in t.roles.items()})
+    return [
+        {"competency_id": cid, "role": role, "level": level}
+        for (cid, role), level in sorted(levels.items())
+    ]
+
+
+def _sessions(p: ProgramIn, module_ids: dict[str, int]) -> list[dict[str, Any]]:
+    return [
+        {
+            "position": i,
+            "title": s.title,
+            "day": s.date,
+            "start": time.fromisoformat(s.time),
+            "minutes": s.minutes,
+            "place": s.place,
+            "url": s.url or "",
+            "module_id": module_ids[s.module] if s.module else None,
+        }
+        for i, s in enumerate(p.sessions)
+    ]
 
 
 def _write_rules(w: Writer, program: Program, p: ProgramIn, module_ids: dict[str, int]) -> None:
@@ -155,3 +193,17 @@ def _write_rules(w: Writer, program: Program, p: ProgramIn, module_ids: dict[str
             w.session.add(SegmentRuleModule(rule_id=pk(rule), module_id=mid))
     w.session.flush()
     w.counts["SegmentRule sets replaced"] += 1
+
+
+def _frozen_problem(session: Session, program: Program, path: str) -> Problem | None:
+    """A Problem if learners' records refer to this program version, which freezes it."""
+    enrolled = session.exec(
+        select(Enrollment.id).where(Enrollment.program_id == program.id)
+    ).first()
+    if program.frozen_at is None and enrolled is None:
+        return None
+    message = (
+        f"program '{program.slug}' version {program.version} is frozen (learners' records "
+        "refer to it): give the change a new version"
+    )
+    return Problem(path, 1, "version", message)

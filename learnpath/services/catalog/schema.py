@@ -1,18 +1,35 @@
 """Data models of the catalog files (see content/FORMAT.md); they validate every field."""
 
-from typing import Annotated, Literal, Self
+import datetime as dt
+from typing import Annotated, Any, Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
 
-from learnpath.models.base import DEFAULT_LEVEL_BANDS, LEVELS
+from learnpath.planning import Bands, PlanningError, RuleAction
+from learnpath.vocabulary import (
+    DEPTH_RANGE,
+    LEVELS,
+    AudienceKind,
+    Depth,
+    Level,
+    ModuleFormat,
+    ProgramStatus,
+)
 
 Slug = Annotated[
     str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$", min_length=1, max_length=80)
 ]
 Tag = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=60)]
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-Level = Literal["novice", "developing", "proficient", "advanced", "expert"]
-Format = Literal["reading", "video", "exercise", "workshop", "case"]
+ItemStatus = Literal["draft", "pretest", "active", "retired"]
+Url = Annotated[str, StringConstraints(pattern=r"^https?://[^\s<>\"']+$", max_length=500)]
 
 
 class Strict(BaseModel):
@@ -43,6 +60,7 @@ class ItemIn(Strict):
     stem: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
     options: list[OptionIn] = Field(min_length=2, max_length=6)
     explanation: str = ""
+    status: ItemStatus = "active"  # only active items are given in quizzes
     a: float = Field(ge=0.2, le=4.0)
     b: float = Field(ge=-4.0, le=4.0)
     c: float = Field(default=0.0, ge=0.0, le=0.5)
@@ -81,15 +99,22 @@ class ModuleIn(Strict):
     summary: str = ""
     competency: Slug
     level: Level
-    format: Format
+    format: ModuleFormat
     minutes: int = Field(ge=1, le=2400)
     requires: list[Slug] = []
     tags: list[Tag] = []
     alternative_of: Slug | None = None
+    video: Url | None = None
+
+    @model_validator(mode="after")
+    def _video_for_video_format(self) -> Self:
+        if self.video and self.format != "video":
+            raise ValueError("only a module of format 'video' has a 'video' URL")
+        return self
 
 
 class AudienceIn(Strict):
-    kind: Literal["anyone", "client", "department", "learner"] = "anyone"
+    kind: AudienceKind = "anyone"
     name: str | None = None
 
     @model_validator(mode="after")
@@ -108,6 +133,14 @@ class PlacementIn(Strict):
     se_target: float = Field(default=0.3, gt=0.05, le=1.0)
     max_items: int = Field(default=30, ge=1, le=200)
     min_items: int = Field(default=3, ge=1, le=200)
+    competencies: list[Slug] = []  # which it measures; [] = every competency the modules build
+    exposure: Literal["randomesque", "maxinfo"] = "randomesque"
+
+    @model_validator(mode="after")
+    def _min_below_max(self) -> Self:
+        if self.min_items > self.max_items:
+            raise ValueError(f"min_items ({self.min_items}) exceeds max_items ({self.max_items})")
+        return self
 
 
 class ParentIn(Strict):
@@ -119,6 +152,34 @@ class OverlayIn(Strict):
     kind: Literal["note", "example", "schedule", "wording"]
     module: Slug | None = None
     text: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+
+
+Clock = Annotated[str, StringConstraints(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$")]
+
+
+class SessionIn(Strict):
+    """A live session: day, local start time ("14:00", quoted in YAML), length, place or URL."""
+
+    title: Name
+    date: dt.date
+    time: Clock
+    minutes: int = Field(default=60, ge=5, le=720)
+    place: Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)] = ""
+    url: Url | None = None
+    module: Slug | None = None
+
+    @field_validator("time", mode="before")
+    @classmethod
+    def _quoted(cls, value: Any) -> Any:
+        if isinstance(value, int):  # YAML 1.1 reads an unquoted 14:00 as the number 840
+            raise ValueError('write the time in quotes, e.g. "14:00"')
+        return value
+
+    @model_validator(mode="after")
+    def _somewhere(self) -> Self:
+        if not self.place and not self.url:
+            raise ValueError("a session needs a place or a URL")
+        return self
 
 
 class ChangeIn(Strict):
@@ -155,7 +216,7 @@ class ConditionIn(Strict):
 class RuleIn(Strict):
     name: Name
     when: ConditionIn
-    then: Literal["include", "exclude", "mandatory", "optional"]
+    then: RuleAction
     modules: list[Slug] = Field(min_length=1)
 
 
@@ -164,37 +225,58 @@ class ProgramIn(Strict):
     version: int = Field(default=1, ge=1)
     title: Name
     summary: str = ""
-    depth: int = Field(ge=1, le=5)
-    status: Literal["draft", "published", "retired"] = "draft"
+    depth: int = Field(ge=DEPTH_RANGE[0], le=DEPTH_RANGE[1])
+    status: ProgramStatus = "draft"
     audience: AudienceIn = AudienceIn()
     format: Literal["online", "blended", "in-person"] = "online"
     instructors: list[Name] = []
     placement: PlacementIn | None = None
+    checkpoints: Literal["offered", "none"] = "offered"
     level_bands: dict[Level, float] | None = None
     parent: ParentIn | None = None
     modules: list[Slug | ModuleRef] = []
     overlays: list[OverlayIn] = []
+    sessions: list[SessionIn] = []
     changes: list[ChangeIn] = []
     targets: list[TargetIn] = []
     rules: list[RuleIn] = []
 
+    @property
+    def depth_kind(self) -> Depth:
+        """The depth as the named enum (validated to lie in its range)."""
+        return Depth(self.depth)
+
     @model_validator(mode="after")
     def _fits_depth(self) -> Self:
-        derived = 2 <= self.depth <= 4
+        kind = self.depth_kind
+        derived = kind.is_derived
         if derived and self.parent is None:
             raise ValueError(f"a depth-{self.depth} program is derived: it needs a 'parent'")
         if not derived and self.parent is not None:
             raise ValueError(f"a depth-{self.depth} program has no parent")
         if derived and self.modules:
             raise ValueError("a derived program lists 'changes' to its parent, not 'modules'")
-        if not derived and not self.modules:
+        if not derived and not self.modules and self.status != "draft":
+            # A draft may be empty: the studio starts programs that way (and exports them).
             raise ValueError(f"a depth-{self.depth} program needs 'modules'")
-        if self.depth == 2 and self.changes:
+        if kind.keeps_parent_modules and self.changes:
             raise ValueError(
-                "a facilitated (depth 2) program keeps the parent's modules: no 'changes'"
+                f"a {kind.label} (depth {kind}) program keeps the parent's modules: no 'changes'"
             )
-        if self.depth != 5 and (self.targets or self.rules):
-            raise ValueError("'targets' and 'rules' belong to personal (depth 5) programs")
+        if not kind.is_personal and self.rules:
+            personal = Depth.PERSONAL
+            raise ValueError(f"'rules' belong to {personal.label} (depth {personal}) programs")
+        if not kind.is_personal and any(t.roles for t in self.targets):
+            personal = Depth.PERSONAL
+            raise ValueError(
+                f"targets by role belong to {personal.label} (depth {personal}) programs"
+            )
+        if self.sessions and not derived:
+            raise ValueError("'sessions' belong to derived (depth 2–4) programs")
+        if kind.keeps_parent_modules and self.targets:
+            raise ValueError(
+                f"a {kind.label} (depth {kind}) program keeps the parent's target levels"
+            )
         if self.level_bands is not None:
             _check_bands(self.level_bands)
         return self
@@ -205,9 +287,9 @@ class ProgramIn(Strict):
 
 
 def _check_bands(bands: dict[Level, float]) -> None:
-    if "novice" in bands:
-        raise ValueError("level_bands: 'novice' is the lowest band and has no lower bound")
-    full: dict[str, float] = {**DEFAULT_LEVEL_BANDS, **{str(k): v for k, v in bands.items()}}
-    bounds = [full[level] for level in LEVELS[1:]]
-    if bounds != sorted(bounds) or len(set(bounds)) != len(bounds):
-        raise ValueError("level_bands must increase from developing to expert")
+    if LEVELS[0] in bands:
+        raise ValueError(f"level_bands: '{LEVELS[0]}' is the lowest band and has no lower bound")
+    try:  # the planner's own rule: bounds increase from the lowest band up
+        Bands.of({str(k): v for k, v in bands.items()})
+    except PlanningError:
+        raise ValueError(f"level_bands must increase from {LEVELS[1]} to {LEVELS[-1]}") from None

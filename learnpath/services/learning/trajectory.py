@@ -22,12 +22,14 @@ from learnpath.models import (
     Enrollment,
     Learner,
     Module,
+    Program,
     TrajectoryStep,
 )
-from learnpath.models.base import aware, pk, utcnow
+from learnpath.models.base import pk
 from learnpath.models.progress import ProfileChange
 from learnpath.services.learning import events
 from learnpath.services.learning.planinputs import plan_input
+from learnpath.vocabulary import aware, utcnow
 
 OPEN = ("assigned", "in_progress")
 LISTED_SETTINGS = {  # profile setting → the learner's attribute, and how the log names it
@@ -95,7 +97,13 @@ def replan(session: Session, enrollment: Enrollment, today: date | None = None) 
 
 
 def checkpoints_due(session: Session, current: Trajectory) -> list[Competency]:
-    """Competencies studied since they were last measured: a checkpoint would update them."""
+    """Competencies studied since they were last measured: a checkpoint would update them.
+
+    None when the program's checkpoint policy is 'none' (set by its authors).
+    """
+    program = session.get(Program, current.enrollment.program_id)
+    if program is not None and program.checkpoints == "none":
+        return []
     levels = {
         level.competency_id: aware(level.updated_at)
         for level in session.exec(

@@ -1,0 +1,145 @@
+"""Derived programs (depths 2–4) in the studio: derive from a published version, read the state.
+
+A derived draft starts as the parent version's module list and target levels, with the parent's
+format, instructors and placement; its own rows then record what the derivation changes. The
+module list (ProgramModule) is always the parent's list with the changes applied, and the
+changes (ProgramChange) are kept in canonical form (diff.canonical_changes), as a file would
+spell them: an import of the exported file gives the same rows back.
+"""
+
+from dataclasses import dataclass
+
+from sqlmodel import Session, col, select
+
+from learnpath.models import Module, ModulePrerequisite, Program, ProgramModule, ProgramTarget
+from learnpath.models.base import pk
+from learnpath.services.catalog.authoring import Invalid, slugify, unused_slug, validate
+from learnpath.services.catalog.diff import swap_pairs
+from learnpath.services.catalog.drafts import SettingsIn
+from learnpath.services.catalog.exporter import program_data
+from learnpath.services.catalog.schema import ChangeIn
+from learnpath.vocabulary import Depth
+
+DERIVED = {int(d): d.label for d in Depth if d.is_derived}
+AUDIENCE: dict[int, str] = {
+    Depth.FACILITATED: "client",
+    Depth.SPECIALIZED: "client",
+    Depth.DEEP: "department",
+}
+"""Who a derived program is for: a client's cohort or organisation, or a department."""
+
+
+@dataclass(frozen=True)
+class Derivation:
+    """A derived version with its parent: both module lists (slugs), the changes, the swaps."""
+
+    program: Program
+    parent: Program
+    parent_modules: list[tuple[str, bool]]
+    modules: list[str]
+    changes: list[ChangeIn]
+    swaps: dict[str, str]
+
+    @property
+    def parent_ids(self) -> list[str]:
+        """The parent's module slugs in order."""
+        return [m for m, _ in self.parent_modules]
+
+
+def derive_program(
+    session: Session, parent: Program, user: str, depth: int, title: str, audience: str, slug: str
+) -> Program:
+    """A new draft (version 1) deriving from a published version, for a client or department."""
+    if parent.status != "published":
+        message = f"version {parent.version} is {parent.status}: derive from a published version"
+        raise Invalid.one("parent", message)
+    if depth not in DERIVED:
+        raise Invalid.one("depth", "choose facilitated (2), specialized (3) or deep (4)")
+    if depth <= parent.depth:
+        name = Depth(parent.depth).label
+        raise Invalid.one("depth", f"a {DERIVED[depth]} program cannot derive from a {name} one")
+    wanted = {"kind": AUDIENCE[depth], "name": audience.strip() or None}
+    settings = validate(SettingsIn, {"title": title, "audience": wanted})
+    slug = unused_slug(session, Program, slug.strip() or slugify(settings.title))
+    program = Program(
+        slug=slug,
+        title=settings.title,
+        summary=parent.summary,
+        depth=depth,
+        audience_kind=AUDIENCE[depth],
+        audience_name=settings.audience.name,
+        format=parent.format,
+        instructors=list(parent.instructors),
+        parent_id=pk(parent),
+        placement=dict(parent.placement) if parent.placement else None,
+        level_bands=dict(parent.level_bands) if parent.level_bands else None,
+        checkpoints=parent.checkpoints,
+        updated_by=user,
+    )
+    session.add(program)
+    session.flush()
+    for model in (ProgramModule, ProgramTarget):
+        for row in session.exec(select(model).where(model.program_id == parent.id)).all():
+            session.add(model(**{**row.model_dump(), "program_id": pk(program)}))
+    session.flush()
+    return program
+
+
+def module_entries(session: Session, program: Program) -> list[tuple[str, bool]]:
+    """A version's module list as (slug, mandatory), in order."""
+    rows = session.exec(
+        select(Module.slug, ProgramModule.mandatory)
+        .join(ProgramModule, col(ProgramModule.module_id) == Module.id)
+        .where(ProgramModule.program_id == program.id)
+        .order_by(col(ProgramModule.position))
+    ).all()
+    return [(slug, bool(mandatory)) for slug, mandatory in rows]
+
+
+def changes_of(session: Session, program: Program) -> list[ChangeIn]:
+    """The version's recorded changes, as its file spells them."""
+    return [ChangeIn.model_validate(c) for c in program_data(session, program).get("changes", [])]
+
+
+def derivation(session: Session, program: Program) -> Derivation:
+    """The derivation state of a derived version (ValueError for a version with no parent)."""
+    parent = session.get(Program, program.parent_id) if program.parent_id else None
+    if parent is None:
+        raise ValueError(f"{program.slug} v{program.version} is not derived")
+    parent_modules = module_entries(session, parent)
+    changes = changes_of(session, program)
+    return Derivation(
+        program=program,
+        parent=parent,
+        parent_modules=parent_modules,
+        modules=[m for m, _ in module_entries(session, program)],
+        changes=changes,
+        swaps=swap_pairs([m for m, _ in parent_modules], changes),
+    )
+
+
+def requires_of(session: Session, slugs: list[str]) -> dict[str, list[str]]:
+    """The prerequisite modules (slugs) of each of the given modules."""
+    ids = dict(session.exec(select(Module.id, Module.slug)).all())
+    wanted = {i for i, s in ids.items() if s in set(slugs)}
+    found: dict[str, list[str]] = {}
+    for module_id, required in session.exec(
+        select(ModulePrerequisite.module_id, ModulePrerequisite.requires_id).where(
+            col(ModulePrerequisite.module_id).in_(wanted)
+        )
+    ).all():
+        found.setdefault(ids[module_id], []).append(ids[required])
+    return found
+
+
+def newer_parent(session: Session, program: Program) -> Program | None:
+    """The newest published version of the parent program after the one this derives from."""
+    parent = session.get(Program, program.parent_id) if program.parent_id else None
+    if parent is None:
+        return None
+    return session.exec(
+        select(Program)
+        .where(Program.slug == parent.slug, Program.version > parent.version)
+        .where(Program.status == "published")
+        .order_by(col(Program.version).desc())
+    ).first()

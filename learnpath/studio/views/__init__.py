@@ -1,0 +1,1 @@
+"""The studio's views, one module per subject; each attaches its routes to the blueprint."""

@@ -1,0 +1,127 @@
+"""Every studio route × every role: the status each one gets (a new route without a row fails)."""
+
+from typing import Any
+
+from flask import Flask, url_for
+from sqlmodel import Session
+
+from learnpath.services.catalog import drafts
+from learnpath.services.catalog.derivation import derive_program
+from tests import factories
+
+ROLES = ("anonymous", "learner", "author", "facilitator", "admin")
+READ = {"anonymous": 302, "learner": 403, "author": 200, "facilitator": 200, "admin": 200}
+FORM = {"anonymous": 302, "learner": 403, "author": 200, "facilitator": 403, "admin": 200}
+DONE = {"anonymous": 302, "learner": 403, "author": 302, "facilitator": 403, "admin": 302}
+
+PUBLISHED = {"slug": "data-literacy-essentials", "version": 1}
+DRAFT = {"slug": "matrix-draft", "version": 1}
+NOPE = {**DRAFT, "module": "no-such-module"}
+CLIENT = {"slug": "matrix-client", "version": 1}  # a specialized draft: authors only
+CLIENT_NOPE = {**CLIENT, "module": "no-such-module"}
+
+# endpoint → (method, url arguments, form data, expected status per role). POSTs send data that
+# gives every allowed role the same answer however often it is sent (a refusal or a no-op).
+EXPECTED: dict[str, tuple[str, dict[str, Any], dict[str, str], dict[str, int]]] = {
+    "studio.home": ("GET", {}, {}, READ),
+    "studio.list_programs": ("GET", {}, {}, READ),
+    "studio.show_program": ("GET", PUBLISHED, {}, READ),
+    "studio.new_program": ("POST", {}, {"title": ""}, FORM),
+    "studio.edit_program": ("POST", DRAFT, {"title": ""}, FORM),
+    "studio.publish_program": ("POST", DRAFT, {}, DONE),
+    "studio.open_draft": ("POST", PUBLISHED, {}, DONE),
+    "studio.retire_program": ("POST", DRAFT, {}, DONE),
+    "studio.add_module": ("POST", DRAFT, {"module": ""}, FORM),
+    "studio.move_module": ("POST", NOPE, {"direction": "up"}, DONE),
+    "studio.remove_module": ("POST", NOPE, {}, DONE),
+    "studio.set_mandatory": ("POST", NOPE, {"mandatory": "1"}, DONE),
+    "studio.set_target": ("POST", DRAFT, {"competency": ""}, FORM),
+    "studio.remove_target": ("POST", {**DRAFT, "competency_id": 999}, {}, DONE),
+    "studio.set_placement": ("POST", DRAFT, {}, DONE),
+    "studio.list_modules": ("GET", {}, {}, READ),
+    "studio.show_module": ("GET", {"slug": "dl-data-types"}, {}, READ),
+    "studio.new_module": ("GET", {}, {}, FORM),
+    "studio.edit_module": ("GET", {"slug": "dl-data-types"}, {}, FORM),
+    "studio.list_competencies": ("GET", {}, {}, READ),
+    "studio.show_competency": ("GET", {"slug": "data-literacy"}, {}, READ),
+    "studio.new_competency": ("GET", {}, {}, FORM),
+    "studio.edit_competency": ("GET", {"slug": "data-literacy"}, {}, FORM),
+    "studio.show_item": ("GET", {"slug": "dl-001"}, {}, READ),
+    "studio.new_item": ("GET", {"slug": "data-literacy"}, {}, FORM),
+    "studio.edit_item": ("GET", {"slug": "dl-001"}, {}, FORM),
+    # Derived programs: facilitators derive and edit facilitated ones only (tests/studio/
+    # test_derived_views.py shows them doing it); here, on a specialized draft, they are refused.
+    "studio.derive": ("GET", PUBLISHED, {}, READ),
+    "studio.edit_derivation": ("GET", CLIENT, {}, FORM),
+    "studio.drop_derived": ("POST", CLIENT_NOPE, {}, DONE),
+    "studio.restore_derived": ("POST", CLIENT_NOPE, {}, DONE),
+    "studio.move_derived": ("POST", CLIENT_NOPE, {"direction": "up"}, DONE),
+    "studio.swap_derived": ("POST", CLIENT, {"module": ""}, FORM),
+    "studio.add_derived": ("POST", CLIENT, {"module": ""}, FORM),
+    "studio.override_target": ("POST", CLIENT, {"competency": ""}, FORM),
+    "studio.reset_target": ("POST", {**CLIENT, "competency_id": 999}, {}, DONE),
+    "studio.facilitation": ("GET", CLIENT, {}, FORM),
+    "studio.add_session": ("POST", CLIENT, {"title": ""}, FORM),
+    "studio.remove_session": ("POST", {**CLIENT, "session_id": 999}, {}, DONE),
+    "studio.add_overlay": ("POST", CLIENT, {"text": ""}, FORM),
+    "studio.update_overlay": ("POST", {**CLIENT, "overlay_id": 999}, {"text": "x"}, DONE),
+    "studio.remove_overlay": ("POST", {**CLIENT, "overlay_id": 999}, {}, DONE),
+    "studio.take_in": ("GET", CLIENT, {}, DONE),  # no newer parent: said on the program page
+    "studio.move_learners": ("GET", PUBLISHED, {}, FORM),
+}
+
+
+def _clients(app: Flask, db: Session) -> dict[str, Any]:
+    clients = {"anonymous": app.test_client()}
+    for role in ROLES[1:]:
+        email = f"{role}@example.com"
+        factories.user(db, email=email, roles=[role])
+        db.commit()
+        client = app.test_client()
+        client.post("/auth/login", data={"email": email, "password": factories.PASSWORD})
+        clients[role] = client
+    return clients
+
+
+def test_every_studio_route_has_an_expectation(app: Flask) -> None:
+    endpoints = {r.endpoint for r in app.url_map.iter_rules() if r.endpoint.startswith("studio.")}
+    assert endpoints == set(EXPECTED)
+
+
+def test_each_role_gets_its_status_on_every_route(app: Flask, catalog: Session) -> None:
+    """One pass over all routes (logging five users in per route would take minutes)."""
+    drafts.create_program(catalog, "Ana", "Matrix draft", 1)
+    parent = drafts.find(catalog, PUBLISHED["slug"], PUBLISHED["version"])
+    assert parent is not None
+    derive_program(catalog, parent, "Ana", 3, "Matrix client", "Acme", "")
+    catalog.commit()
+    clients = _clients(app, catalog)
+    wrong = {}
+    for endpoint, (method, args, data, statuses) in sorted(EXPECTED.items()):
+        with app.test_request_context():
+            url = url_for(endpoint, **args)
+        got = {}
+        for role in ROLES:
+            response = clients[role].open(url, method=method, data=data)
+            got[role] = response.status_code
+            went_to_login = response.headers.get("Location", "").startswith("/auth/login?next=")
+            if went_to_login != (role == "anonymous"):
+                got[role] = f"{response.status_code} to {response.headers.get('Location')}"
+        if got != statuses:
+            wrong[endpoint] = got
+    assert wrong == {}
+
+
+def test_learner_gets_a_page_not_a_redirect(client, login) -> None:  # type: ignore[no-untyped-def]
+    login("learner")
+    response = client.get("/studio/")
+    assert response.status_code == 403
+    assert "The studio is for L&amp;D staff" in response.get_data(as_text=True)
+
+
+def test_studio_link_only_for_staff(client, login) -> None:  # type: ignore[no-untyped-def]
+    login("learner")
+    assert 'href="/studio/"' not in client.get("/programs").get_data(as_text=True)
+    client.post("/auth/logout")
+    login("facilitator", email="fay@example.com")
+    assert 'href="/studio/"' in client.get("/programs").get_data(as_text=True)

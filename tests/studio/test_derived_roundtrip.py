@@ -1,0 +1,93 @@
+"""Derived programs made in the studio come out of export-content and re-import identically."""
+
+from pathlib import Path
+
+from sqlmodel import Session
+
+from learnpath.services.catalog import (
+    composition,
+    derived_modules,
+    facilitation,
+    import_catalog,
+    overrides,
+)
+from learnpath.services.catalog.derivation import derive_program
+from learnpath.services.catalog.exporter import export_catalog
+from tests.factories import snapshot, wipe
+from tests.studio.test_take_in import parent_v1
+
+
+def build(db: Session) -> None:
+    """One program of each derived depth, with every kind of studio change."""
+    parent = parent_v1(db, target="proficient")
+    cohort = derive_program(db, parent, "Fay", 2, "Acme cohort", "Acme", "")
+    session = {"title": "Kick-off", "date": "2027-01-28", "time": "09:30", "place": "Room 4"}
+    facilitation.add_session(db, cohort, "Fay", None, session)
+    online = {"title": "Debrief", "date": "2027-02-04", "time": "14:00", "place": ""}
+    online["url"] = "https://meet.example.com/a"
+    facilitation.add_session(db, cohort, "Fay", None, {**online, "module": "dl-dashboards"})
+    facilitation.add_overlay(
+        db, cohort, "Fay", None, {"kind": "note", "module": "dl-data-types", "text": "Ask first."}
+    )
+    facilitation.add_overlay(db, cohort, "Fay", None, {"kind": "wording", "text": "OTIF"})
+    client = derive_program(db, parent, "Ana", 3, "Data for Acme", "Acme", "")
+    derived_modules.drop_module(db, client, "Ana", None, "dl-correlation-causation")
+    derived_modules.swap_module(
+        db, client, "Ana", None, "dl-reading-charts", "dl-reading-charts-video"
+    )
+    derived_modules.add_module(db, client, "Ana", None, "pm-tracking", "")
+    overrides.override_target(db, client, parent, "Ana", None, "data-literacy", "advanced")
+    deep = derive_program(db, parent, "Ana", 4, "Data for Finance", "Finance", "")
+    derived_modules.move_module(db, deep, "Ana", None, "dl-data-quality", -1)
+    composition.set_placement(db, deep, "Ana", None, {"max_items": 12, "min_items": 4})
+    db.commit()
+
+
+def test_an_export_reimports_into_the_same_database_as_no_change(
+    catalog: Session, tmp_path: Path
+) -> None:
+    build(catalog)
+    export_catalog(catalog, tmp_path / "out")
+    written = (tmp_path / "out" / "programs" / "data-for-acme.yaml").read_text()
+    assert "op: swap" in written and "targets:" in written and "advanced" in written
+    cohort = (tmp_path / "out" / "programs" / "acme-cohort.yaml").read_text()
+    assert "sessions:" in cohort and "time: '14:00'" in cohort and "targets" not in cohort
+    before = snapshot(catalog)
+    assert import_catalog(catalog, tmp_path / "out") == {}
+    assert snapshot(catalog) == before
+
+
+def test_an_export_imported_into_an_empty_database_exports_the_same_files(
+    catalog: Session, tmp_path: Path
+) -> None:
+    build(catalog)
+    first, second = tmp_path / "first", tmp_path / "second"
+    export_catalog(catalog, first)
+    rows = _derived_rows(catalog)
+    wipe(catalog)
+    import_catalog(catalog, first)
+    catalog.commit()
+    assert _derived_rows(catalog) == rows
+    export_catalog(catalog, second)
+    files = sorted(p.relative_to(first) for p in first.rglob("*.yaml"))
+    for rel in files:
+        assert (first / rel).read_text() == (second / rel).read_text(), rel
+
+
+def _derived_rows(db: Session) -> dict[str, list[tuple[object, ...]]]:
+    """The derived programs' rows without database ids or stamps, to compare across databases."""
+    got = snapshot(db)
+    slugs = {row[0]: (row[1], row[2]) for row in got["program"]}  # id → (slug, version)
+    drop = {"id", "created_at", "updated_at", "revision", "updated_by"}
+    tables = ("programmodule", "programchange", "programoverlay", "programsession", "programtarget")
+    from sqlmodel import SQLModel
+
+    out = {}
+    for name in tables:
+        columns = [c.name for c in SQLModel.metadata.tables[name].columns]
+        keep = [i for i, c in enumerate(columns) if c not in drop]
+        at = columns.index("program_id")
+        out[name] = sorted(
+            (slugs[row[at]], *(row[i] for i in keep if i != at)) for row in got[name]
+        )
+    return out
