@@ -26,6 +26,7 @@ from learnpath.models.base import pk
 from learnpath.planning import Bands, LevelEstimate
 from learnpath.services.catalog.banks import BankSnapshot
 from learnpath.services.learning import events, quiz, quiz_rules, results
+from learnpath.services.learning.quiz import attempts as quiz_attempts
 from learnpath.vocabulary import LEVELS, utcnow
 from tests import factories
 
@@ -489,14 +490,14 @@ def test_two_concurrent_starts_share_one_active_attempt(
     catalog.commit()
     engine = app.extensions["learnpath.engine"]  # type: ignore[attr-defined]
     # Both starts must have looked for an active attempt, and found none, before either inserts.
-    barrier, real_load = threading.Barrier(2, timeout=30), quiz.load_bank
+    barrier, real_load = threading.Barrier(2, timeout=30), quiz_attempts.load_bank
     started: list[int] = []
 
     def load_after_both_looked(*args: object) -> object:
         barrier.wait()
         return real_load(*args)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(quiz, "load_bank", load_after_both_looked)
+    monkeypatch.setattr(quiz_attempts, "load_bank", load_after_both_looked)
 
     def start() -> None:
         with Session(engine, expire_on_commit=False) as session:

@@ -1,0 +1,114 @@
+"""Planning an enrollment: the plan over what is stored, its steps written, progress kept."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlmodel import Session, col, select
+
+from learnpath import planning
+from learnpath.models import (
+    Competency,
+    CompetencyLevel,
+    Enrollment,
+    Module,
+    Program,
+    TrajectoryStep,
+)
+from learnpath.services.learning.planinputs import plan_input
+from learnpath.services.learning.trajectory.outcome import OPEN, settle
+from learnpath.services.learning.trajectory.steps import store
+from learnpath.vocabulary import aware, utcnow
+
+
+class TrajectoryError(ValueError):
+    """A request on a trajectory that cannot be done (the message says why)."""
+
+
+@dataclass(frozen=True)
+class Trajectory:
+    """A computed plan with the stored steps and the modules they refer to."""
+
+    enrollment: Enrollment
+    plan: planning.Plan
+    steps: list[TrajectoryStep]
+    modules: dict[int, Module]
+
+    def module(self, step: TrajectoryStep) -> Module:
+        """The module of a step."""
+        return self.modules[step.module_id]
+
+    def step_of(self, module: Module) -> TrajectoryStep | None:
+        """The stored step of a module, if the module is in this trajectory."""
+        return next((s for s in self.steps if s.module_id == module.id), None)
+
+    def blockers(self, step: TrajectoryStep) -> list[Module]:
+        """What a planned step waits for: per prerequisite, the format taken, while planned."""
+        if step.status != "planned":
+            return []
+        by_slug = {m.slug: m for m in self.modules.values()}
+        return [by_slug[m] for m in self.plan.blocked_by.get(self.module(step).slug, ())]
+
+
+def replan(session: Session, enrollment: Enrollment, today: date | None = None) -> Trajectory:
+    """Plan the enrollment from what is stored now, write its steps (progress is kept), settle."""
+    today = today or utcnow().date()
+    inp, modules = plan_input(session, enrollment, today)
+    result = planning.plan(inp)
+    steps = store(session, enrollment, result, modules)
+    settle(session, enrollment, inp, result)
+    return Trajectory(enrollment, result, steps, modules)
+
+
+def checkpoints_due(session: Session, current: Trajectory) -> list[Competency]:
+    """Competencies studied since they were last measured: a checkpoint would update them.
+
+    None when the program's checkpoint policy is 'none' (set by its authors).
+    """
+    program = session.get(Program, current.enrollment.program_id)
+    if program is not None and program.checkpoints == "none":
+        return []
+    levels = {
+        level.competency_id: aware(level.updated_at)
+        for level in session.exec(
+            select(CompetencyLevel).where(
+                CompetencyLevel.learner_id == current.enrollment.learner_id
+            )
+        ).all()
+    }
+    due: dict[int, Competency] = {}
+    for step in current.steps:
+        module = current.module(step)
+        measured = levels.get(module.competency_id)
+        if step.completed_at and (measured is None or aware(step.completed_at) > measured):
+            competency = session.get(Competency, module.competency_id)
+            if competency is not None:
+                due[module.competency_id] = competency
+    return [due[k] for k in sorted(due)]
+
+
+def replan_learner(session: Session, learner_id: int) -> None:
+    """Levels or profile changed: re-plan the learner's open and completed enrollments."""
+    for enrollment in session.exec(
+        select(Enrollment).where(
+            Enrollment.learner_id == learner_id,
+            col(Enrollment.status).in_((*OPEN, "completed")),
+        )
+    ).all():
+        replan(session, enrollment)
+
+
+def enrollment_of(session: Session, learner_id: int, enrollment_id: int) -> Enrollment:
+    """The learner's own enrollment, or TrajectoryError (views answer 404)."""
+    enrollment = session.get(Enrollment, enrollment_id)
+    if enrollment is None or enrollment.learner_id != learner_id:
+        raise TrajectoryError("no such enrollment")
+    return enrollment
+
+
+def mark_started(session: Session, step: TrajectoryStep, now: datetime) -> None:
+    """The learner opened a module: its start time is kept once."""
+    if step.started_at is None:
+        step.started_at = now
+        session.add(step)
