@@ -16,7 +16,7 @@ from learnpath.services.catalog import CatalogError, import_catalog
 from learnpath.services.catalog.banks import BankError, competency_by_slug, load_bank
 from learnpath.services.catalog.exporter import export_catalog
 from learnpath.services.integration.clients import SCOPES, ClientError, create_client
-from learnpath.services.learning import results, trajectory
+from learnpath.services.learning import quiz
 from learnpath.vocabulary import ROLES
 
 
@@ -177,9 +177,7 @@ def close_idle_attempts(minutes: float | None) -> None:
     """Finish quizzes idle for too long with what they reached (run it from cron)."""
     idle = current_app.config["ATTEMPT_IDLE_MINUTES"] if minutes is None else minutes
     with db.transaction() as session:
-        closed = results.abandon_idle(session, idle)
-        for learner_id in {attempt.learner_id for attempt in closed}:
-            trajectory.replan_learner(session, learner_id)
+        closed = quiz.close_idle(session, idle)
     click.echo(f"Closed {len(closed)} quiz attempt(s) idle for more than {idle:g} minutes.")
 
 

@@ -38,9 +38,8 @@ def _own_attempt(session: Session, uid: str) -> Attempt:
 def _close_idle(session: Session) -> list[Attempt]:
     """Finish the learner's idle attempts with what they reached, so none blocks the path."""
     minutes = current_app.config["ATTEMPT_IDLE_MINUTES"]
-    closed = results.abandon_idle(session, minutes, current_learner_id())
+    closed = quiz.close_idle(session, minutes, current_learner_id())
     if closed:
-        trajectory.replan_learner(session, current_learner_id())
         session.commit()
     return closed
 

@@ -55,6 +55,19 @@ def answer(
     if not selected or not set(selected) <= keys:
         raise QuizError(f"choose among the options of this question, got {sorted(selected)}")
     now = now or utcnow()
+    if not _claim(session, attempt, step, now):
+        return Outcome.STALE
+    latest = _response(attempt, step, item, selected, now)
+    history = [*responses_of(session, attempt), latest]
+    _record_answered(session, attempt, latest)
+    advance(session, attempt, BankSnapshot.from_json(attempt.parameters), history, now)
+    if replan and attempt.status != "active":
+        trajectory.replan_learner(session, attempt.learner_id)
+    return Outcome.RECORDED
+
+
+def _claim(session: Session, attempt: Attempt, step: int, now: datetime) -> bool:
+    """Take `step` for this answer with a conditional UPDATE; False if another took it first."""
     claimed = session.execute(
         update(Attempt)
         .where(col(Attempt.id) == attempt.id, col(Attempt.step) == step)
@@ -63,17 +76,24 @@ def answer(
         .execution_options(synchronize_session=False)
     )
     if claimed.rowcount != 1:  # type: ignore[attr-defined]
-        return Outcome.STALE
+        return False
     # The claim holds the step: nobody else can change this attempt now, so no re-read.
-    # A step whose page was never served (no mark_shown) takes 0 ms, which no speed counts.
-    shown_at = aware(attempt.shown_at) if attempt.shown_at is not None else now
     # The claim wrote these: record them as the stored values, so no second UPDATE repeats them.
     set_committed_value(attempt, "step", step + 1)
     set_committed_value(attempt, "last_activity_at", now)
-    latest = Answer(
+    return True
+
+
+def _response(
+    attempt: Attempt, step: int, item: Item, selected: Sequence[str], now: datetime
+) -> Answer:
+    """The response row of a claimed step, timed from when its page was served."""
+    # A step whose page was never served (no mark_shown) takes 0 ms, which no speed counts.
+    shown_at = aware(attempt.shown_at) if attempt.shown_at is not None else now
+    return Answer(
         attempt_id=pk(attempt),
         step=step,
-        item_id=item_id,
+        item_id=pk(item),
         competency_id=item.competency_id,
         selected=sorted(set(selected)),
         correct=is_correct(item, selected),
@@ -81,28 +101,27 @@ def answer(
         answered_at=now,
         response_ms=max(0, round((now - shown_at).total_seconds() * 1000)),
     )
-    history = [*responses_of(session, attempt), latest]
+
+
+def _record_answered(session: Session, attempt: Attempt, latest: Answer) -> None:
+    """The learning event of an answer (new for sure: its step was just claimed)."""
     events.record(
         session,
         "answered",
         attempt.learner_id,
-        key=("attempt", attempt.uid, step),
+        key=("attempt", attempt.uid, latest.step),
         enrollment_id=attempt.enrollment_id,
         attempt_id=pk(attempt),
         result={
-            "item_id": item_id,
+            "item_id": latest.item_id,
             "success": latest.correct,
             "response": latest.selected,
             "duration_ms": latest.response_ms,
         },
         time_spent_s=round(latest.response_ms / 1000),
-        occurred_at=now,
+        occurred_at=latest.answered_at,
         known_new=True,
     )
-    advance(session, attempt, BankSnapshot.from_json(attempt.parameters), history, now)
-    if replan and attempt.status != "active":
-        trajectory.replan_learner(session, attempt.learner_id)
-    return Outcome.RECORDED
 
 
 def is_correct(item: Item, selected: Sequence[str]) -> bool:

@@ -13,8 +13,8 @@ from sqlmodel import Session, col, select
 from learnpath.models import Attempt, Competency, Enrollment, Program
 from learnpath.models.assessment import ONE_ACTIVE, ONE_ACTIVE_WHERE
 from learnpath.models.base import pk
-from learnpath.services.catalog.banks import load_bank
-from learnpath.services.learning import events
+from learnpath.services.catalog.banks import BankSnapshot, load_bank
+from learnpath.services.learning import events, results, trajectory
 from learnpath.services.learning.quiz.answers import advance
 from learnpath.services.learning.quiz.questions import QuizError
 from learnpath.services.learning.quiz_rules import rules_for
@@ -32,27 +32,42 @@ def start_attempt(
     now: datetime | None = None,
 ) -> Attempt:
     """A new attempt, or the learner's active one of the same kind and scope (double start)."""
-    if kind not in KINDS:
-        raise QuizError(f"kind must be one of {KINDS}, got {kind!r}")
-    if kind == "checkpoint" and len(competencies) != 1:
-        raise QuizError("a checkpoint measures one competency")
-    if not competencies:
-        raise QuizError("a quiz needs at least one competency")
-    ids = sorted(pk(c) for c in competencies)
-    enrollment_id = enrollment.id if enrollment else None
-    scope = scope_of(ids, enrollment_id)
+    _check_start(kind, competencies)
+    scope = scope_of([pk(c) for c in competencies], enrollment.id if enrollment else None)
     active = _active_in_scope(session, learner_id, kind, scope)
     if active is not None:
         return active
-    program = session.get(Program, enrollment.program_id) if enrollment else None
     snapshot = load_bank(session, sorted(competencies, key=pk))
     now = now or utcnow()
-    new = Attempt(
+    new = _new_attempt(session, learner_id, kind, competencies, enrollment, snapshot, now)
+    attempt_id = _insert_unless_active(session, new)
+    if attempt_id is None:  # a concurrent Start of the same quiz inserted it first
+        active = _active_in_scope(session, learner_id, kind, scope)
+        if active is None:
+            raise QuizError("this quiz was started and closed meanwhile; start it again")
+        return active
+    return _launch(session, attempt_id, snapshot, competencies, now)
+
+
+def _new_attempt(
+    session: Session,
+    learner_id: int,
+    kind: str,
+    competencies: Sequence[Competency],
+    enrollment: Enrollment | None,
+    snapshot: BankSnapshot,
+    now: datetime,
+) -> Attempt:
+    """The attempt row to insert: scope, rules, bank snapshot and seed, started now."""
+    program = session.get(Program, enrollment.program_id) if enrollment else None
+    ids = sorted(pk(c) for c in competencies)
+    enrollment_id = enrollment.id if enrollment else None
+    return Attempt(
         uid=str(uuid.uuid4()),
         learner_id=learner_id,
         enrollment_id=enrollment_id,
         kind=kind,
-        scope=scope,
+        scope=scope_of(ids, enrollment_id),
         competency_ids=ids,
         config=rules_for(session, learner_id, kind, competencies, program),
         parameters=snapshot.to_json(),
@@ -60,25 +75,39 @@ def start_attempt(
         started_at=now,
         last_activity_at=now,
     )
-    attempt_id = _insert_unless_active(session, new)
-    if attempt_id is None:  # a concurrent Start of the same quiz inserted it first
-        active = _active_in_scope(session, learner_id, kind, scope)
-        if active is None:
-            raise QuizError("this quiz was started and closed meanwhile; start it again")
-        return active
+
+
+def _check_start(kind: str, competencies: Sequence[Competency]) -> None:
+    """A quiz of a known kind over at least one competency (a checkpoint: exactly one)."""
+    if kind not in KINDS:
+        raise QuizError(f"kind must be one of {KINDS}, got {kind!r}")
+    if kind == "checkpoint" and len(competencies) != 1:
+        raise QuizError("a checkpoint measures one competency")
+    if not competencies:
+        raise QuizError("a quiz needs at least one competency")
+
+
+def _launch(
+    session: Session,
+    attempt_id: int,
+    snapshot: BankSnapshot,
+    competencies: Sequence[Competency],
+    now: datetime,
+) -> Attempt:
+    """The inserted attempt: its launch recorded, its enrollment started, its first step chosen."""
     attempt = session.get(Attempt, attempt_id)
     assert attempt is not None
     events.record(
         session,
         "launched",
-        learner_id,
+        attempt.learner_id,
         key=("attempt", attempt.uid),
-        enrollment_id=enrollment_id,
-        attempt_id=pk(attempt),
-        result={"kind": kind, "competencies": [c.slug for c in competencies]},
+        enrollment_id=attempt.enrollment_id,
+        attempt_id=attempt_id,
+        result={"kind": attempt.kind, "competencies": [c.slug for c in competencies]},
         occurred_at=now,
     )
-    events.touch_enrollment(session, enrollment_id, now)
+    events.touch_enrollment(session, attempt.enrollment_id, now)
     advance(session, attempt, snapshot, [], now)
     return attempt
 
@@ -136,3 +165,19 @@ def attempts_of_enrollment(session: Session, enrollment: Enrollment) -> Sequence
         .where(Attempt.enrollment_id == enrollment.id)
         .order_by(col(Attempt.started_at).desc())
     ).all()
+
+
+def close_idle(
+    session: Session,
+    idle_minutes: float,
+    learner_id: int | None = None,
+    now: datetime | None = None,
+) -> list[Attempt]:
+    """Finish attempts idle past `idle_minutes` (one learner's, or all) and re-plan their learners.
+
+    The one place that closes idle attempts: the quiz views and `close-idle-attempts` call it.
+    """
+    closed = results.abandon_idle(session, idle_minutes, learner_id, now)
+    for learner in sorted({attempt.learner_id for attempt in closed}):
+        trajectory.replan_learner(session, learner)
+    return closed

@@ -35,19 +35,10 @@ def change_profile(
     """
     changes: list[ProfileChange] = []
     for setting, values in (("interests", interests), ("formats", formats)):
-        attribute, name = LISTED_SETTINGS[setting]
-        before = list(getattr(learner, attribute))
-        if values is None or set(values) == set(before):
-            continue
-        setattr(learner, attribute, list(values))
-        words = f"Set {name} to {_listed(values)} (were {_listed(before)})"
-        changes.append(_logged(learner, user_id, setting, before, values, words))
+        change = _set_listed(learner, user_id, setting, values)
+        changes += [change] if change else []
     if pace is not None and pace != learner.pace_minutes_per_week:
-        was, learner.pace_minutes_per_week = learner.pace_minutes_per_week, pace
-        words = f"Set the weekly time in your profile to {pace} minutes (was {was})"
-        if _withdraw_paces(session, pk(learner), now):
-            words += "; it replaces the weekly time set on a plan"
-        changes.append(_logged(learner, user_id, "pace", was, pace, words))
+        changes.append(_set_pace(session, learner, user_id, pace, now))
     if changes:
         learner.updated_at = now
         for change in changes:
@@ -55,6 +46,30 @@ def change_profile(
         session.add_all([learner, *changes])
         replan_learner(session, pk(learner))
     return changes
+
+
+def _set_listed(
+    learner: Learner, user_id: int | None, setting: str, values: list[str] | None
+) -> ProfileChange | None:
+    """Set a listed setting (interests, formats) and its log row; None if it is unchanged."""
+    attribute, name = LISTED_SETTINGS[setting]
+    before = list(getattr(learner, attribute))
+    if values is None or set(values) == set(before):
+        return None
+    setattr(learner, attribute, list(values))
+    words = f"Set {name} to {_listed(values)} (were {_listed(before)})"
+    return _logged(learner, user_id, setting, before, values, words)
+
+
+def _set_pace(
+    session: Session, learner: Learner, user_id: int | None, pace: int, now: datetime
+) -> ProfileChange:
+    """Set the profile's weekly time, withdrawing the ones set on open plans; its log row."""
+    was, learner.pace_minutes_per_week = learner.pace_minutes_per_week, pace
+    words = f"Set the weekly time in your profile to {pace} minutes (was {was})"
+    if _withdraw_paces(session, pk(learner), now):
+        words += "; it replaces the weekly time set on a plan"
+    return _logged(learner, user_id, "pace", was, pace, words)
 
 
 def _listed(values: list[str]) -> str:
