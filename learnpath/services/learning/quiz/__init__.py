@@ -23,7 +23,6 @@ from learnpath.services.learning.quiz.attempts import (
     KINDS,
     active_attempts,
     attempts_of_enrollment,
-    close_idle,
     scope_of,
     start_attempt,
 )
@@ -47,7 +46,6 @@ __all__ = [
     "advance",
     "answer",
     "attempts_of_enrollment",
-    "close_idle",
     "current_question",
     "is_correct",
     "mark_shown",

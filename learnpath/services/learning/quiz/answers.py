@@ -88,7 +88,7 @@ def _response(
     attempt: Attempt, step: int, item: Item, selected: Sequence[str], now: datetime
 ) -> Answer:
     """The response row of a claimed step, timed from when its page was served."""
-    # A step whose page was never served (no mark_shown) takes 0 ms, which no speed counts.
+    # A step whose clock never started (no mark_shown) takes 0 ms, which no speed counts.
     shown_at = aware(attempt.shown_at) if attempt.shown_at is not None else now
     return Answer(
         attempt_id=pk(attempt),

@@ -14,7 +14,7 @@ from learnpath.models import Attempt, Competency, Enrollment, Program
 from learnpath.models.assessment import ONE_ACTIVE, ONE_ACTIVE_WHERE
 from learnpath.models.base import pk
 from learnpath.services.catalog.banks import BankSnapshot, load_bank
-from learnpath.services.learning import events, results, trajectory
+from learnpath.services.learning import events
 from learnpath.services.learning.quiz.answers import advance
 from learnpath.services.learning.quiz.questions import QuizError
 from learnpath.services.learning.quiz_rules import rules_for
@@ -165,19 +165,3 @@ def attempts_of_enrollment(session: Session, enrollment: Enrollment) -> Sequence
         .where(Attempt.enrollment_id == enrollment.id)
         .order_by(col(Attempt.started_at).desc())
     ).all()
-
-
-def close_idle(
-    session: Session,
-    idle_minutes: float,
-    learner_id: int | None = None,
-    now: datetime | None = None,
-) -> list[Attempt]:
-    """Finish attempts idle past `idle_minutes` (one learner's, or all) and re-plan their learners.
-
-    The one place that closes idle attempts: the quiz views and `close-idle-attempts` call it.
-    """
-    closed = results.abandon_idle(session, idle_minutes, learner_id, now)
-    for learner in sorted({attempt.learner_id for attempt in closed}):
-        trajectory.replan_learner(session, learner)
-    return closed

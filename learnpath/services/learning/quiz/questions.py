@@ -14,8 +14,8 @@ from learnpath.models import Attempt, Item
 from learnpath.services.learning import results
 from learnpath.vocabulary import aware, utcnow
 
-# A question page served this long after its clock started is a resume, so the clock restarts.
-# It equals the longest time that counts as a decision, so a reload never shortens a counted one.
+# A Resume this long after a question's clock started restarts the clock. It equals the longest
+# time that counts as a decision, so an earlier Resume never shortens a counted one.
 RESUME_GAP = timedelta(milliseconds=results.MAX_DECISION_MS)
 
 
@@ -46,15 +46,16 @@ def current_question(session: Session, attempt: Attempt) -> Question | None:
 
 
 def mark_shown(session: Session, attempt: Attempt, now: datetime | None = None) -> bool:
-    """Start the current step's clock as its page is served; True if it was (re)started.
+    """Start the current step's clock as its page is about to be served; True if it (re)started.
 
-    Rule: a step is chosen with no clock (shown_at NULL); the first GET of its page stamps
-    shown_at, so the time measured is the learner's, not the server's. Reloads, Back and a
-    stale POST's redirect within RESUME_GAP (5 min) of the stamp keep it, so they cannot shorten
-    a time that counts as a decision. A GET later than that is a resume (after a break, a logout
-    or a closed tab): the clock restarts, since the old time would only be discarded as an
-    interruption, and the view counts as activity for the idle limit. The stamp is a conditional
-    UPDATE on the same step of an active attempt, so it never touches a step already answered.
+    Rule: a step is chosen with no clock (shown_at NULL). The request that leads to its page
+    stamps shown_at right before redirecting there: the Start, or the answer to the step
+    before (pages never write, so not the page itself). A Resume of the quiz (also a POST)
+    within RESUME_GAP (5 min) of the stamp keeps it, so it cannot shorten a time that counts as
+    a decision; a later one is a resume after a break, a logout or a closed tab: the clock
+    restarts, since the old time would only be discarded as an interruption, and it counts as
+    activity for the idle limit. The stamp is a conditional UPDATE on the same step of an active
+    attempt, so it never touches a step already answered.
     """
     if attempt.status != "active" or attempt.shown_item_id is None:
         return False

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from learnpath import planning
 from learnpath.models import (
@@ -18,7 +19,7 @@ from learnpath.models import (
 )
 from learnpath.services.learning.planinputs import plan_input
 from learnpath.services.learning.trajectory.outcome import OPEN, settle
-from learnpath.services.learning.trajectory.steps import store
+from learnpath.services.learning.trajectory.steps import lay_out, shown, store, stored_steps
 from learnpath.vocabulary import aware, utcnow
 
 
@@ -28,7 +29,7 @@ class TrajectoryError(ValueError):
 
 @dataclass(frozen=True)
 class Trajectory:
-    """A computed plan with the stored steps and the modules they refer to."""
+    """A computed plan with its steps (stored, or unsaved copies) and the modules they refer to."""
 
     enrollment: Enrollment
     plan: planning.Plan
@@ -52,13 +53,32 @@ class Trajectory:
 
 
 def replan(session: Session, enrollment: Enrollment, today: date | None = None) -> Trajectory:
-    """Plan the enrollment from what is stored now, write its steps (progress is kept), settle."""
-    today = today or utcnow().date()
-    inp, modules = plan_input(session, enrollment, today)
-    result = planning.plan(inp)
+    """Plan the enrollment from what is stored now, write its steps (progress is kept), settle.
+
+    For requests that write (POST, CLI), on every event that changes what the plan reads.
+    """
+    inp, result, modules = _plan(session, enrollment, today)
     steps = store(session, enrollment, result, modules)
     settle(session, enrollment, inp, result)
     return Trajectory(enrollment, result, steps, modules)
+
+
+def view(session: Session, enrollment: Enrollment, today: date | None = None) -> Trajectory:
+    """The plan as of today over the stored progress, computed for a page: nothing is written.
+
+    The same plan `replan` would store today; its steps are unsaved copies of the stored rows.
+    """
+    _, result, modules = _plan(session, enrollment, today)
+    placed, _ = lay_out(result, modules, stored_steps(session, enrollment))
+    return Trajectory(enrollment, result, shown(enrollment, placed), modules)
+
+
+def _plan(
+    session: Session, enrollment: Enrollment, today: date | None
+) -> tuple[planning.PlanInput, planning.Plan, dict[int, Module]]:
+    """The enrollment's plan inputs as stored now, its plan from `today`, and the modules by id."""
+    inp, modules = plan_input(session, enrollment, today or utcnow().date())
+    return inp, planning.plan(inp), modules
 
 
 def checkpoints_due(session: Session, current: Trajectory) -> list[Competency]:
@@ -90,13 +110,21 @@ def checkpoints_due(session: Session, current: Trajectory) -> list[Competency]:
 
 def replan_learner(session: Session, learner_id: int) -> None:
     """Levels or profile changed: re-plan the learner's open and completed enrollments."""
-    for enrollment in session.exec(
-        select(Enrollment).where(
-            Enrollment.learner_id == learner_id,
-            col(Enrollment.status).in_((*OPEN, "completed")),
-        )
-    ).all():
+    for enrollment in session.exec(_replannable().where(Enrollment.learner_id == learner_id)):
         replan(session, enrollment)
+
+
+def replan_all(session: Session) -> int:
+    """The catalog changed: re-plan every open and completed enrollment; how many there were."""
+    enrollments = session.exec(_replannable().order_by(col(Enrollment.id))).all()
+    for enrollment in enrollments:
+        replan(session, enrollment)
+    return len(enrollments)
+
+
+def _replannable() -> SelectOfScalar[Enrollment]:
+    """Enrollments whose plan still counts: open ones, and completed ones (a later pass)."""
+    return select(Enrollment).where(col(Enrollment.status).in_((*OPEN, "completed")))
 
 
 def enrollment_of(session: Session, learner_id: int, enrollment_id: int) -> Enrollment:
@@ -108,7 +136,7 @@ def enrollment_of(session: Session, learner_id: int, enrollment_id: int) -> Enro
 
 
 def mark_started(session: Session, step: TrajectoryStep, now: datetime) -> None:
-    """The learner opened a module: its start time is kept once."""
+    """The learner started a module (a POST): its start time is kept once."""
     if step.started_at is None:
         step.started_at = now
         session.add(step)

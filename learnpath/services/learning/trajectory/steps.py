@@ -1,6 +1,12 @@
-"""Writing a plan's steps over the stored ones: progress is kept, never deleted."""
+"""A plan's steps over the stored ones: written by a re-plan, copied unsaved for a page.
+
+Progress (start, completion, time spent) is kept: a row with progress is never deleted.
+"""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
 
 from sqlmodel import Session, select
 
@@ -31,43 +37,78 @@ OFF_PATH = {  # a started module that left the pool: its row and progress stay
 }
 
 
+@dataclass(frozen=True)
+class Placed:
+    """One step of a plan laid over the stored rows: its row (None: new), module and values."""
+
+    row: TrajectoryStep | None
+    module_id: int
+    values: dict[str, Any]
+
+
+def stored_steps(session: Session, enrollment: Enrollment) -> dict[int, TrajectoryStep]:
+    """The enrollment's stored steps by module id."""
+    rows = session.exec(select(TrajectoryStep).where(TrajectoryStep.enrollment_id == enrollment.id))
+    return {s.module_id: s for s in rows.all()}
+
+
+def lay_out(
+    result: planning.Plan, modules: dict[int, Module], stored: dict[int, TrajectoryStep]
+) -> tuple[list[Placed], list[TrajectoryStep]]:
+    """The plan's steps over the stored rows, in order, and the rows it drops (no progress)."""
+    ids = {m.slug: i for i, m in modules.items()}
+    left = dict(stored)
+    placed = [
+        Placed(left.pop(ids[step.module], None), ids[step.module], _values(step))
+        for step in result.steps
+    ]
+    dropped = []
+    for gone in left.values():  # modules no longer in the learner's pool
+        if gone.started_at is None and gone.completed_at is None and not gone.time_spent_s:
+            dropped.append(gone)
+            continue
+        values = {**(OFF_PATH if gone.status != "completed" else {}), "position": len(placed)}
+        placed.append(Placed(gone, gone.module_id, values))
+    return placed, dropped
+
+
+def _values(step: planning.Step) -> dict[str, Any]:
+    """What a plan step sets on its row."""
+    return {name: getattr(step, name) for name in STEP_FIELDS}
+
+
+def shown(enrollment: Enrollment, placed: list[Placed]) -> list[TrajectoryStep]:
+    """The steps as a page shows them: unsaved copies of the rows with the plan's values."""
+    new = {"enrollment_id": pk(enrollment)}
+    return [
+        TrajectoryStep(
+            **{**(p.row.model_dump() if p.row else new), "module_id": p.module_id, **p.values}
+        )
+        for p in placed
+    ]
+
+
 def store(
     session: Session, enrollment: Enrollment, result: planning.Plan, modules: dict[int, Module]
 ) -> list[TrajectoryStep]:
     """Write the plan's steps over the stored ones; changed records touch the enrollment."""
-    ids = {m.slug: i for i, m in modules.items()}
-    stored = {
-        s.module_id: s
-        for s in session.exec(
-            select(TrajectoryStep).where(TrajectoryStep.enrollment_id == enrollment.id)
-        ).all()
-    }
-    now, changed, kept = utcnow(), False, []
-    for step in result.steps:
-        row = stored.pop(ids[step.module], None) or TrajectoryStep(
-            enrollment_id=pk(enrollment), module_id=ids[step.module], position=0
+    placed, dropped = lay_out(result, modules, stored_steps(session, enrollment))
+    now, kept = utcnow(), []
+    changed = bool(dropped)
+    for gone in dropped:
+        session.delete(gone)
+    for p in placed:
+        row = p.row or TrajectoryStep(
+            enrollment_id=pk(enrollment), module_id=p.module_id, position=0
         )
-        values = {name: getattr(step, name) for name in STEP_FIELDS}
-        if any(getattr(row, k) != v for k, v in values.items()) or row.id is None:
-            if step.status == "waived" and row.status != "waived":
-                _waived(session, enrollment, row.module_id, step.reason_text)
-            for name, value in values.items():
+        if row.id is None or any(getattr(row, k) != v for k, v in p.values.items()):
+            if p.values.get("status") == "waived" and row.status != "waived":
+                _waived(session, enrollment, row.module_id, p.values["reason_text"])
+            for name, value in p.values.items():
                 setattr(row, name, value)
             row.updated_at, changed = now, True
             session.add(row)
         kept.append(row)
-    for gone in stored.values():  # modules no longer in the learner's pool
-        if gone.started_at is None and gone.completed_at is None and not gone.time_spent_s:
-            session.delete(gone)
-            changed = True
-            continue
-        values = {**(OFF_PATH if gone.status != "completed" else {}), "position": len(kept)}
-        if any(getattr(gone, k) != v for k, v in values.items()):
-            for name, value in values.items():
-                setattr(gone, name, value)
-            gone.updated_at, changed = now, True
-            session.add(gone)
-        kept.append(gone)
     if changed:
         enrollment.updated_at = now
         session.add(enrollment)
