@@ -39,12 +39,12 @@ Examples = dict[frozenset[str], list[dict[str, Any]]]
 
 
 @contextmanager
-def writes_seen(engine: Engine) -> Iterator[list[str]]:
-    """The INSERT, UPDATE and DELETE statements sent to the database meanwhile."""
+def statements(engine: Engine, only: re.Pattern[str] | None = None) -> Iterator[list[str]]:
+    """The statements sent to the database meanwhile (those `only` matches, if given)."""
     seen: list[str] = []
 
     def note(_conn: object, _cursor: object, statement: str, *_: object) -> None:
-        if WRITE.match(statement):
+        if only is None or only.match(statement):
             seen.append(statement)
 
     event.listen(engine, "before_cursor_execute", note)
@@ -56,7 +56,7 @@ def writes_seen(engine: Engine) -> Iterator[list[str]]:
 
 def get(client: FlaskClient, engine: Engine, url: str) -> tuple[tuple[int, str, str], list[str]]:
     """(status, location, HTML without CSRF tokens) of a GET, and the writes it caused."""
-    with writes_seen(engine) as seen:
+    with statements(engine, WRITE) as seen:
         response = client.get(url)
     html = CSRF.sub(r'\1"', response.get_data(as_text=True))
     return (response.status_code, response.location or "", html), seen

@@ -4,6 +4,8 @@ Pages compute plans on read (`trajectory.view`) and write nothing; the POSTs her
 events that store them (`trajectory.replan`, through adjust, undo, start and complete).
 """
 
+from typing import TypeVar
+
 from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from sqlmodel import Session, col, select
@@ -24,6 +26,7 @@ from learnpath.services.catalog import facilitation
 from learnpath.services.learning import quiz, study, trajectory
 from learnpath.vocabulary import utcnow
 
+Step = TypeVar("Step", TrajectoryStep, trajectory.ShownStep)
 # What the learner may add back; a rule's exclusion is L&D policy, refused if asked, not offered.
 ADDABLE = {"no_target", "above_target", "dropped"}
 
@@ -226,7 +229,7 @@ def start_module(enrollment_id: int, slug: str) -> WerkzeugResponse:
     return redirect(url_for("learner.show_module", enrollment_id=enrollment_id, slug=slug))
 
 
-def _module_step(current: trajectory.Trajectory, slug: str) -> tuple[Module, TrajectoryStep]:
+def _module_step(current: trajectory.Trajectory[Step], slug: str) -> tuple[Module, Step]:
     """A module of the trajectory by slug, with its step; anything else is a 404."""
     module = next((m for m in current.modules.values() if m.slug == slug), None)
     step = current.step_of(module) if module else None

@@ -14,7 +14,7 @@ from datetime import datetime
 
 from sqlmodel import Session
 
-from learnpath.models import Module
+from learnpath.models import Module, TrajectoryStep
 from learnpath.models.base import pk
 from learnpath.services.learning import events
 from learnpath.services.learning.trajectory import Trajectory, TrajectoryError, replan
@@ -33,8 +33,12 @@ def measured_minutes(trajectory: Trajectory, module: Module, now: datetime) -> i
 
 
 def complete(
-    session: Session, trajectory: Trajectory, module: Module, minutes: int, now: datetime
-) -> Trajectory:
+    session: Session,
+    trajectory: Trajectory[TrajectoryStep],
+    module: Module,
+    minutes: int,
+    now: datetime,
+) -> Trajectory[TrajectoryStep]:
     """Mark a planned, unlocked module completed and re-plan (which may finish the program)."""
     step = trajectory.step_of(module)
     if step is not None and step.status == "completed":

@@ -30,10 +30,12 @@ from learnpath.services.learning.trajectory.plans import (
     view,
 )
 from learnpath.services.learning.trajectory.profile import change_profile
+from learnpath.services.learning.trajectory.steps import ShownStep
 
 __all__ = [
     "OPEN",
     "LogEntry",
+    "ShownStep",
     "Trajectory",
     "TrajectoryError",
     "adjust",

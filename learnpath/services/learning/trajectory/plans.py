@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import cached_property
+from typing import Generic, TypeVar
 
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
@@ -19,7 +21,13 @@ from learnpath.models import (
 )
 from learnpath.services.learning.planinputs import plan_input
 from learnpath.services.learning.trajectory.outcome import OPEN, settle
-from learnpath.services.learning.trajectory.steps import lay_out, shown, store, stored_steps
+from learnpath.services.learning.trajectory.steps import (
+    ShownStep,
+    lay_out,
+    shown,
+    store,
+    stored_steps,
+)
 from learnpath.vocabulary import aware, utcnow
 
 
@@ -27,32 +35,44 @@ class TrajectoryError(ValueError):
     """A request on a trajectory that cannot be done (the message says why)."""
 
 
+S = TypeVar("S", TrajectoryStep, ShownStep)
+
+
 @dataclass(frozen=True)
-class Trajectory:
-    """A computed plan with its steps (stored, or unsaved copies) and the modules they refer to."""
+class Trajectory(Generic[S]):
+    """A computed plan with its steps and the modules they refer to.
+
+    Steps are the stored rows after `replan` (a write may change them), light unsaved copies
+    after `view` (for pages).
+    """
 
     enrollment: Enrollment
     plan: planning.Plan
-    steps: list[TrajectoryStep]
+    steps: list[S]
     modules: dict[int, Module]
 
-    def module(self, step: TrajectoryStep) -> Module:
+    def module(self, step: S) -> Module:
         """The module of a step."""
         return self.modules[step.module_id]
 
-    def step_of(self, module: Module) -> TrajectoryStep | None:
-        """The stored step of a module, if the module is in this trajectory."""
+    def step_of(self, module: Module) -> S | None:
+        """The step of a module, if the module is in this trajectory."""
         return next((s for s in self.steps if s.module_id == module.id), None)
 
-    def blockers(self, step: TrajectoryStep) -> list[Module]:
+    def blockers(self, step: S) -> list[Module]:
         """What a planned step waits for: per prerequisite, the format taken, while planned."""
         if step.status != "planned":
             return []
-        by_slug = {m.slug: m for m in self.modules.values()}
-        return [by_slug[m] for m in self.plan.blocked_by.get(self.module(step).slug, ())]
+        return [self._by_slug[m] for m in self.plan.blocked_by.get(self.module(step).slug, ())]
+
+    @cached_property
+    def _by_slug(self) -> dict[str, Module]:
+        return {m.slug: m for m in self.modules.values()}
 
 
-def replan(session: Session, enrollment: Enrollment, today: date | None = None) -> Trajectory:
+def replan(
+    session: Session, enrollment: Enrollment, today: date | None = None
+) -> Trajectory[TrajectoryStep]:
     """Plan the enrollment from what is stored now, write its steps (progress is kept), settle.
 
     For requests that write (POST, CLI), on every event that changes what the plan reads.
@@ -63,14 +83,16 @@ def replan(session: Session, enrollment: Enrollment, today: date | None = None) 
     return Trajectory(enrollment, result, steps, modules)
 
 
-def view(session: Session, enrollment: Enrollment, today: date | None = None) -> Trajectory:
+def view(
+    session: Session, enrollment: Enrollment, today: date | None = None
+) -> Trajectory[ShownStep]:
     """The plan as of today over the stored progress, computed for a page: nothing is written.
 
-    The same plan `replan` would store today; its steps are unsaved copies of the stored rows.
+    The same plan `replan` would store today; its steps are light copies (`ShownStep`).
     """
     _, result, modules = _plan(session, enrollment, today)
     placed, _ = lay_out(result, modules, stored_steps(session, enrollment))
-    return Trajectory(enrollment, result, shown(enrollment, placed), modules)
+    return Trajectory(enrollment, result, shown(placed), modules)
 
 
 def _plan(

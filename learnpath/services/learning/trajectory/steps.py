@@ -6,6 +6,7 @@ Progress (start, completion, time spent) is kept: a row with progress is never d
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any
 
 from sqlmodel import Session, select
@@ -26,6 +27,7 @@ STEP_FIELDS = (
     "planned_date",
     "planned_minutes",
 )
+PROGRESS = ("time_spent_s", "started_at", "completed_at")
 OFF_PATH = {  # a started module that left the pool: its row and progress stay
     "status": "excluded",
     "mandatory": False,
@@ -77,15 +79,32 @@ def _values(step: planning.Step) -> dict[str, Any]:
     return {name: getattr(step, name) for name in STEP_FIELDS}
 
 
-def shown(enrollment: Enrollment, placed: list[Placed]) -> list[TrajectoryStep]:
-    """The steps as a page shows them: unsaved copies of the rows with the plan's values."""
-    new = {"enrollment_id": pk(enrollment)}
-    return [
-        TrajectoryStep(
-            **{**(p.row.model_dump() if p.row else new), "module_id": p.module_id, **p.values}
-        )
-        for p in placed
-    ]
+@dataclass(frozen=True)
+class ShownStep:
+    """A step as a page shows it: the plan's values over the stored progress, never saved."""
+
+    module_id: int
+    position: int
+    status: str
+    mandatory: bool
+    reason_code: str
+    reason_text: str
+    planned_week: int | None
+    planned_date: date | None
+    planned_minutes: int
+    time_spent_s: int = 0
+    started_at: datetime | None = None
+    completed_at: datetime | None = None
+
+
+def shown(placed: list[Placed]) -> list[ShownStep]:
+    """The steps as a page shows them (light copies: a page never writes a row)."""
+    out = []
+    for p in placed:
+        fields = STEP_FIELDS + PROGRESS if p.row else ()
+        stored = {name: getattr(p.row, name) for name in fields}
+        out.append(ShownStep(module_id=p.module_id, **{**stored, **p.values}))
+    return out
 
 
 def store(
