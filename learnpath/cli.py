@@ -16,7 +16,7 @@ from learnpath.services.catalog import CatalogError, import_catalog
 from learnpath.services.catalog.banks import BankError, competency_by_slug, load_bank
 from learnpath.services.catalog.exporter import export_catalog
 from learnpath.services.integration.clients import SCOPES, ClientError, create_client
-from learnpath.services.learning import results, trajectory
+from learnpath.services.learning import idle, trajectory
 from learnpath.vocabulary import ROLES
 
 
@@ -36,6 +36,8 @@ def import_content(folder: Path) -> None:
     try:
         with db.transaction() as session:
             counts = import_catalog(session, folder)
+            # Plans read the catalog: store them anew, in the import's transaction.
+            replanned = trajectory.replan_all(session) if counts else 0
     except CatalogError as exc:
         for problem in exc.problems:
             click.echo(f"error: {problem}", err=True)
@@ -44,6 +46,8 @@ def import_content(folder: Path) -> None:
         click.echo("Catalog already up to date: nothing changed.")
     for what, n in sorted(counts.items()):
         click.echo(f"{n:5d}  {what}")
+    if replanned:
+        click.echo(f"Re-planned {replanned} enrollment(s) on the new catalog.")
 
 
 @click.command("export-content")
@@ -101,6 +105,8 @@ def demo_command(content: Path) -> None:
     accounts_file = Path(current_app.instance_path) / "demo-accounts.txt"
     with db.transaction() as session:
         created = demo.ensure_demo(session, lambda: secrets.token_urlsafe(9))
+        if created:  # the new enrollments' plans are stored, as an assignment stores them
+            trajectory.replan_all(session)
     if created:
         demo.write_accounts(accounts_file, created)
     click.echo("\nDemo accounts (stored in instance/demo-accounts.txt):")
@@ -175,12 +181,10 @@ def simulate_command(
 @click.option("--minutes", type=click.FloatRange(min=0), help="Default: ATTEMPT_IDLE_MINUTES.")
 def close_idle_attempts(minutes: float | None) -> None:
     """Finish quizzes idle for too long with what they reached (run it from cron)."""
-    idle = current_app.config["ATTEMPT_IDLE_MINUTES"] if minutes is None else minutes
+    limit = current_app.config["ATTEMPT_IDLE_MINUTES"] if minutes is None else minutes
     with db.transaction() as session:
-        closed = results.abandon_idle(session, idle)
-        for learner_id in {attempt.learner_id for attempt in closed}:
-            trajectory.replan_learner(session, learner_id)
-    click.echo(f"Closed {len(closed)} quiz attempt(s) idle for more than {idle:g} minutes.")
+        closed = idle.close_idle(session, limit)
+    click.echo(f"Closed {len(closed)} quiz attempt(s) idle for more than {limit:g} minutes.")
 
 
 api_client = click.Group(

@@ -1,5 +1,7 @@
 """Markdown rendering for module bodies and notes: CommonMark, then sanitized HTML."""
 
+from functools import lru_cache
+
 import nh3
 from flask import Flask
 from markdown_it import MarkdownIt
@@ -49,6 +51,7 @@ def render(text: str) -> Markup:
     return Markup(clean)
 
 
+@lru_cache(maxsize=4096)  # reasons repeat on every step of every path page
 def render_inline(text: str) -> Markup:
     """One line of Markdown (e.g. a reason with an *emphasized* title) → sanitized inline HTML."""
     clean = nh3.clean(_md.renderInline(text), tags={"em", "strong", "code"}, attributes={})

@@ -63,8 +63,10 @@ ROUTES: dict[str, Spec] = {
     "learner.change_pace": Spec(ON_ENROLLMENT, {"pace": "300"}),
     "learner.undo_change": Spec({**ON_ENROLLMENT, "adjustment_id": "adjustment"}),
     "learner.show_module": Spec({**ON_ENROLLMENT, "slug": "module"}),
+    "learner.start_module": Spec({**ON_ENROLLMENT, "slug": "module"}),  # before completing it
     "learner.complete_module": Spec({**ON_ENROLLMENT, "slug": "module"}, {"minutes": "20"}),
     "learner.take_quiz": Spec({"uid": "attempt"}),
+    "learner.resume_quiz": Spec({"uid": "attempt"}),  # restarts a clock left running: a change
     "learner.answer_quiz": Spec({"uid": "attempt"}, {"choice": "0"}),  # + the owner's step, item
     "learner.show_results": Spec({"uid": "result"}),
     # Not in the URL map's arguments: an id in a form is listed by hand.
@@ -145,8 +147,12 @@ def build_world(app: Flask, db: Session, email: str) -> World:
     attempt.last_activity_at -= timedelta(minutes=app.config["ATTEMPT_IDLE_MINUTES"] + 1)
     db.add(attempt)
     db.commit()
-    assert client.get("/quizzes").status_code == 200  # closes the idle attempt with results
-    active = start_check(client, second)
+    active = start_check(client, second)  # a Start closes the idle attempt with its results
+    waiting = db.exec(select(Attempt).where(Attempt.uid == active)).one()
+    assert waiting.shown_at is not None
+    waiting.shown_at -= timedelta(minutes=10)  # left a while: the owner's Resume restarts it
+    db.add(waiting)
+    db.commit()
     page = client.get(f"/quizzes/{active}").get_data(as_text=True)
     answer = {
         name: re.search(rf'name="{name}" type="hidden" value="(\d+)"', page).group(1)  # type: ignore[union-attr]

@@ -25,7 +25,8 @@ from learnpath.models import (
 from learnpath.models.base import pk
 from learnpath.planning import Bands, LevelEstimate
 from learnpath.services.catalog.banks import BankSnapshot
-from learnpath.services.learning import events, quiz, quiz_rules, results
+from learnpath.services.learning import events, idle, quiz, quiz_rules, results
+from learnpath.services.learning.quiz import attempts as quiz_attempts
 from learnpath.vocabulary import LEVELS, utcnow
 from tests import factories
 
@@ -209,7 +210,7 @@ def test_idle_attempts_are_closed_with_what_they_reached(catalog: Session) -> No
     attempt.last_activity_at = utcnow() - timedelta(minutes=121)
     catalog.add(attempt)
     catalog.commit()
-    closed = results.abandon_idle(catalog, 120, attempt.learner_id)
+    closed = idle.abandon_idle(catalog, 120, attempt.learner_id)
     catalog.commit()
     assert [a.id for a in closed] == [attempt.id]
     assert attempt.status == "abandoned" and attempt.results is not None
@@ -222,7 +223,7 @@ def test_idle_attempts_are_closed_with_what_they_reached(catalog: Session) -> No
 
 def test_recent_attempts_are_not_closed(catalog: Session) -> None:
     attempt = start_placement(catalog, enroll(catalog))
-    assert results.abandon_idle(catalog, 120, attempt.learner_id) == []
+    assert idle.abandon_idle(catalog, 120, attempt.learner_id) == []
     assert attempt.status == "active"
 
 
@@ -465,7 +466,7 @@ def test_an_abandoned_attempt_replaces_a_level_only_when_more_precise(
     attempt = start_placement(catalog, enrollment)
     answer_current(catalog, attempt, right=False)
     make_idle(catalog, attempt)
-    results.abandon_idle(catalog, 120, enrollment.learner_id)
+    idle.abandon_idle(catalog, 120, enrollment.learner_id)
     catalog.commit()
     assert attempt.status == "abandoned"
     summary = attempt.results["competencies"]["data-literacy"]  # type: ignore[index]
@@ -489,14 +490,14 @@ def test_two_concurrent_starts_share_one_active_attempt(
     catalog.commit()
     engine = app.extensions["learnpath.engine"]  # type: ignore[attr-defined]
     # Both starts must have looked for an active attempt, and found none, before either inserts.
-    barrier, real_load = threading.Barrier(2, timeout=30), quiz.load_bank
+    barrier, real_load = threading.Barrier(2, timeout=30), quiz_attempts.load_bank
     started: list[int] = []
 
     def load_after_both_looked(*args: object) -> object:
         barrier.wait()
         return real_load(*args)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(quiz, "load_bank", load_after_both_looked)
+    monkeypatch.setattr(quiz_attempts, "load_bank", load_after_both_looked)
 
     def start() -> None:
         with Session(engine, expire_on_commit=False) as session:

@@ -18,6 +18,7 @@ from learnpath.models import (
     TrajectoryStep,
 )
 from learnpath.models.base import pk
+from learnpath.services.learning import trajectory
 from learnpath.vocabulary import utcnow
 from tests import factories
 
@@ -32,6 +33,8 @@ def enrolled(db: Session, login, slug: str = "data-literacy-essentials", **profi
     program = db.exec(select(Program).where(Program.slug == slug)).one()
     enrollment = Enrollment(learner_id=pk(learner), program_id=pk(program))
     db.add_all([learner, enrollment])
+    db.flush()
+    trajectory.replan(db, enrollment)  # an assignment stores the plan (pages only read it)
     db.commit()
     return enrollment
 
@@ -128,7 +131,12 @@ def test_a_module_page_renders_the_lesson_and_completes_it(
     module = catalog.exec(select(Module).where(Module.slug == "dl-data-types")).one()
     assert module.title in page and "<h2>" in page and "Mark as completed" in page
     step = catalog.exec(select(TrajectoryStep).where(TrajectoryStep.module_id == module.id)).one()
+    assert step.started_at is None and "Start this module" in page  # viewing writes nothing
+    started = client.post(f"/path/{enrollment.id}/modules/dl-data-types/start")
+    assert started.status_code == 302
+    catalog.refresh(step)
     assert step.started_at is not None
+    assert "Start this module" not in text(client.get(started.location))
     done = client.post(
         f"/path/{enrollment.id}/modules/dl-data-types/complete", data={"minutes": "18"}
     )

@@ -1,4 +1,10 @@
-"""Trajectory views: my learning, a trajectory with its reasons, adjustments, module pages."""
+"""Trajectory views: my learning, a trajectory with its reasons, adjustments, module pages.
+
+Pages compute plans on read (`trajectory.view`) and write nothing; the POSTs here are the
+events that store them (`trajectory.replan`, through adjust, undo, start and complete).
+"""
+
+from typing import TypeVar
 
 from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
@@ -15,11 +21,12 @@ from learnpath.learner.forms import (
     errors_of,
 )
 from learnpath.learner.views import bp, current_learner
-from learnpath.models import Enrollment, Module, Program, ProgramOverlay
+from learnpath.models import Enrollment, Module, Program, ProgramOverlay, TrajectoryStep
 from learnpath.services.catalog import facilitation
 from learnpath.services.learning import quiz, study, trajectory
 from learnpath.vocabulary import utcnow
 
+Step = TypeVar("Step", TrajectoryStep, trajectory.ShownStep)
 # What the learner may add back; a rule's exclusion is L&D policy, refused if asked, not offered.
 ADDABLE = {"no_target", "above_target", "dropped"}
 
@@ -43,8 +50,7 @@ def list_paths() -> str:
         .where(Enrollment.learner_id == learner.id)
         .order_by(Program.title)
     ).all()
-    paths = [(e, p, trajectory.replan(session, e)) for e, p in rows]
-    session.commit()
+    paths = [(e, p, trajectory.view(session, e)) for e, p in rows]
     return render_template("learner/paths.html", paths=paths, learner=learner)
 
 
@@ -54,9 +60,7 @@ def show_path(enrollment_id: int) -> tuple[str, int]:
     """The trajectory as a timeline: every step with its reason, date and lock."""
     session = get_session()
     enrollment = _enrollment(session, enrollment_id)
-    current = trajectory.replan(session, enrollment)
-    session.commit()
-    return _render_path(session, current)
+    return _render_path(session, trajectory.view(session, enrollment))
 
 
 def _render_path(
@@ -192,23 +196,46 @@ def _apply(
 @bp.route("/path/<int:enrollment_id>/modules/<slug>")
 @login_required
 def show_module(enrollment_id: int, slug: str) -> str:
-    """A module's lesson, its place in the trajectory, and the completion form."""
+    """A module's lesson, its place in the trajectory, and the start and completion forms."""
     session = get_session()
-    enrollment = _enrollment(session, enrollment_id)
-    current = trajectory.replan(session, enrollment)
+    current = trajectory.view(session, _enrollment(session, enrollment_id))
+    module, step = _module_step(current, slug)
+    form = CompleteForm(minutes=study.measured_minutes(current, module, utcnow()))
+    return render_template(
+        "learner/module.html",
+        t=current,
+        module=module,
+        step=step,
+        blockers=current.blockers(step),
+        form=form,
+    )
+
+
+@bp.route("/path/<int:enrollment_id>/modules/<slug>/start", methods=["POST"])
+@login_required
+def start_module(enrollment_id: int, slug: str) -> WerkzeugResponse:
+    """Start studying an unlocked module: its start time is kept, to measure the time spent."""
+    session = get_session()
+    current = trajectory.replan(session, _enrollment(session, enrollment_id))
+    module, step = _module_step(current, slug)
+    blockers = current.blockers(step)
+    if blockers:
+        session.rollback()
+        names = ", ".join(f"“{b.title}”" for b in blockers)
+        flash(f"Not started: “{module.title}” is locked until you complete {names}.")
+    elif step.status == "planned":
+        trajectory.mark_started(session, step, utcnow())
+        session.commit()
+    return redirect(url_for("learner.show_module", enrollment_id=enrollment_id, slug=slug))
+
+
+def _module_step(current: trajectory.Trajectory[Step], slug: str) -> tuple[Module, Step]:
+    """A module of the trajectory by slug, with its step; anything else is a 404."""
     module = next((m for m in current.modules.values() if m.slug == slug), None)
     step = current.step_of(module) if module else None
     if module is None or step is None:
         abort(404)
-    blockers = current.blockers(step)
-    now = utcnow()
-    if step.status == "planned" and not blockers:
-        trajectory.mark_started(session, step, now)
-    session.commit()
-    form = CompleteForm(minutes=study.measured_minutes(current, module, now))
-    return render_template(
-        "learner/module.html", t=current, module=module, step=step, blockers=blockers, form=form
-    )
+    return module, step
 
 
 @bp.route("/path/<int:enrollment_id>/modules/<slug>/complete", methods=["POST"])

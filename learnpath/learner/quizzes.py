@@ -1,4 +1,10 @@
-"""Quiz views: start, take one item per page, results; every answer POST redirects (PRG)."""
+"""Quiz views: start, take one item per page, results; every answer POST redirects (PRG).
+
+Pages never write. A step's clock starts in the POST that chooses the step (Start, an answer)
+or resumes the quiz (Resume), right before the redirect to its page; an idle attempt is closed
+by the learner's next Start, Resume or answer, and pages show it closed until then
+(`idle.shown_closed`).
+"""
 
 from collections.abc import Callable
 
@@ -14,7 +20,8 @@ from learnpath.learner.charts import ability_chart
 from learnpath.learner.forms import StartQuizForm, answer_form, chosen_keys, errors_of
 from learnpath.learner.views import bp, current_learner_id
 from learnpath.models import Attempt, Competency, Enrollment, Program
-from learnpath.services.learning import quiz, quiz_rules, results, trajectory
+from learnpath.models.base import pk
+from learnpath.services.learning import idle, quiz, quiz_rules, results, trajectory
 
 ALREADY_ANSWERED = (
     "That question was already answered, so the answer recorded first was kept. "
@@ -24,6 +31,10 @@ QUIZ_OVER = "This quiz is over; your answers were kept. Here are the results."
 CLOSED_IDLE = (
     "This quiz is over: it was closed after {minutes} minutes without activity, so that answer "
     "was not recorded. Here are the results of the answers given before."
+)
+IDLE_OVER = (
+    "This quiz is over: it was closed after {minutes} minutes without activity. "
+    "Here are the results of the answers given."
 )
 
 
@@ -35,28 +46,36 @@ def _own_attempt(session: Session, uid: str) -> Attempt:
     return attempt
 
 
+def _idle_minutes() -> float:
+    """How long an attempt may wait without activity before it is closed (ATTEMPT_IDLE_MINUTES)."""
+    return float(current_app.config["ATTEMPT_IDLE_MINUTES"])
+
+
 def _close_idle(session: Session) -> list[Attempt]:
     """Finish the learner's idle attempts with what they reached, so none blocks the path."""
-    minutes = current_app.config["ATTEMPT_IDLE_MINUTES"]
-    closed = results.abandon_idle(session, minutes, current_learner_id())
+    closed = idle.close_idle(session, _idle_minutes(), current_learner_id())
     if closed:
-        trajectory.replan_learner(session, current_learner_id())
         session.commit()
     return closed
+
+
+def _shown_closed(session: Session) -> dict[int, Attempt]:
+    """The learner's idle attempts as pages show them: closed, before anything stores that."""
+    return idle.shown_closed(session, current_learner_id(), _idle_minutes())
 
 
 @bp.route("/quizzes")
 @login_required
 def list_quizzes() -> str:
     """Quizzes to start or resume, and the history of finished attempts."""
-    session = get_session()
-    _close_idle(session)
-    learner_id = current_learner_id()
+    session, learner_id = get_session(), current_learner_id()
+    closed = _shown_closed(session)
+    attempts = [closed.get(a.id or 0, a) for a in results.history(session, learner_id)]
     return render_template(
         "learner/quizzes.html",
         offers=quiz_rules.offers(session, learner_id),
-        active=quiz.active_attempts(session, learner_id),
-        finished=[a for a in results.history(session, learner_id) if a.status != "active"],
+        active=[a for a in attempts if a.status == "active"],
+        finished=[a for a in attempts if a.status != "active"],
         form=StartQuizForm(),
     )
 
@@ -89,22 +108,33 @@ def start_quiz() -> WerkzeugResponse:
     except quiz.QuizError as exc:
         flash(f"The quiz could not be started: {exc}")
         return redirect(url_for("learner.list_quizzes"))
+    quiz.mark_shown(session, attempt)  # its page is served right after this redirect
     session.commit()
     return redirect(url_for("learner.take_quiz", uid=attempt.uid))
+
+
+@bp.route("/quizzes/<uid>/resume", methods=["POST"])
+@login_required
+def resume_quiz(uid: str) -> WerkzeugResponse:
+    """Continue an attempt; a question left more than 5 minutes restarts its clock (mark_shown)."""
+    session = get_session()
+    attempt = _own_attempt(session, uid)
+    if attempt.id in {a.id for a in _close_idle(session)}:
+        flash(IDLE_OVER.format(minutes=current_app.config["ATTEMPT_IDLE_MINUTES"]))
+    elif quiz.mark_shown(session, attempt):
+        session.commit()
+    return redirect(url_for("learner.take_quiz", uid=uid))
 
 
 @bp.route("/quizzes/<uid>")
 @login_required
 def take_quiz(uid: str) -> str | WerkzeugResponse:
-    """The current step of an attempt (its clock starts: quiz.mark_shown); else the results."""
+    """The current step of an attempt, or its results once it is over (or idle)."""
     session = get_session()
-    _close_idle(session)
     attempt = _own_attempt(session, uid)
     question = quiz.current_question(session, attempt)
-    if question is None:
+    if question is None or _is_idle(attempt):  # shown closed: idle.shown_closed
         return redirect(url_for("learner.show_results", uid=uid))
-    if quiz.mark_shown(session, attempt):
-        session.commit()
     return render_template("learner/quiz.html", question=question, form=answer_form(question))
 
 
@@ -118,16 +148,12 @@ def answer_quiz(uid: str) -> tuple[str, int] | WerkzeugResponse:
     session = get_session()
     attempt = _own_attempt(session, uid)
     # Only an attempt that is itself idle needs closing: no extra query on the answer path.
-    idle = attempt.status == "active" and results.is_idle(
-        attempt, current_app.config["ATTEMPT_IDLE_MINUTES"]
-    )
-    closed = _close_idle(session) if idle else []
+    closed = _close_idle(session) if _is_idle(attempt) else []
     question = quiz.current_question(session, attempt)
     if question is None:
-        if attempt.id in {a.id for a in closed}:
-            flash(CLOSED_IDLE.format(minutes=current_app.config["ATTEMPT_IDLE_MINUTES"]))
-        else:
-            flash(QUIZ_OVER)
+        idled = attempt.id in {a.id for a in closed}
+        minutes = current_app.config["ATTEMPT_IDLE_MINUTES"]
+        flash(CLOSED_IDLE.format(minutes=minutes) if idled else QUIZ_OVER)
         return redirect(url_for("learner.show_results", uid=uid))
     if request.form.get("step") != str(question.step) or request.form.get("item") != str(
         question.item.id
@@ -137,11 +163,27 @@ def answer_quiz(uid: str) -> tuple[str, int] | WerkzeugResponse:
     form = answer_form(question)
     if not form.validate_on_submit():
         return render_template("learner/quiz.html", question=question, form=form), 422
-    chosen = chosen_keys(question, form)
+    outcome = _record(session, question, chosen_keys(question, form))
+    response = redirect(url_for("learner.take_quiz", uid=uid))
+    if outcome is quiz.Outcome.RECORDED and attempt.status != "active":
+        response.call_on_close(_replanner(current_app._get_current_object(), attempt.learner_id))  # type: ignore[attr-defined]
+    return response
+
+
+def _is_idle(attempt: Attempt) -> bool:
+    """An active attempt past the idle limit."""
+    return attempt.status == "active" and idle.is_idle(attempt, _idle_minutes())
+
+
+def _record(session: Session, question: quiz.Question, chosen: list[str]) -> quiz.Outcome:
+    """Record the answer and start the next step's clock, committed; say so if it came too late."""
+    attempt = question.attempt
     try:
         outcome = quiz.answer(
             session, attempt, question.step, question.item.id or 0, chosen, replan=False
         )
+        if outcome is quiz.Outcome.RECORDED:
+            quiz.mark_shown(session, attempt)  # the next step's page is served right after
         session.commit()
     except IntegrityError:
         session.rollback()
@@ -149,17 +191,14 @@ def answer_quiz(uid: str) -> tuple[str, int] | WerkzeugResponse:
     if outcome is not quiz.Outcome.RECORDED:
         session.rollback()
         flash(ALREADY_ANSWERED)
-    response = redirect(url_for("learner.take_quiz", uid=uid))
-    if outcome is quiz.Outcome.RECORDED and attempt.status != "active":
-        response.call_on_close(_replanner(current_app._get_current_object(), attempt.learner_id))  # type: ignore[attr-defined]
-    return response
+    return outcome
 
 
 def _replanner(app: Flask, learner_id: int) -> Callable[[], None]:
-    """Re-plan the learner's trajectories on their new levels once the answer's response is sent.
+    """Store the learner's trajectories re-planned on their new levels once the response is sent.
 
-    Pages re-plan on every view anyway; this keeps stored steps (which the HR API reads) fresh
-    without making the learner wait for it.
+    Pages compute plans on read, so the learner sees the new levels at once; this stores them
+    (what the HR API reads) and settles the enrollments, without making the learner wait for it.
     """
 
     def run() -> None:
@@ -175,9 +214,11 @@ def show_results(uid: str) -> str | WerkzeugResponse:
     """Levels per competency with 95% intervals, a chart, and earlier attempts to compare."""
     session = get_session()
     attempt = _own_attempt(session, uid)
+    closed = _shown_closed(session)
+    attempt = closed.get(pk(attempt), attempt)
     if attempt.results is None:
         return redirect(url_for("learner.take_quiz", uid=uid))
-    earlier = results.comparisons(session, attempt)
+    earlier = results.comparisons(session, attempt, list(closed.values()))
     bands = results.full_bands(attempt.config["bands"])  # older attempts stored partial bands
     chart = ability_chart(attempt.results["competencies"], bands)
     return render_template(

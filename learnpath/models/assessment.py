@@ -40,7 +40,7 @@ class Attempt(SQLModel, table=True):
     seed: int = 0
     step: int = 0
     shown_item_id: int | None = Field(default=None, foreign_key="item.id")
-    shown_at: datetime | None = None  # NULL until the step's page is served (quiz.mark_shown)
+    shown_at: datetime | None = None  # NULL until the step's clock starts (quiz.mark_shown)
     estimates: list[dict[str, Any]] = json_field()
     results: dict[str, Any] | None = json_field(None)
     started_at: datetime = created_field()

@@ -17,6 +17,7 @@ from learnpath.services.integration.ids import maybe_public_id, public_id, row_i
 from learnpath.services.integration.learners import by_external_id
 from learnpath.services.integration.loaders import ProgramFacts, fetch, program_facts
 from learnpath.services.integration.sync import Window, page_of
+from learnpath.services.learning import trajectory
 from learnpath.vocabulary import aware
 
 
@@ -59,7 +60,7 @@ def _program(program: Program, facts: ProgramFacts) -> out.ProgramOut:
 
 
 def assign(session: Session, data: out.EnrollmentIn) -> tuple[Enrollment, bool]:
-    """Enroll a learner in a program version; an existing enrollment is returned unchanged."""
+    """Enroll a learner in a program version and store its plan; an existing one is unchanged."""
     learner = by_external_id(session, data.learner_external_id)
     if learner is None:
         raise out.InputError("learner_external_id", "no learner has this external id")
@@ -84,6 +85,7 @@ def assign(session: Session, data: out.EnrollmentIn) -> tuple[Enrollment, bool]:
         found = _enrollment_of(session, pk(learner), pk(program))
         assert found is not None
         return found, False
+    trajectory.replan(session, enrollment)  # its plan is stored, so its record counts steps
     session.refresh(enrollment)  # the database stamps updated_at
     return enrollment, True
 

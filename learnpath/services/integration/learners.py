@@ -14,7 +14,7 @@ from learnpath.services.integration import schemas as out
 from learnpath.services.integration.ids import public_id
 from learnpath.services.integration.loaders import levels_of
 from learnpath.services.integration.sync import Window, page_of
-from learnpath.services.learning import events
+from learnpath.services.learning import events, trajectory
 from learnpath.vocabulary import aware
 
 PROFILE = ("email", "name", "role", "department", "locale", "interests", "active")
@@ -35,7 +35,8 @@ def upsert(session: Session, external_id: str, data: out.LearnerIn) -> tuple[Lea
     """Create or update a learner; returns it and whether it is new.
 
     Deactivating keeps every record and also disables the learner's login, if any;
-    reactivating enables it again. A changed profile changes the learner's enrollment records.
+    reactivating enables it again. A changed profile changes the learner's enrollment records
+    and re-plans their trajectories (role, department and interests are plan inputs).
     """
     learner = by_external_id(session, external_id)
     manager_id = _manager_id(session, external_id, learner, data.manager_external_id)
@@ -57,6 +58,7 @@ def upsert(session: Session, external_id: str, data: out.LearnerIn) -> tuple[Lea
     if was_active != learner.active:
         _set_login(session, pk(learner), learner.active)
     events.touch_learner_enrollments(session, pk(learner), learner.updated_at)
+    trajectory.replan_learner(session, pk(learner))  # role, department, interests: plan inputs
     session.flush()
     session.refresh(learner)  # the database stamps updated_at
     return learner, False

@@ -1,7 +1,9 @@
 """Reading what a plan depends on from the database into `learnpath.planning` inputs.
 
 Modules, competencies and programs are named by slug in the planner; the learner's levels,
-completions, quiz times and active adjustments come from their rows. Nothing here writes.
+completions, quiz times and active adjustments come from their rows. A plan loads only the
+catalog rows it reads (`plancatalog`), so its cost follows the program, not the catalog.
+Nothing here writes.
 """
 
 from __future__ import annotations
@@ -16,13 +18,10 @@ from learnpath import planning
 from learnpath.models import (
     Adjustment,
     Attempt,
-    Competency,
     CompetencyLevel,
     Enrollment,
     Learner,
     Module,
-    ModulePrerequisite,
-    ModuleTag,
     Program,
     ProgramModule,
     ProgramTarget,
@@ -32,45 +31,11 @@ from learnpath.models import (
 )
 from learnpath.models import Response as Answer
 from learnpath.models.base import pk
-from learnpath.services.learning import results
+from learnpath.services.learning import plancatalog, results
 from learnpath.vocabulary import DEFAULT_TARGET_LEVEL
 
 # The planner's tempo reads a learner's recent quiz answers, not their whole history.
 RECENT_ANSWERS = 200
-
-
-def competency_slugs(session: Session) -> dict[int, str]:
-    """Competency slugs by id (read once per plan)."""
-    return {pk(c): c.slug for c in session.exec(select(Competency)).all()}
-
-
-def catalog_modules(
-    session: Session, competencies: dict[int, str]
-) -> tuple[dict[int, Module], tuple[planning.ModuleInfo, ...]]:
-    """Every module, by id and as the planner's ModuleInfo (prerequisites, tags, alternatives)."""
-    modules = {pk(m): m for m in session.exec(select(Module)).all()}
-    slugs = {i: m.slug for i, m in modules.items()}
-    requires: dict[int, list[str]] = defaultdict(list)
-    for edge in session.exec(select(ModulePrerequisite)).all():
-        requires[edge.module_id].append(slugs[edge.requires_id])
-    tags: dict[int, list[str]] = defaultdict(list)
-    for tag in session.exec(select(ModuleTag)).all():
-        tags[tag.module_id].append(tag.tag)
-    infos = tuple(
-        planning.ModuleInfo(
-            id=m.slug,
-            competency=competencies[m.competency_id],
-            level=m.level,
-            minutes=m.minutes,
-            title=m.title,
-            format=m.format,
-            prerequisites=tuple(sorted(requires[i])),
-            tags=tuple(sorted(tags[i])),
-            alternative_of=slugs.get(m.alternative_of_id) if m.alternative_of_id else None,
-        )
-        for i, m in sorted(modules.items())
-    )
-    return modules, infos
 
 
 def program_input(
@@ -224,13 +189,18 @@ def to_planning(row: Adjustment, slugs: dict[int, str]) -> planning.Adjustment:
 def plan_input(
     session: Session, enrollment: Enrollment, today: date, extra: Sequence[planning.Adjustment] = ()
 ) -> tuple[planning.PlanInput, dict[int, Module]]:
-    """Everything the plan of an enrollment depends on, plus the modules by id."""
-    competencies = competency_slugs(session)
-    modules, infos = catalog_modules(session, competencies)
-    slugs = {i: m.slug for i, m in modules.items()}
+    """Everything the plan of an enrollment depends on, plus the modules by id.
+
+    Only the catalog rows the plan reads are loaded (`plancatalog`), however large the
+    catalog: the query count is fixed and the rows follow the program.
+    """
     program = session.get(Program, enrollment.program_id)
     learner = session.get(Learner, enrollment.learner_id)
     assert program is not None and learner is not None
+    needed = plancatalog.needed_ids(session, pk(program), pk(enrollment))
+    competencies = plancatalog.competency_slugs(session, needed, pk(program), pk(learner))
+    modules, infos = plancatalog.plan_modules(session, needed, competencies)
+    slugs = {i: m.slug for i, m in modules.items()}
     inp = planning.PlanInput(
         program=program_input(session, program, slugs, competencies),
         modules=infos,

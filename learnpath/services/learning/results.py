@@ -12,7 +12,7 @@ import statistics
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from sqlmodel import Session, col, select
@@ -24,7 +24,7 @@ from learnpath.models.base import pk
 from learnpath.planning import Bands, LevelEstimate
 from learnpath.services.catalog.banks import BankSnapshot
 from learnpath.services.learning import events
-from learnpath.vocabulary import LEVELS, aware, utcnow
+from learnpath.vocabulary import LEVELS, aware
 
 Z95 = 1.959964
 DECISION_SPEED = "decision_speed"
@@ -70,10 +70,8 @@ def precision(config: Mapping[str, Any], latest: Mapping[str, Any]) -> list[Prec
     return out
 
 
-def finalize(
-    session: Session, attempt: Attempt, history: Sequence[Answer], status: str, now: datetime
-) -> None:
-    """Close the attempt with what it reached, update levels and decision speed."""
+def summarize(attempt: Attempt, history: Sequence[Answer]) -> dict[str, Any]:
+    """What a finished attempt keeps: per competency θ̂, SE, interval, level, items and time."""
     latest = attempt.estimates[-1]["competencies"] if attempt.estimates else {}
     seconds: dict[int, float] = defaultdict(float)
     for response in history:
@@ -86,13 +84,22 @@ def finalize(
         per[slug]["name"] = attempt.config["names"][slug]
         if slug in own:
             per[slug]["own_theta"], per[slug]["own_se"] = own[slug]
-        if state["n"] > 0:
-            _set_level(session, attempt, by_slug[slug], per[slug], status, now)
-    attempt.results = {
+    return {
         "competencies": per,
         "n_items": len(history),
         "seconds": round(sum(seconds.values()), 1),
     }
+
+
+def finalize(
+    session: Session, attempt: Attempt, history: Sequence[Answer], status: str, now: datetime
+) -> None:
+    """Close the attempt with what it reached, update levels and decision speed."""
+    attempt.results = summarize(attempt, history)
+    for slug, summary in attempt.results["competencies"].items():
+        if summary["n_items"] > 0:
+            competency_id = int(attempt.config["ids"][slug])
+            _set_level(session, attempt, competency_id, summary, status, now)
     attempt.status, attempt.finished_at = status, now
     attempt.shown_item_id, attempt.shown_at = None, None
     session.add(attempt)
@@ -221,33 +228,6 @@ def reading_ms(item: Item) -> float:
     return BASE_MS + MS_PER_WORD * words
 
 
-def is_idle(attempt: Attempt, idle_minutes: float, now: datetime | None = None) -> bool:
-    """Whether the attempt was inactive longer than `idle_minutes` (abandon_idle's rule)."""
-    return aware(attempt.last_activity_at) < (now or utcnow()) - timedelta(minutes=idle_minutes)
-
-
-def abandon_idle(
-    session: Session,
-    idle_minutes: float,
-    learner_id: int | None = None,
-    now: datetime | None = None,
-) -> list[Attempt]:
-    """Finish attempts idle for longer than `idle_minutes` with what they reached ("abandoned")."""
-    now = now or utcnow()
-    cutoff = now - timedelta(minutes=idle_minutes)
-    query = select(Attempt).where(Attempt.status == "active", Attempt.last_activity_at < cutoff)
-    if learner_id is not None:
-        query = query.where(Attempt.learner_id == learner_id)
-    idle = list(session.exec(query.with_for_update(skip_locked=True)).all())
-    for attempt in idle:
-        history = session.exec(
-            select(Answer).where(Answer.attempt_id == attempt.id).order_by(col(Answer.step))
-        ).all()
-        finalize(session, attempt, history, "abandoned", now)
-    session.flush()
-    return idle
-
-
 def history(session: Session, learner_id: int) -> Sequence[Attempt]:
     """The learner's attempts, newest first."""
     return session.exec(
@@ -269,18 +249,22 @@ class Visit:
     significant: bool
 
 
-def comparisons(session: Session, attempt: Attempt) -> dict[str, list[Visit]]:
+def comparisons(
+    session: Session, attempt: Attempt, pending: Sequence[Attempt] = ()
+) -> dict[str, list[Visit]]:
     """Per competency of `attempt`, all finished attempts measuring it, oldest first.
 
     A change counts as significant when |Δθ| > 1.96·√(SE₁² + SE₂²) for two independent
     estimates. Placements and checks use only their own responses; a checkpoint's θ̂ starts from
     the previous level, so the test uses its own-evidence estimate (`own_theta`, `own_se`).
+    `pending` are idle attempts shown as closed before they are (`idle.shown_closed`).
     """
-    finished = session.exec(
+    stored = session.exec(
         select(Attempt)
         .where(Attempt.learner_id == attempt.learner_id, col(Attempt.results).is_not(None))
         .order_by(col(Attempt.started_at), col(Attempt.id))
     ).all()
+    finished = sorted([*stored, *pending], key=lambda a: (aware(a.started_at), pk(a)))
     out: dict[str, list[Visit]] = {}
     for slug in (attempt.results or {}).get("competencies", {}):
         visits: list[Visit] = []

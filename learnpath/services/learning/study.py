@@ -1,10 +1,11 @@
 """Studying a module: the time spent on it, and completing it.
 
-Time spent is measured by the server from the first opening of the module to its completion,
-capped at three times the author's estimate (a tab left open overnight is not study time); the
-learner may correct it on the completion form, within 1 to 600 minutes. The re-plan after a
-completion finishes the program when nothing is left (`trajectory.settle`, the one place that
-decides it for every re-plan).
+Time spent is measured by the server from when the learner started the module (the Start button
+on its page: a POST, since viewing a page writes nothing) to its completion, capped at three
+times the author's estimate (a tab left open overnight is not study time); without a start it
+is the estimate. The learner may correct it on the completion form, within 1 to 600 minutes.
+The re-plan after a completion finishes the program when nothing is left (`trajectory.settle`,
+the one place that decides it for every re-plan).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from datetime import datetime
 
 from sqlmodel import Session
 
-from learnpath.models import Module
+from learnpath.models import Module, TrajectoryStep
 from learnpath.models.base import pk
 from learnpath.services.learning import events
 from learnpath.services.learning.trajectory import Trajectory, TrajectoryError, replan
@@ -23,7 +24,7 @@ MAX_MINUTES = 600
 
 
 def measured_minutes(trajectory: Trajectory, module: Module, now: datetime) -> int:
-    """Minutes since the learner first opened the module, capped at 3× the estimate."""
+    """Minutes since the learner started the module, at most 3× the estimate; else the estimate."""
     step = trajectory.step_of(module)
     if step is None or step.started_at is None:
         return module.minutes
@@ -32,8 +33,12 @@ def measured_minutes(trajectory: Trajectory, module: Module, now: datetime) -> i
 
 
 def complete(
-    session: Session, trajectory: Trajectory, module: Module, minutes: int, now: datetime
-) -> Trajectory:
+    session: Session,
+    trajectory: Trajectory[TrajectoryStep],
+    module: Module,
+    minutes: int,
+    now: datetime,
+) -> Trajectory[TrajectoryStep]:
     """Mark a planned, unlocked module completed and re-plan (which may finish the program)."""
     step = trajectory.step_of(module)
     if step is not None and step.status == "completed":

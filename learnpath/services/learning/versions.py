@@ -21,7 +21,7 @@ from sqlmodel import Session, col, func, select
 from learnpath import planning
 from learnpath.models import Enrollment, Learner, Module, Program, TrajectoryStep
 from learnpath.models.base import pk
-from learnpath.services.learning import planinputs
+from learnpath.services.learning import plancatalog, planinputs
 from learnpath.services.learning.trajectory import OPEN, replan
 from learnpath.vocabulary import utcnow
 
@@ -69,8 +69,8 @@ class _Plans:
 
     def __init__(self, session: Session, today: date) -> None:
         self.session, self.today = session, today
-        self.competencies = planinputs.competency_slugs(session)
-        self.modules, self.infos = planinputs.catalog_modules(session, self.competencies)
+        self.competencies = plancatalog.all_competency_slugs(session)
+        self.modules, self.infos = plancatalog.plan_modules(session, None, self.competencies)
         self.slugs = {i: m.slug for i, m in self.modules.items()}
         self.by_slug = {m.slug: m for m in self.modules.values()}
         self.programs: dict[int, planning.Program] = {}
