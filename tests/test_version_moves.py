@@ -3,9 +3,10 @@
 import pytest
 from sqlmodel import Session, col, select
 
-from learnpath.models import Enrollment, Module, Program, ProgramModule, TrajectoryStep, utcnow
+from learnpath.models import Enrollment, Module, Program, ProgramModule, TrajectoryStep
 from learnpath.models.base import pk
 from learnpath.services.learning import study, trajectory, versions
+from learnpath.vocabulary import utcnow
 from tests import factories
 from tests.test_trajectory_service import module, set_level
 

@@ -5,13 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from learnpath.vocabulary import DEPTH_RANGE, Depth
+
 from .errors import PlanningError
-from .inputs import ADJUSTMENT_KINDS, Completion, ModuleInfo, PlanInput
+from .inputs import ADJUSTMENT_KINDS, RULE_ACTIONS, Completion, ModuleInfo, PlanInput
 from .levels import Bands, level_index
 from .outputs import Reason, Status
 from .rules import RuleEffect, effects
 
-_ACTIONS = ("include", "exclude", "mandatory", "optional")
 _NONE = Reason("", "")
 
 
@@ -71,8 +72,7 @@ def build(inp: PlanInput) -> Pool:
     _check(inp)
     catalog = _catalog(inp.modules)
     bands = Bands.of(inp.program.level_bands)
-    personal = inp.program.depth == 5
-    rule_fx = effects(inp.program.rules, inp.learner, bands) if personal else {}
+    rule_fx = effects(inp.program.rules, inp.learner, bands) if inp.program.personal else {}
     roots = {m: m for m in catalog}
     roots.update({m.id: _root(catalog, m.id) for m in catalog.values() if m.alternative_of})
     slots = _slots(inp, catalog, roots, rule_fx)
@@ -123,15 +123,16 @@ def _slots(
 
 
 def _check(inp: PlanInput) -> None:
-    if inp.program.depth not in (1, 2, 3, 4, 5):
-        raise PlanningError(f"depth must be 1 to 5, not {inp.program.depth}")
+    if inp.program.depth not in tuple(Depth):
+        first, last = DEPTH_RANGE
+        raise PlanningError(f"depth must be {first} to {last}, not {inp.program.depth}")
     if not 0 < inp.learner.pace_minutes_per_week <= 7 * 24 * 60:
         raise PlanningError("pace must be between 1 and 10080 minutes per week")
     low, high = inp.tempo_bounds
     if not 0 < low <= 1 <= high:
         raise PlanningError("tempo bounds must satisfy 0 < low ≤ 1 ≤ high")
     for rule in inp.program.rules:
-        if rule.then not in _ACTIONS:
+        if rule.then not in RULE_ACTIONS:
             raise PlanningError(f"rule '{rule.name}': unknown action '{rule.then}'")
     for target in inp.program.targets:
         for level in (target.default, *target.roles.values()):

@@ -15,6 +15,7 @@ from flask import abort
 from flask_login import current_user
 
 from learnpath.auth import current_roles, login_manager
+from learnpath.vocabulary import Depth
 
 STAFF = frozenset({"author", "facilitator", "admin"})
 AUTHORS = frozenset({"author", "admin"})
@@ -44,7 +45,7 @@ def authoring(view: Callable[..., Any]) -> Callable[..., Any]:
 def may_edit(depth: int) -> bool:
     """Whether the logged-in user may change a program of this depth."""
     roles = current_roles()
-    return bool(roles & AUTHORS) or (depth == 2 and "facilitator" in roles)
+    return bool(roles & AUTHORS) or (depth == Depth.FACILITATED and "facilitator" in roles)
 
 
 def require_editor(depth: int) -> None:

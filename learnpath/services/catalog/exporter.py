@@ -187,7 +187,7 @@ class _Exporter:
             ]
         if targets := self._targets(p, by_id.get(p.parent_id)):
             data["targets"] = targets
-        if p.depth == 5:
+        if p.is_personal:
             data["rules"] = self._rules(p)
         return data
 

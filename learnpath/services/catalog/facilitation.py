@@ -35,6 +35,17 @@ def _module_id(session: Session, program: Program, slug: str | None) -> int | No
     return found
 
 
+def module_choices(session: Session, program: Program) -> list[tuple[str, str]]:
+    """The program's modules in order, as (slug, title): what a session or note may be about."""
+    rows = session.exec(
+        select(Module.slug, Module.title)
+        .join(ProgramModule, col(ProgramModule.module_id) == Module.id)
+        .where(ProgramModule.program_id == program.id)
+        .order_by(col(ProgramModule.position))
+    )
+    return [(slug, title) for slug, title in rows.all()]
+
+
 def _with_modules(
     session: Session, model: Any, program: Program
 ) -> list[tuple[Any, Module | None]]:

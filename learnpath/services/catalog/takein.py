@@ -23,7 +23,7 @@ from learnpath.models import (
     ProgramSession,
     ProgramTarget,
 )
-from learnpath.models.base import LEVELS, pk
+from learnpath.models.base import pk
 from learnpath.services.catalog import drafts
 from learnpath.services.catalog.authoring import Invalid, check_revision, stamp
 from learnpath.services.catalog.derivation import (
@@ -37,6 +37,7 @@ from learnpath.services.catalog.derived_modules import write_derivation
 from learnpath.services.catalog.diff import ModuleDiff, module_diff
 from learnpath.services.catalog.merge import DROP, KEEP, MINE, THEIRS, Conflict, Merge, merge
 from learnpath.services.catalog.overrides import bounds
+from learnpath.vocabulary import LEVELS
 
 NOTES: tuple[tuple[str, type[ProgramOverlay] | type[ProgramSession]], ...] = (
     ("note", ProgramOverlay),

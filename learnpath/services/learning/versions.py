@@ -19,10 +19,11 @@ from typing import Any
 from sqlmodel import Session, col, func, select
 
 from learnpath import planning
-from learnpath.models import Enrollment, Learner, Module, Program, TrajectoryStep, utcnow
+from learnpath.models import Enrollment, Learner, Module, Program, TrajectoryStep
 from learnpath.models.base import pk
 from learnpath.services.learning import planinputs
 from learnpath.services.learning.trajectory import OPEN, replan
+from learnpath.vocabulary import utcnow
 
 ON_PATH = ("planned", "completed", "waived")
 

@@ -6,9 +6,9 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, Regexp
 
-from learnpath.models.base import LEVELS
 from learnpath.studio.forms import SLUG, SLUG_MESSAGE, choices
 from learnpath.studio.forms.programs import RevisionForm
+from learnpath.vocabulary import LEVELS
 
 OVERLAY_KINDS = {
     "note": "note for the facilitator",

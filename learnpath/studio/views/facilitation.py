@@ -4,17 +4,16 @@ from collections.abc import Callable
 from typing import Any
 
 from flask import redirect, render_template, request, url_for
-from sqlmodel import col, select
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from learnpath.db import get_session
-from learnpath.models import Module, Program, ProgramModule
+from learnpath.models import Program
 from learnpath.services.catalog import facilitation as service
 from learnpath.studio.access import require_editor
+from learnpath.studio.blueprint import bp
 from learnpath.studio.forms import choices
 from learnpath.studio.forms.derived import OverlayForm, OverlayTextForm, SessionForm
 from learnpath.studio.forms.programs import RevisionForm
-from learnpath.studio.views import bp
 from learnpath.studio.views.common import (
     button,
     form_action,
@@ -32,13 +31,8 @@ def _editable(slug: str, version: int) -> Program:
 
 def _module_choices(program: Program) -> list[Any]:
     """The program's modules to attach a session or note to, or none (the whole program)."""
-    rows = get_session().exec(
-        select(Module.slug, Module.title)
-        .join(ProgramModule, col(ProgramModule.module_id) == Module.id)
-        .where(ProgramModule.program_id == program.id)
-        .order_by(col(ProgramModule.position))
-    )
-    return choices([("", "(the whole program)"), *rows.all()])
+    rows = service.module_choices(get_session(), program)
+    return choices([("", "(the whole program)"), *rows])
 
 
 def _page(program: Program, **forms: Any) -> str:

@@ -9,9 +9,9 @@ from learnpath.services.catalog import takein
 from learnpath.services.catalog.authoring import Conflict, Invalid
 from learnpath.services.learning import versions
 from learnpath.studio.access import authoring, require_editor
+from learnpath.studio.blueprint import bp
 from learnpath.studio.forms.derived import MoveForm
 from learnpath.studio.forms.programs import RevisionForm
-from learnpath.studio.views import bp
 from learnpath.studio.views.common import program_or_404, refused, save, user_name
 
 
