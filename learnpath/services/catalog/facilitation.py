@@ -12,6 +12,7 @@ from sqlmodel import Session, col, select
 from learnpath.models import Module, Program, ProgramModule, ProgramOverlay, ProgramSession
 from learnpath.models.base import pk
 from learnpath.services.catalog.authoring import Invalid, validate
+from learnpath.services.catalog.composition import entries
 from learnpath.services.catalog.drafts import editable
 from learnpath.services.catalog.schema import OverlayIn, SessionIn
 
@@ -37,13 +38,7 @@ def _module_id(session: Session, program: Program, slug: str | None) -> int | No
 
 def module_choices(session: Session, program: Program) -> list[tuple[str, str]]:
     """The program's modules in order, as (slug, title): what a session or note may be about."""
-    rows = session.exec(
-        select(Module.slug, Module.title)
-        .join(ProgramModule, col(ProgramModule.module_id) == Module.id)
-        .where(ProgramModule.program_id == program.id)
-        .order_by(col(ProgramModule.position))
-    )
-    return [(slug, title) for slug, title in rows.all()]
+    return [(e.module.slug, e.module.title) for e in entries(session, program)]
 
 
 def _with_modules(
