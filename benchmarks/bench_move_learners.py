@@ -19,10 +19,11 @@ from sqlmodel import Session, select
 
 from learnpath import migrate
 from learnpath.db import make_engine
-from learnpath.models import Enrollment, Learner, Program, TrajectoryStep, utcnow
+from learnpath.models import Enrollment, Learner, Program, TrajectoryStep
 from learnpath.models.base import pk
 from learnpath.services.catalog import import_catalog
 from learnpath.services.learning import trajectory, versions
+from learnpath.vocabulary import utcnow
 
 CONTENT = Path(__file__).resolve().parent.parent / "content"
 SLUG = "project-management-foundations"

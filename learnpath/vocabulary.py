@@ -40,16 +40,6 @@ class Depth(IntEnum):
         return self is Depth.FACILITATED
 
     @property
-    def changes_modules(self) -> bool:
-        """Specialized and deep programs select, swap, reorder and add to the parent's modules."""
-        return self.is_derived and not self.keeps_parent_modules
-
-    @property
-    def keeps_parent_placement(self) -> bool:
-        """Facilitated and specialized runs keep the parent's placement; a deep one sets its own."""
-        return Depth.FACILITATED <= self <= Depth.SPECIALIZED
-
-    @property
     def is_personal(self) -> bool:
         """Depth 5: a pool with targets and rules, planned per learner."""
         return self is Depth.PERSONAL

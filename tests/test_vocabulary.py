@@ -52,8 +52,6 @@ def test_each_depth_has_its_label_and_predicates(
     kind = Depth(depth)
     assert (kind.label, kind.is_derived, kind.is_personal) == (label, derived, personal)
     assert kind.keeps_parent_modules == (depth == 2)
-    assert kind.changes_modules == (depth in (3, 4))
-    assert kind.keeps_parent_placement == (depth in (2, 3))
     assert Program(slug="p", title="P", depth=depth).is_personal == personal
     assert PlannedProgram("p", 1, depth, ()).personal == personal
 

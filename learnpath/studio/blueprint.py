@@ -3,6 +3,7 @@
 from flask import Blueprint, render_template
 from werkzeug.exceptions import Forbidden
 
+from learnpath.services.catalog.derivation import sets_placement
 from learnpath.studio.access import can_author, guard, may_edit
 
 bp = Blueprint("studio", __name__, url_prefix="/studio")
@@ -11,7 +12,7 @@ bp.before_request(guard)
 
 @bp.app_context_processor
 def _studio_globals() -> dict[str, object]:
-    return {"can_author": can_author, "may_edit": may_edit}
+    return {"can_author": can_author, "may_edit": may_edit, "sets_placement": sets_placement}
 
 
 @bp.errorhandler(403)

@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from sqlmodel import Session
+from sqlmodel import Session, SQLModel
 
 from learnpath.services.catalog import (
     composition,
@@ -75,19 +75,48 @@ def test_an_export_imported_into_an_empty_database_exports_the_same_files(
 
 
 def _derived_rows(db: Session) -> dict[str, list[tuple[object, ...]]]:
-    """The derived programs' rows without database ids or stamps, to compare across databases."""
+    """The derivation rows with ids turned into slugs, to compare across databases."""
     got = snapshot(db)
-    slugs = {row[0]: (row[1], row[2]) for row in got["program"]}  # id → (slug, version)
-    drop = {"id", "created_at", "updated_at", "revision", "updated_by"}
-    tables = ("programmodule", "programchange", "programoverlay", "programsession", "programtarget")
-    from sqlmodel import SQLModel
-
+    keys = {name: _natural_keys(got, name) for name in ("program", "module", "competency")}
+    refers = {
+        "program_id": "program",
+        "module_id": "module",
+        "other_module_id": "module",
+        "competency_id": "competency",
+    }
     out = {}
-    for name in tables:
+    for name in DERIVATION_TABLES:
         columns = [c.name for c in SQLModel.metadata.tables[name].columns]
-        keep = [i for i, c in enumerate(columns) if c not in drop]
-        at = columns.index("program_id")
-        out[name] = sorted(
-            (slugs[row[at]], *(row[i] for i in keep if i != at)) for row in got[name]
-        )
+        rows = []
+        for row in got[name]:
+            values = []
+            for column, value in zip(columns, row, strict=True):
+                if column in refers:
+                    values.append(keys[refers[column]].get(value))
+                elif column == "module_ids":
+                    values.append([keys["module"][m] for m in value])
+                elif column != "id":
+                    values.append(value)
+            rows.append(tuple(values))
+        out[name] = sorted(rows, key=repr)
     return out
+
+
+DERIVATION_TABLES = (
+    "programmodule",
+    "programchange",
+    "programoverlay",
+    "programsession",
+    "programtarget",
+)
+
+
+def _natural_keys(got: dict[str, list[tuple[object, ...]]], table: str) -> dict[object, object]:
+    """id → slug (and version, for programs) of every row of a table."""
+    columns = [c.name for c in SQLModel.metadata.tables[table].columns]
+    i, slug = columns.index("id"), columns.index("slug")
+    version = columns.index("version") if "version" in columns else None
+    return {
+        row[i]: (row[slug], row[version]) if version is not None else row[slug]
+        for row in got[table]
+    }

@@ -16,6 +16,7 @@ from learnpath.models import (
 from learnpath.models.base import pk
 from learnpath.services.catalog.authoring import Invalid, validate
 from learnpath.services.catalog.checks import order_violations
+from learnpath.services.catalog.derivation import sets_placement
 from learnpath.services.catalog.drafts import editable
 from learnpath.services.catalog.schema import PlacementIn
 from learnpath.vocabulary import DEFAULT_TARGET_LEVEL, LEVELS
@@ -275,7 +276,7 @@ def set_placement(
         for slug in placement.competencies:
             if slugs.get(slug) not in built:
                 raise Invalid.one("competencies", f"no module of this program builds '{slug}'")
-    if program.depth_kind.keeps_parent_placement:
+    if not sets_placement(program.depth):
         raise Invalid.one(
             "placement", "a derived program keeps its parent's placement; a deep one sets its own"
         )

@@ -18,15 +18,27 @@ from learnpath.services.catalog.diff import swap_pairs
 from learnpath.services.catalog.drafts import SettingsIn
 from learnpath.services.catalog.exporter import program_data
 from learnpath.services.catalog.schema import ChangeIn
-from learnpath.vocabulary import Depth
+from learnpath.vocabulary import AudienceKind, Depth
 
-DERIVED = {int(d): d.label for d in Depth if d.is_derived}
-AUDIENCE: dict[int, str] = {
+DERIVED = tuple(d for d in Depth if d.is_derived)
+AUDIENCE: dict[Depth, AudienceKind] = {
     Depth.FACILITATED: "client",
     Depth.SPECIALIZED: "client",
     Depth.DEEP: "department",
 }
 """Who a derived program is for: a client's cohort or organisation, or a department."""
+
+
+def changes_modules(depth: int) -> bool:
+    """Specialized and deep programs change their parent's modules; facilitated ones do not."""
+    kind = Depth(depth)
+    return kind.is_derived and not kind.keeps_parent_modules
+
+
+def sets_placement(depth: int) -> bool:
+    """A deep program sets its own placement test; facilitated and specialized keep the parent's."""
+    kind = Depth(depth)
+    return not kind.is_derived or kind is Depth.DEEP
 
 
 @dataclass(frozen=True)
@@ -55,18 +67,19 @@ def derive_program(
         raise Invalid.one("parent", message)
     if depth not in DERIVED:
         raise Invalid.one("depth", "choose facilitated (2), specialized (3) or deep (4)")
-    if depth <= parent.depth:
-        name = Depth(parent.depth).label
-        raise Invalid.one("depth", f"a {DERIVED[depth]} program cannot derive from a {name} one")
-    wanted = {"kind": AUDIENCE[depth], "name": audience.strip() or None}
+    kind = Depth(depth)
+    if kind <= parent.depth_kind:
+        message = f"a {kind.label} program cannot derive from a {parent.depth_kind.label} one"
+        raise Invalid.one("depth", message)
+    wanted = {"kind": AUDIENCE[kind], "name": audience.strip() or None}
     settings = validate(SettingsIn, {"title": title, "audience": wanted})
     slug = unused_slug(session, Program, slug.strip() or slugify(settings.title))
     program = Program(
         slug=slug,
         title=settings.title,
         summary=parent.summary,
-        depth=depth,
-        audience_kind=AUDIENCE[depth],
+        depth=kind,
+        audience_kind=AUDIENCE[kind],
         audience_name=settings.audience.name,
         format=parent.format,
         instructors=list(parent.instructors),
@@ -83,6 +96,19 @@ def derive_program(
             session.add(model(**{**row.model_dump(), "program_id": pk(program)}))
     session.flush()
     return program
+
+
+def modules_by_slug(session: Session) -> dict[str, Module]:
+    """Every module by id, in title order (to choose one to add or swap in)."""
+    return {m.slug: m for m in session.exec(select(Module).order_by(col(Module.title))).all()}
+
+
+def parent_of(session: Session, program: Program) -> Program:
+    """The version a derived version derives from (Invalid for one that does not derive)."""
+    parent = session.get(Program, program.parent_id) if program.parent_id else None
+    if parent is None:
+        raise Invalid.one("program", "this program is not derived")
+    return parent
 
 
 def module_entries(session: Session, program: Program) -> list[tuple[str, bool]]:

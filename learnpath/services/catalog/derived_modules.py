@@ -14,7 +14,12 @@ from learnpath.models.program import ProgramSession
 from learnpath.services.catalog import derive
 from learnpath.services.catalog.authoring import Invalid
 from learnpath.services.catalog.composition import shift
-from learnpath.services.catalog.derivation import Derivation, derivation, requires_of
+from learnpath.services.catalog.derivation import (
+    Derivation,
+    changes_modules,
+    derivation,
+    requires_of,
+)
 from learnpath.services.catalog.diff import canonical_changes, clean_swaps, order_violations
 from learnpath.services.catalog.drafts import editable
 from learnpath.services.catalog.programs import change_row
@@ -23,7 +28,7 @@ from learnpath.services.catalog.writer import _id_map
 
 
 def _state(session: Session, program: Program) -> Derivation:
-    if not program.depth_kind.changes_modules:
+    if not changes_modules(program.depth):
         raise Invalid.one("modules", "a facilitated program keeps its parent's modules as they are")
     return derivation(session, program)
 

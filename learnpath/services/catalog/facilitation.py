@@ -12,6 +12,7 @@ from sqlmodel import Session, col, select
 from learnpath.models import Module, Program, ProgramModule, ProgramOverlay, ProgramSession
 from learnpath.models.base import pk
 from learnpath.services.catalog.authoring import Invalid, validate
+from learnpath.services.catalog.composition import entries
 from learnpath.services.catalog.drafts import editable
 from learnpath.services.catalog.schema import OverlayIn, SessionIn
 
@@ -33,6 +34,11 @@ def _module_id(session: Session, program: Program, slug: str | None) -> int | No
     if found is None:
         raise Invalid.one("module", f"'{slug}' is not in this program")
     return found
+
+
+def module_choices(session: Session, program: Program) -> list[tuple[str, str]]:
+    """The program's modules in order, as (slug, title): what a session or note may be about."""
+    return [(e.module.slug, e.module.title) for e in entries(session, program)]
 
 
 def _with_modules(

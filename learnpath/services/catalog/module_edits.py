@@ -99,11 +99,6 @@ def save_module(
     return signed(session, Module, parsed.id, user)
 
 
-def by_title(session: Session) -> list[Module]:
-    """Every module, by title: what a derived program may keep, swap in or add."""
-    return list(session.exec(select(Module).order_by(col(Module.title))).all())
-
-
 def titles(session: Session) -> list[tuple[str, str]]:
     """(id, title) of every module, by title: the choices of prerequisites and alternatives."""
     rows = session.exec(select(Module.slug, Module.title).order_by(col(Module.title))).all()

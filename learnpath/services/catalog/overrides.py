@@ -14,11 +14,11 @@ from learnpath.models import Competency, Module, Program, ProgramModule, Program
 from learnpath.models.base import pk
 from learnpath.services.catalog.authoring import Invalid
 from learnpath.services.catalog.composition import write_target
+from learnpath.services.catalog.derivation import changes_modules
 from learnpath.services.catalog.drafts import editable
-from learnpath.vocabulary import LEVELS
+from learnpath.vocabulary import DEFAULT_TARGET_LEVEL, LEVELS
 
-DEFAULT_TARGET = "proficient"
-"""The target of a competency a program builds but names no target for (as the planner reads it)."""
+DEFAULT_TARGET = DEFAULT_TARGET_LEVEL
 
 
 @dataclass(frozen=True)
@@ -87,7 +87,7 @@ def override_target(
     level: str,
 ) -> None:
     """Aim the derived draft at another level of a competency, within the parent's bounds."""
-    if not program.depth_kind.changes_modules:
+    if not changes_modules(program.depth):
         raise Invalid.one("competency", "a facilitated program keeps its parent's target levels")
     found = session.exec(select(Competency).where(Competency.slug == competency)).first()
     if found is None:

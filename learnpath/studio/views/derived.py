@@ -8,19 +8,16 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 
 from learnpath.db import get_session
 from learnpath.models import Program
-from learnpath.services.catalog import (
-    derived_modules,
-    drafts,
-    facilitation,
-    module_edits,
-    overrides,
-)
+from learnpath.services.catalog import derived_modules, drafts, facilitation, overrides
 from learnpath.services.catalog.authoring import Invalid
 from learnpath.services.catalog.derivation import (
     DERIVED,
+    changes_modules,
     derivation,
     derive_program,
+    modules_by_slug,
     newer_parent,
+    parent_of,
 )
 from learnpath.services.catalog.parent_diff import parent_diff
 from learnpath.services.learning import versions
@@ -41,9 +38,9 @@ from learnpath.studio.views.common import (
 
 def editor_of(program: Program) -> str:
     """The endpoint where a draft of this depth is edited."""
-    return {2: "studio.facilitation", 3: "studio.edit_derivation", 4: "studio.edit_derivation"}.get(
-        program.depth, "studio.edit_program"
-    )
+    if changes_modules(program.depth):
+        return "studio.edit_derivation"
+    return "studio.facilitation" if program.depth_kind.is_derived else "studio.edit_program"
 
 
 def program_extras(program: Program) -> dict[str, Any]:
@@ -73,7 +70,7 @@ def derive(slug: str, version: int) -> str | WerkzeugResponse:
     if request.method == "POST":
         require_editor(request.form.get("depth", 0, type=int))
     form = DeriveForm()
-    form.depth.choices = choices((d, f"{d} · {DERIVED[d]}") for d in depths)
+    form.depth.choices = choices((int(d), f"{d} · {d.label}") for d in depths)
     if form.validate_on_submit():
         try:
             child = save(
@@ -100,7 +97,7 @@ def _derivation_page(program: Program, **forms: Any) -> str:
     """The editor of a specialized or deep draft's modules and targets."""
     session = get_session()
     d = derivation(session, program)
-    named = {m.slug: m for m in module_edits.by_title(session)}
+    named = modules_by_slug(session)
     listed = [named[m] for m in d.modules]
     others = [m for m in named.values() if m.slug not in set(d.modules)]
     swap = forms.get("swap") or SwapForm(revision=program.revision)
@@ -135,7 +132,7 @@ def _derivation_page(program: Program, **forms: Any) -> str:
 def edit_derivation(slug: str, version: int) -> str | WerkzeugResponse:
     """Modules and targets of a specialized or deep draft, with its diff to the parent."""
     program = program_or_404(slug, version)
-    if program.status != "draft" or not program.depth_kind.changes_modules:
+    if program.status != "draft" or not changes_modules(program.depth):
         return redirect(url_for("studio.show_program", slug=slug, version=version))
     return _derivation_page(program)
 
@@ -273,7 +270,4 @@ def reset_target(slug: str, version: int, competency_id: int) -> WerkzeugRespons
 
 
 def _parent(program: Program) -> Program:
-    parent = get_session().get(Program, program.parent_id) if program.parent_id else None
-    if parent is None:
-        raise Invalid.one("competency", "this program is not derived")
-    return parent
+    return parent_of(get_session(), program)

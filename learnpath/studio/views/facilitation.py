@@ -8,7 +8,6 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 
 from learnpath.db import get_session
 from learnpath.models import Program
-from learnpath.services.catalog import composition
 from learnpath.services.catalog import facilitation as service
 from learnpath.studio.access import require_editor
 from learnpath.studio.blueprint import bp
@@ -32,7 +31,7 @@ def _editable(slug: str, version: int) -> Program:
 
 def _module_choices(program: Program) -> list[Any]:
     """The program's modules to attach a session or note to, or none (the whole program)."""
-    rows = [(e.module.slug, e.module.title) for e in composition.entries(get_session(), program)]
+    rows = service.module_choices(get_session(), program)
     return choices([("", "(the whole program)"), *rows])
 
 
