@@ -3,7 +3,7 @@
 from flask.testing import FlaskClient
 from sqlmodel import Session, select
 
-from learnpath.models import Item, Module
+from learnpath.models import Item, Module, TrajectoryStep
 from learnpath.video import embed_url
 from tests.factories import snapshot
 from tests.test_trajectory_views import enrolled
@@ -127,3 +127,34 @@ def test_the_learners_module_page_shows_the_video(
     page = client.get(f"/path/{enrollment.id}/modules/dl-data-types").get_data(as_text=True)
     assert "<iframe" not in page
     assert 'href="https://youtu.be/dQw4w9WgXcQ"' in page and "Watch the video" in page
+
+
+def test_editing_a_module_re_plans_the_stored_paths_that_list_it(
+    catalog: Session, client: FlaskClient, login
+) -> None:  # type: ignore[no-untyped-def]
+    """Pages only read plans, so the studio's save stores the new plan (the HR API counts it)."""
+    enrollment = enrolled(catalog, login)
+    module = catalog.exec(select(Module).where(Module.slug == "dl-data-types")).one()
+    step = catalog.exec(
+        select(TrajectoryStep).where(
+            TrajectoryStep.enrollment_id == enrollment.id, TrajectoryStep.module_id == module.id
+        )
+    ).one()
+    minutes = step.planned_minutes
+    login("author", email="ana@example.com")
+    data = {
+        **MODULE_FORM,
+        "slug": module.slug,
+        "title": module.title,
+        "level": module.level,
+        "format": module.format,
+        "minutes": str(module.minutes * 2),
+        "requires": [],
+        "tags": "",
+        "body": module.body,
+        "revision": str(module.revision),
+    }
+    response = client.post(f"/studio/modules/{module.slug}/edit", data=data)
+    assert response.status_code == 302, response.get_data(as_text=True)
+    catalog.expire_all()
+    assert catalog.get(TrajectoryStep, step.id).planned_minutes > minutes  # type: ignore[union-attr]

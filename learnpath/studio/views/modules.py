@@ -7,8 +7,10 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 
 from learnpath.db import get_session
 from learnpath.models import Module
+from learnpath.models.base import pk
 from learnpath.services.catalog import competency_edits, module_edits
 from learnpath.services.catalog.authoring import Conflict, Invalid
+from learnpath.services.learning import trajectory
 from learnpath.studio.access import authoring
 from learnpath.studio.blueprint import bp
 from learnpath.studio.forms import choices
@@ -79,14 +81,7 @@ def _edit(module: Module | None) -> str | WerkzeugResponse:
             saved = save(
                 Module,
                 module.id if module else None,
-                lambda: module_edits.save_module(
-                    get_session(),
-                    user_name(),
-                    form.data_for_service(),
-                    form.body.data or "",
-                    module,
-                    form.revision.data,
-                ),
+                lambda: _save_and_replan(form, module),
             )
         except Invalid as error:
             show_errors(form, error, {"id": "slug", "video": "video"})
@@ -120,3 +115,19 @@ def new_module() -> str | WerkzeugResponse:
 def edit_module(slug: str) -> str | WerkzeugResponse:
     """Edit a module's front matter and lesson, with a preview."""
     return _edit(_module_or_404(slug))
+
+
+def _save_and_replan(form: ModuleForm, module: Module | None) -> Module:
+    """Save the module; the stored plans of programs that list it follow (a GET never re-plans)."""
+    session = get_session()
+    saved = module_edits.save_module(
+        session,
+        user_name(),
+        form.data_for_service(),
+        form.body.data or "",
+        module,
+        form.revision.data,
+    )
+    if module is not None:
+        trajectory.replan_using_module(session, pk(saved))
+    return saved

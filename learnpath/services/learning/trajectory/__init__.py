@@ -27,6 +27,7 @@ from learnpath.services.learning.trajectory.plans import (
     replan,
     replan_all,
     replan_learner,
+    replan_using_module,
     view,
 )
 from learnpath.services.learning.trajectory.profile import change_profile
@@ -49,6 +50,7 @@ __all__ = [
     "replan",
     "replan_all",
     "replan_learner",
+    "replan_using_module",
     "settle",
     "undo",
     "view",

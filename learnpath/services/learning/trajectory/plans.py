@@ -17,6 +17,7 @@ from learnpath.models import (
     Enrollment,
     Module,
     Program,
+    ProgramModule,
     TrajectoryStep,
 )
 from learnpath.services.learning.planinputs import plan_input
@@ -139,6 +140,16 @@ def replan_learner(session: Session, learner_id: int) -> None:
 def replan_all(session: Session) -> int:
     """The catalog changed: re-plan every open and completed enrollment; how many there were."""
     enrollments = session.exec(_replannable().order_by(col(Enrollment.id))).all()
+    for enrollment in enrollments:
+        replan(session, enrollment)
+    return len(enrollments)
+
+
+def replan_using_module(session: Session, module_id: int) -> int:
+    """A module was edited in the studio: re-plan the enrollments whose program lists it."""
+    programs = select(ProgramModule.program_id).where(ProgramModule.module_id == module_id)
+    query = _replannable().where(col(Enrollment.program_id).in_(programs))
+    enrollments = session.exec(query.order_by(col(Enrollment.id))).all()
     for enrollment in enrollments:
         replan(session, enrollment)
     return len(enrollments)
