@@ -6,12 +6,12 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from .errors import PlanningError
-from .inputs import ADJUSTMENT_KINDS, Completion, ModuleInfo, PlanInput
+from .inputs import ADJUSTMENT_KINDS, MODULE_ACTIONS, Completion, ModuleInfo, PlanInput, Rule
 from .levels import Bands, level_index
 from .outputs import Reason, Status
-from .rules import RuleEffect, effects
+from .rules import Preferences, RuleEffect, effects, preferences
 
-_ACTIONS = ("include", "exclude", "mandatory", "optional")
+_MAX_PACE = 7 * 24 * 60
 _NONE = Reason("", "")
 
 
@@ -54,7 +54,14 @@ class Pool:
     outside: dict[str, tuple[str, ...]]
     catalog: dict[str, ModuleInfo]
     floors: dict[str, float]
+    prefer: Preferences = field(default_factory=Preferences)
     chosen: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def formats(self) -> tuple[str, ...]:
+        """Preferred formats, best first: the learner's own, then those the rules prefer."""
+        own = self.inp.learner.preferred_formats
+        return own + tuple(f for f in self.prefer.formats if f not in own)
 
     def head(self, group: str) -> Slot:
         """The member of an alternative group that stands for it on the path."""
@@ -73,6 +80,7 @@ def build(inp: PlanInput) -> Pool:
     bands = Bands.of(inp.program.level_bands)
     personal = inp.program.depth == 5
     rule_fx = effects(inp.program.rules, inp.learner, bands) if personal else {}
+    prefer = preferences(inp.program.rules, inp.learner, bands) if personal else Preferences()
     roots = {m: m for m in catalog}
     roots.update({m.id: _root(catalog, m.id) for m in catalog.values() if m.alternative_of})
     slots = _slots(inp, catalog, roots, rule_fx)
@@ -85,7 +93,7 @@ def build(inp: PlanInput) -> Pool:
         requires[module], outside[module] = _requires(roots, slot, groups)
     z = inp.test_out_z
     floors = {c: e.theta - z * e.se for c, e in inp.learner.levels.items()}
-    return Pool(inp, bands, slots, groups, requires, outside, catalog, floors)
+    return Pool(inp, bands, slots, groups, requires, outside, catalog, floors, prefer)
 
 
 def _slots(
@@ -125,20 +133,31 @@ def _slots(
 def _check(inp: PlanInput) -> None:
     if inp.program.depth not in (1, 2, 3, 4, 5):
         raise PlanningError(f"depth must be 1 to 5, not {inp.program.depth}")
-    if not 0 < inp.learner.pace_minutes_per_week <= 7 * 24 * 60:
+    if not 0 < inp.learner.pace_minutes_per_week <= _MAX_PACE:
         raise PlanningError("pace must be between 1 and 10080 minutes per week")
     low, high = inp.tempo_bounds
     if not 0 < low <= 1 <= high:
         raise PlanningError("tempo bounds must satisfy 0 < low ≤ 1 ≤ high")
     for rule in inp.program.rules:
-        if rule.then not in _ACTIONS:
-            raise PlanningError(f"rule '{rule.name}': unknown action '{rule.then}'")
+        _check_rule(rule)
     for target in inp.program.targets:
         for level in (target.default, *target.roles.values()):
             level_index(level)
     for adjustment in inp.adjustments:
         if adjustment.kind not in ADJUSTMENT_KINDS:
             raise PlanningError(f"unknown adjustment kind '{adjustment.kind}'")
+
+
+def _check_rule(rule: Rule) -> None:
+    """A rule's action must be known and carry what it needs (modules, a format or a pace)."""
+    if rule.then in MODULE_ACTIONS:
+        return
+    if rule.then == "prefer_format" and not rule.format:
+        raise PlanningError(f"rule '{rule.name}': prefer_format needs a format")
+    elif rule.then == "pace" and not 0 < (rule.pace_minutes_per_week or 0) <= _MAX_PACE:
+        raise PlanningError(f"rule '{rule.name}': pace must be 1 to {_MAX_PACE} minutes a week")
+    elif rule.then not in ("prefer_format", "pace"):
+        raise PlanningError(f"rule '{rule.name}': unknown action '{rule.then}'")
 
 
 def _catalog(modules: tuple[ModuleInfo, ...]) -> dict[str, ModuleInfo]:
