@@ -246,15 +246,20 @@ class _Exporter:
             mods = self.s.exec(
                 select(SegmentRuleModule.module_id).where(SegmentRuleModule.rule_id == r.id)
             ).all()
-            out.append(
-                {
-                    "name": r.name,
-                    "when": r.conditions,
-                    "then": r.action,
-                    "modules": sorted(self.mod[m] for m in mods),
-                }
-            )
+            out.append(rule_data(r, sorted(self.mod[m] for m in mods)))
         return out
+
+
+def rule_data(rule: SegmentRule, modules: list[str]) -> dict[str, Any]:
+    """A rule as its program file spells it (only the setting its action takes)."""
+    data: dict[str, Any] = {"name": rule.name, "when": rule.conditions, "then": rule.action}
+    if modules:
+        data["modules"] = modules
+    if rule.format:
+        data["format"] = rule.format
+    if rule.minutes_per_week is not None:
+        data["minutes_per_week"] = rule.minutes_per_week
+    return data
 
 
 def _item(item: Item, p: ItemParameter) -> dict[str, Any]:
