@@ -18,9 +18,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     db.init_app(app)
     app.before_request(refuse_nul_characters)
 
-    from learnpath import api, auth, cli, learner, markdown, studio
+    from learnpath import api, auth, cli, learner, markdown, studio, video
 
     markdown.init_app(app)
+    video.init_app(app)
     auth.init_app(app)
     learner.init_app(app)
     studio.init_app(app)

@@ -20,6 +20,10 @@ DEFAULTS: dict[str, Any] = {
     # must not change. None: PREFERRED_URL_SCHEME://SERVER_NAME/ if SERVER_NAME is set, else
     # https://learnpath.invalid/ (a reserved name, never the request's Host).
     "XAPI_ACCOUNT_HOMEPAGE": None,
+    # Video modules embed a player only for these hosts (YouTube and Vimeo addresses are turned
+    # into their embed players); any other video URL is shown as a link. A list, e.g. from
+    # LEARNPATH_VIDEO_HOSTS='["vimeo.com"]'.
+    "VIDEO_HOSTS": ["youtube.com", "www.youtube.com", "youtu.be", "vimeo.com", "player.vimeo.com"],
 }
 
 ENV_PREFIX = "LEARNPATH_"

@@ -6,7 +6,7 @@ from typing import Any
 from sqlalchemy import CheckConstraint, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from learnpath.models.base import created_field, json_field, text_field
+from learnpath.models.base import created_field, json_field, revision_lock, text_field
 
 
 class Competency(SQLModel, table=True):
@@ -18,6 +18,10 @@ class Competency(SQLModel, table=True):
     description: str = text_field()
     created_at: datetime = created_field()
     updated_at: datetime = created_field()
+    revision: int = 0  # optimistic lock (revision_lock): every save adds 1
+    updated_by: str = Field(default="", max_length=200)  # '' = a file import
+
+    __mapper_args__ = revision_lock()
 
 
 class CompetencyPrerequisite(SQLModel, table=True):
@@ -39,9 +43,16 @@ class Item(SQLModel, table=True):
     stem: str = text_field()
     options: list[dict[str, Any]] = json_field()
     explanation: str = text_field()
+    # `status` is the author's (draft, pretest, active, retired); `active` is what the adaptive
+    # engine reads, and is true exactly when the status is 'active'.
+    status: str = Field(default="active", max_length=16)
     active: bool = True
     created_at: datetime = created_field()
     updated_at: datetime = created_field()
+    revision: int = 0
+    updated_by: str = Field(default="", max_length=200)
+
+    __mapper_args__ = revision_lock()
 
 
 class ItemParameterSet(SQLModel, table=True):
@@ -88,8 +99,13 @@ class Module(SQLModel, table=True):
     competency_id: int = Field(foreign_key="competency.id", index=True)
     level: str = Field(default="proficient", max_length=16)
     alternative_of_id: int | None = Field(default=None, foreign_key="module.id")
+    video_url: str = Field(default="", max_length=500)  # a video module's video
     created_at: datetime = created_field()
     updated_at: datetime = created_field()
+    revision: int = 0
+    updated_by: str = Field(default="", max_length=200)
+
+    __mapper_args__ = revision_lock()
 
 
 class ModulePrerequisite(SQLModel, table=True):

@@ -6,7 +6,7 @@ from typing import Any
 from sqlalchemy import CheckConstraint, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from learnpath.models.base import created_field, json_field, text_field
+from learnpath.models.base import created_field, json_field, revision_lock, text_field
 
 
 class Program(SQLModel, table=True):
@@ -31,9 +31,14 @@ class Program(SQLModel, table=True):
     parent_id: int | None = Field(default=None, foreign_key="program.id")
     placement: dict[str, Any] | None = json_field(None)
     level_bands: dict[str, float] | None = json_field(None)
+    checkpoints: str = Field(default="offered", max_length=16)  # checkpoint policy
     frozen_at: datetime | None = None
     created_at: datetime = created_field()
     updated_at: datetime = created_field()
+    revision: int = 0  # optimistic lock (revision_lock): every save adds 1
+    updated_by: str = Field(default="", max_length=200)  # '' = a file import
+
+    __mapper_args__ = revision_lock()
 
 
 class ProgramModule(SQLModel, table=True):

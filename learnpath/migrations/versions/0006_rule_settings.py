@@ -1,7 +1,7 @@
 """rule settings: the format a prefer_format rule prefers, the weekly time a pace rule sets
 
 Revision ID: 0006
-Revises: 0004
+Revises: 0005
 
 Segment rules could only include, exclude, mandate or make optional named modules. A personal
 program's rule may now prefer a format (`segmentrule.format`, '' for the other actions) or set
@@ -16,7 +16,7 @@ import sqlmodel
 from alembic import op
 
 revision: str = "0006"
-down_revision: str | None = "0004"
+down_revision: str | None = "0005"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -84,6 +84,7 @@ def _report_cycle(
     graph: dict[str, list[str]], defined: Mapping[str, At[Any]], what: str, problems: Report
 ) -> None:
     """Report one prerequisite cycle, at the first of its nodes defined in these files."""
+    plural = what.removesuffix("y") + "ies" if what.endswith("y") else what + "s"
     state: dict[str, int] = {}
     path: list[str] = []
 
@@ -107,7 +108,7 @@ def _report_cycle(
                 k = graph[node].index(cycle[cycle.index(node) + 1])
                 problems.append(
                     at.problem(
-                        ("requires", k), f"prerequisite cycle among {what}s: {' -> '.join(cycle)}"
+                        ("requires", k), f"prerequisite cycle among {plural}: {' -> '.join(cycle)}"
                     )
                 )
             return
@@ -172,13 +173,22 @@ def _entries(
 def _check_order(at: At, entries: list[derive.Entry], modules: dict, problems: Report) -> None:
     if at.model.depth == 5:
         return  # a pool: the planner orders it
-    position = {m: i for i, (m, _) in enumerate(entries)}
-    for i, (module, _) in enumerate(entries):
-        for req in modules[module][1]:
-            if position.get(req, -1) > i:
-                problems.append(
-                    at.problem(("modules",), f"'{module}' comes before its prerequisite '{req}'")
-                )
+    requires = {m: reqs for m, (_, reqs) in modules.items()}
+    for module, req in order_violations([m for m, _ in entries], requires):
+        problems.append(
+            at.problem(("modules",), f"'{module}' comes before its prerequisite '{req}'")
+        )
+
+
+def order_violations(order: list[str], requires: Mapping[str, list[str]]) -> list[tuple[str, str]]:
+    """(module, prerequisite) pairs where a listed prerequisite comes after its module."""
+    position = {m: i for i, m in enumerate(order)}
+    return [
+        (module, req)
+        for i, module in enumerate(order)
+        for req in requires.get(module, [])
+        if position.get(req, -1) > i
+    ]
 
 
 def _check_program_refs(
@@ -186,6 +196,11 @@ def _check_program_refs(
 ) -> None:
     program = at.model
     ids = {m for m, _ in entries}
+    built = {modules[m][0] for m in ids}
+    for k, comp in enumerate(program.placement.competencies if program.placement else []):
+        if comp not in built:
+            message = f"no module of this program builds '{comp}'"
+            problems.append(at.problem(("placement", "competencies", k), message))
     for k, overlay in enumerate(program.overlays):
         if overlay.module is not None and overlay.module not in ids:
             problems.append(

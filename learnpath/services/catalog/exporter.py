@@ -107,31 +107,33 @@ class _Exporter:
     def modules(self, root: Path) -> list[Path]:
         out = []
         for m in self.s.exec(select(Module).order_by(col(Module.id))).all():
-            reqs = self.s.exec(
-                select(ModulePrerequisite.requires_id).where(ModulePrerequisite.module_id == m.id)
-            ).all()
-            tags = self.s.exec(
-                select(ModuleTag.tag)
-                .where(ModuleTag.module_id == m.id)
-                .order_by(col(ModuleTag.tag))
-            ).all()
-            meta = {
-                "id": m.slug,
-                "title": m.title,
-                "summary": m.summary,
-                "competency": self.comp[m.competency_id],
-                "level": m.level,
-                "format": m.format,
-                "minutes": m.minutes,
-                "requires": sorted(self.mod[r] for r in reqs),
-                "tags": list(tags),
-                "alternative_of": self.mod[m.alternative_of_id] if m.alternative_of_id else None,
-            }
-            text = f"---\n{_dump(meta)}---\n{m.body}"
+            text = f"---\n{_dump(self.module_meta(m))}---\n{m.body}"
             out.append(
                 self._write(root / "modules" / self.comp[m.competency_id] / f"{m.slug}.md", text)
             )
         return out
+
+    def module_meta(self, m: Module) -> dict[str, Any]:
+        """A module's front matter."""
+        reqs = self.s.exec(
+            select(ModulePrerequisite.requires_id).where(ModulePrerequisite.module_id == m.id)
+        ).all()
+        tags = self.s.exec(
+            select(ModuleTag.tag).where(ModuleTag.module_id == m.id).order_by(col(ModuleTag.tag))
+        ).all()
+        meta = {
+            "id": m.slug,
+            "title": m.title,
+            "summary": m.summary,
+            "competency": self.comp[m.competency_id],
+            "level": m.level,
+            "format": m.format,
+            "minutes": m.minutes,
+            "requires": sorted(self.mod[r] for r in reqs),
+            "tags": list(tags),
+            "alternative_of": self.mod[m.alternative_of_id] if m.alternative_of_id else None,
+        }
+        return {**meta, "video": m.video_url} if m.video_url else meta
 
     def programs(self, root: Path) -> list[Path]:
         programs = self.s.exec(
@@ -162,6 +164,8 @@ class _Exporter:
         }
         if p.placement:
             data["placement"] = p.placement
+        if p.checkpoints != "offered":
+            data["checkpoints"] = p.checkpoints
         if p.level_bands:
             data["level_bands"] = p.level_bands
         if p.parent_id is not None:
@@ -178,8 +182,9 @@ class _Exporter:
             data["modules"] = [
                 {"module": self.mod[r.module_id], "mandatory": r.mandatory} for r in rows
             ]
+        if targets := self._targets(p):
+            data["targets"] = targets
         if p.depth == 5:
-            data["targets"] = self._targets(p)
             data["rules"] = self._rules(p)
         return data
 
@@ -272,6 +277,7 @@ def _item(item: Item, p: ItemParameter) -> dict[str, Any]:
         "stem": item.stem,
         "options": options,
         "explanation": item.explanation,
+        **({"status": item.status} if item.status != "active" else {}),
         "a": p.a,
         "b": p.b,
     }
@@ -280,3 +286,14 @@ def _item(item: Item, p: ItemParameter) -> dict[str, Any]:
     if p.d != 1.0:
         data["d"] = p.d
     return data
+
+
+def program_data(session: Session, program: Program) -> dict[str, Any]:
+    """A program version as its file holds it (to check it as an import would)."""
+    parent = session.get(Program, program.parent_id) if program.parent_id else None
+    return _Exporter(session)._program(program, {program.parent_id: parent} if parent else {})
+
+
+def module_data(session: Session, module: Module) -> dict[str, Any]:
+    """A module's front matter as its file holds it."""
+    return _Exporter(session).module_meta(module)

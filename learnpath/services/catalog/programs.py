@@ -68,6 +68,7 @@ def _write_program(w: Writer, at: At[ProgramIn], module_ids: dict[str, int]) -> 
         "instructors": list(p.instructors),
         "parent_id": parent_id,
         "placement": p.placement.model_dump() if p.placement else None,
+        "checkpoints": p.checkpoints,
         "level_bands": dict(p.level_bands) if p.level_bands is not None else None,
     }
     return w.upsert(Program, {"slug": p.id, "version": p.version}, values)

@@ -26,6 +26,8 @@ Behaviour = Literal["starter", "customizer", "quiz-leaver"]  # planning.BEHAVIOU
 RoleName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=80)]
 Department = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
 MODULE_ACTIONS = ("include", "exclude", "mandatory", "optional")
+ItemStatus = Literal["draft", "pretest", "active", "retired"]
+Url = Annotated[str, StringConstraints(pattern=r"^https?://[^\s<>\"']+$", max_length=500)]
 
 
 class Strict(BaseModel):
@@ -56,6 +58,7 @@ class ItemIn(Strict):
     stem: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
     options: list[OptionIn] = Field(min_length=2, max_length=6)
     explanation: str = ""
+    status: ItemStatus = "active"  # only active items are given in quizzes
     a: float = Field(ge=0.2, le=4.0)
     b: float = Field(ge=-4.0, le=4.0)
     c: float = Field(default=0.0, ge=0.0, le=0.5)
@@ -99,6 +102,13 @@ class ModuleIn(Strict):
     requires: list[Slug] = []
     tags: list[Tag] = []
     alternative_of: Slug | None = None
+    video: Url | None = None
+
+    @model_validator(mode="after")
+    def _video_for_video_format(self) -> Self:
+        if self.video and self.format != "video":
+            raise ValueError("only a module of format 'video' has a 'video' URL")
+        return self
 
 
 class AudienceIn(Strict):
@@ -121,6 +131,14 @@ class PlacementIn(Strict):
     se_target: float = Field(default=0.3, gt=0.05, le=1.0)
     max_items: int = Field(default=30, ge=1, le=200)
     min_items: int = Field(default=3, ge=1, le=200)
+    competencies: list[Slug] = []  # which it measures; [] = every competency the modules build
+    exposure: Literal["randomesque", "maxinfo"] = "randomesque"
+
+    @model_validator(mode="after")
+    def _min_below_max(self) -> Self:
+        if self.min_items > self.max_items:
+            raise ValueError(f"min_items ({self.min_items}) exceeds max_items ({self.max_items})")
+        return self
 
 
 class ParentIn(Strict):
@@ -210,6 +228,7 @@ class ProgramIn(Strict):
     format: Literal["online", "blended", "in-person"] = "online"
     instructors: list[Name] = []
     placement: PlacementIn | None = None
+    checkpoints: Literal["offered", "none"] = "offered"
     level_bands: dict[Level, float] | None = None
     parent: ParentIn | None = None
     modules: list[Slug | ModuleRef] = []
@@ -233,8 +252,10 @@ class ProgramIn(Strict):
             raise ValueError(
                 "a facilitated (depth 2) program keeps the parent's modules: no 'changes'"
             )
-        if self.depth != 5 and (self.targets or self.rules):
-            raise ValueError("'targets' and 'rules' belong to personal (depth 5) programs")
+        if self.depth != 5 and self.rules:
+            raise ValueError("'rules' belong to personal (depth 5) programs")
+        if self.depth != 5 and any(t.roles for t in self.targets):
+            raise ValueError("targets by role belong to personal (depth 5) programs")
         if self.level_bands is not None:
             _check_bands(self.level_bands)
         return self

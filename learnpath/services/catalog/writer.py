@@ -54,6 +54,8 @@ class Writer:
                 setattr(row, k, v)
             if hasattr(row, "updated_at"):
                 row.updated_at = utcnow()
+            if hasattr(row, "updated_by"):
+                row.updated_by = ""  # a file import (studio saves name their author)
             self.session.add(row)
             self.session.flush()
             if _identity(row) not in self.created:
@@ -144,6 +146,8 @@ def _write_items(w: Writer, catalog: Catalog, comp_ids: dict[str, int]) -> None:
                 "stem": item.stem,
                 "options": options,
                 "explanation": item.explanation,
+                "status": item.status,
+                "active": item.status == "active",
             }
             row = w.upsert(Item, {"slug": item.id}, values)
             params = {"a": item.a, "b": item.b, "c": item.c, "d": item.d}
@@ -161,6 +165,7 @@ def _write_modules(w: Writer, catalog: Catalog, comp_ids: dict[str, int]) -> dic
             "minutes": m.minutes,
             "competency_id": comp_ids[m.competency],
             "level": m.level,
+            "video_url": m.video or "",
         }
         w.upsert(Module, {"slug": slug}, values)
     ids = _id_map(w.session, Module)

@@ -1,13 +1,25 @@
-"""Program forms: the list filter."""
+"""Program forms: list filter, new draft, settings, module list, targets, placement."""
 
 from typing import Any
 
 from flask import request
 from flask_wtf import FlaskForm
-from wtforms import SelectField
+from wtforms import (
+    BooleanField,
+    DecimalField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, Regexp
 
-from learnpath.models.base import DEPTHS, PROGRAM_STATUSES
-from learnpath.studio.forms import choices
+from learnpath.learner.forms import CheckboxesField
+from learnpath.models.base import AUDIENCE_KINDS, DEPTHS, LEVELS, PROGRAM_STATUSES
+from learnpath.studio.forms import SLUG, SLUG_MESSAGE, choices
+
+PROGRAM_FORMATS = ("online", "blended", "in-person")
 
 
 def _int_or_none(value: Any) -> int | None:
@@ -37,3 +49,119 @@ class ProgramFilterForm(FlaskForm):
         if not self.validate():
             return None, None
         return self.depth.data, self.status.data or None
+
+
+class RevisionForm(FlaskForm):
+    """A button acting on a draft: carries the revision the page showed (and the CSRF token)."""
+
+    revision = HiddenField(validators=[Optional()], filters=[_int_or_none])
+
+
+class NewProgramForm(FlaskForm):
+    """Start a program draft."""
+
+    title = StringField("Title", validators=[InputRequired(), Length(max=200)])
+    slug = StringField(
+        "Id (optional)",
+        validators=[Optional(), Length(max=80), Regexp(SLUG, message=SLUG_MESSAGE)],
+        description="Used in file names; made from the title when left empty.",
+    )
+    depth = SelectField(
+        "Depth", choices=choices([(1, "1 · boxed"), (5, "5 · personal")]), coerce=int
+    )
+
+
+class SettingsForm(RevisionForm):
+    """A draft's settings."""
+
+    title = StringField("Title", validators=[InputRequired(), Length(max=200)])
+    summary = TextAreaField("Summary (Markdown)", render_kw={"rows": 4})
+    format = SelectField("Format", choices=choices((f, f) for f in PROGRAM_FORMATS))
+    audience_kind = SelectField("Audience", choices=choices((k, k) for k in AUDIENCE_KINDS))
+    audience_name = StringField(
+        "Audience name",
+        validators=[Optional(), Length(max=200)],
+        description="The client, department or learner; not needed for 'anyone'.",
+    )
+    instructors = TextAreaField("Instructors (one per line)", render_kw={"rows": 2})
+    checkpoints = SelectField(
+        "Checkpoint policy",
+        choices=choices(
+            [
+                ("offered", "offered: a short checkpoint quiz after studying a competency"),
+                ("none", "none: no checkpoints for this program"),
+            ]
+        ),
+    )
+
+    def data_for_service(self) -> dict[str, Any]:
+        """The settings as the service (and the program file) spell them."""
+        names = [line.strip() for line in (self.instructors.data or "").splitlines()]
+        return {
+            "title": self.title.data or "",
+            "summary": self.summary.data or "",
+            "format": self.format.data,
+            "audience": {"kind": self.audience_kind.data, "name": self.audience_name.data or None},
+            "instructors": [n for n in names if n],
+            "checkpoints": self.checkpoints.data,
+        }
+
+
+class AddModuleForm(RevisionForm):
+    """Add a module to the list or pool (choices: modules not in it yet)."""
+
+    module = SelectField("Module", validators=[InputRequired()])
+
+
+class TargetForm(RevisionForm):
+    """A target level for a competency (by role in personal programs)."""
+
+    competency = SelectField("Competency", validators=[InputRequired()])
+    level = SelectField("Target level", choices=choices((lv, lv) for lv in LEVELS))
+    role = StringField(
+        "Role (optional)",
+        validators=[Optional(), Length(max=80)],
+        description="Personal programs: the target for this role; empty for everyone else.",
+    )
+
+
+class PlacementForm(RevisionForm):
+    """The placement test: on or off, which competencies, its length and precision."""
+
+    enabled = BooleanField("Start with an adaptive placement test")
+    competencies = CheckboxesField("Competencies it measures (none ticked: all)")
+    max_items = IntegerField(
+        "Maximum questions", validators=[Optional(), NumberRange(1, 200)], default=30
+    )
+    min_items = IntegerField(
+        "Minimum questions", validators=[Optional(), NumberRange(1, 200)], default=3
+    )
+    se_target = DecimalField(
+        "Stop at standard error",
+        places=2,
+        validators=[Optional(), NumberRange(0.06, 1.0)],
+        default=0.3,
+        description="Lower is more precise and longer; 0.3 is usual.",
+    )
+    exposure = SelectField(
+        "Item exposure",
+        choices=choices(
+            [
+                ("randomesque", "randomesque: a random pick among the 5 most informative"),
+                ("maxinfo", "maximum information: always the most informative (shortest)"),
+            ]
+        ),
+        default="randomesque",
+    )
+
+    def data_for_service(self) -> dict[str, Any] | None:
+        """The placement as the program file spells it, or None when switched off."""
+        if not self.enabled.data:
+            return None
+        return {
+            "competencies": list(self.competencies.data or []),
+            "max_items": self.max_items.data or 30,
+            "min_items": self.min_items.data or 3,
+            "se_target": float(self.se_target.data or 0.3),
+            "exposure": self.exposure.data,
+        }

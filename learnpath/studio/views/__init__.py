@@ -20,4 +20,11 @@ def forbidden(exc: Forbidden) -> tuple[str, int]:
     return render_template("studio/forbidden.html", reason=exc.description), 403
 
 
-from learnpath.studio.views import home, programs  # noqa: E402, F401  (they attach routes)
+from learnpath.studio.views import (  # noqa: E402, F401  (they attach routes to bp)
+    competencies,
+    composition,
+    home,
+    items,
+    modules,
+    programs,
+)

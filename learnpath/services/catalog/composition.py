@@ -1,0 +1,227 @@
+"""What a program draft is made of: its ordered module list (or pool), targets and placement."""
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from learnpath.models import (
+    Competency,
+    Module,
+    ModulePrerequisite,
+    Program,
+    ProgramModule,
+    ProgramTarget,
+)
+from learnpath.models.base import LEVELS, pk
+from learnpath.services.catalog.authoring import Invalid, validate
+from learnpath.services.catalog.checks import order_violations
+from learnpath.services.catalog.drafts import editable
+from learnpath.services.catalog.schema import PlacementIn
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A module of the program with its place, and the prerequisites it names."""
+
+    module: Module
+    mandatory: bool
+    requires: list[Module]
+
+
+def entries(session: Session, program: Program) -> list[Entry]:
+    """The program's modules in order, each with its prerequisite modules."""
+    rows = session.exec(
+        select(Module, ProgramModule.mandatory)
+        .join(ProgramModule, col(ProgramModule.module_id) == Module.id)
+        .where(ProgramModule.program_id == program.id)
+        .order_by(col(ProgramModule.position))
+    ).all()
+    requires = _requires(session, [pk(m) for m, _ in rows])
+    return [Entry(m, bool(mandatory), requires.get(pk(m), [])) for m, mandatory in rows]
+
+
+def _requires(session: Session, module_ids: list[int]) -> dict[int, list[Module]]:
+    found: dict[int, list[Module]] = {}
+    for module_id, required in session.exec(
+        select(ModulePrerequisite.module_id, Module)
+        .join(Module, col(Module.id) == ModulePrerequisite.requires_id)
+        .where(col(ModulePrerequisite.module_id).in_(module_ids))
+        .order_by(col(Module.title))
+    ).all():
+        found.setdefault(module_id, []).append(required)
+    return found
+
+
+def estimated_minutes(items: list[Entry]) -> int:
+    """Study time of the list: every module of a list, the mandatory ones of a pool."""
+    return sum(e.module.minutes for e in items)
+
+
+def _save_order(session: Session, program: Program, order: list[tuple[int, bool]]) -> None:
+    """Rewrite the module list as `order` [(module id, mandatory)]."""
+    for row in session.exec(
+        select(ProgramModule).where(ProgramModule.program_id == program.id)
+    ).all():
+        session.delete(row)
+    session.flush()
+    for i, (module_id, mandatory) in enumerate(order):
+        session.add(
+            ProgramModule(
+                program_id=pk(program), module_id=module_id, position=i, mandatory=mandatory
+            )
+        )
+    session.add(program)
+    session.flush()
+
+
+def _refuse_bad_order(program: Program, items: list[Entry], order: list[Module]) -> None:
+    """A list (not a pool) must keep every prerequisite before the module needing it."""
+    if program.depth == 5:
+        return
+    requires = {e.module.slug: [r.slug for r in e.requires] for e in items}
+    titles = {m.slug: m.title for m in order}
+    broken = order_violations([m.slug for m in order], requires)
+    if broken:
+        module, req = broken[0]
+        raise Invalid.one(
+            "modules", f"“{titles[module]}” requires “{titles[req]}”, which must come before it"
+        )
+
+
+def add_module(
+    session: Session, program: Program, user: str, revision: int | None, slug: str
+) -> None:
+    """Add a module: before the first module that requires it, else at the end."""
+    module = session.exec(select(Module).where(Module.slug == slug)).first()
+    if module is None:
+        raise Invalid.one("module", f"unknown module '{slug}'")
+    items = entries(session, program)
+    if any(e.module.id == module.id for e in items):
+        raise Invalid.one("module", f"“{module.title}” is already in the program")
+    editable(program, revision, user)
+    new = Entry(module, program.depth != 5, _requires(session, [pk(module)]).get(pk(module), []))
+    at = next((i for i, e in enumerate(items) if module in e.requires), len(items))
+    items.insert(at, new)
+    _refuse_bad_order(program, items, [e.module for e in items])
+    _save_order(session, program, [(pk(e.module), e.mandatory) for e in items])
+
+
+def _index(items: list[Entry], slug: str) -> int:
+    for i, e in enumerate(items):
+        if e.module.slug == slug:
+            return i
+    raise Invalid.one("module", f"'{slug}' is not in the program")
+
+
+def move_module(
+    session: Session, program: Program, user: str, revision: int | None, slug: str, step: int
+) -> None:
+    """Move a module one place up (-1) or down (+1); refused when it breaks a prerequisite."""
+    items = entries(session, program)
+    i = _index(items, slug)
+    j = i + step
+    if step not in (-1, 1) or not 0 <= j < len(items):
+        raise Invalid.one("modules", "the module is already at that end of the list")
+    editable(program, revision, user)
+    items[i], items[j] = items[j], items[i]
+    _refuse_bad_order(program, items, [e.module for e in items])
+    _save_order(session, program, [(pk(e.module), e.mandatory) for e in items])
+
+
+def remove_module(
+    session: Session, program: Program, user: str, revision: int | None, slug: str
+) -> None:
+    """Take a module out of the list or pool."""
+    items = entries(session, program)
+    i = _index(items, slug)
+    editable(program, revision, user)
+    del items[i]
+    _save_order(session, program, [(pk(e.module), e.mandatory) for e in items])
+
+
+def set_mandatory(
+    session: Session, program: Program, user: str, revision: int | None, slug: str, value: bool
+) -> None:
+    """Make a module mandatory or optional."""
+    items = entries(session, program)
+    i = _index(items, slug)
+    editable(program, revision, user)
+    order = [(pk(e.module), e.mandatory) for e in items]
+    order[i] = (order[i][0], value)
+    _save_order(session, program, order)
+
+
+def targets(session: Session, program: Program) -> list[tuple[ProgramTarget, Competency]]:
+    """The program's target levels by competency, default ('' role) first."""
+    return list(
+        session.exec(
+            select(ProgramTarget, Competency)
+            .join(Competency, col(Competency.id) == ProgramTarget.competency_id)
+            .where(ProgramTarget.program_id == program.id)
+            .order_by(col(Competency.name), col(ProgramTarget.role))
+        ).all()
+    )
+
+
+def set_target(
+    session: Session,
+    program: Program,
+    user: str,
+    revision: int | None,
+    competency: str,
+    level: str,
+    role: str = "",
+) -> None:
+    """Set (or replace) the target level of a competency, for one role at depth 5."""
+    found = session.exec(select(Competency).where(Competency.slug == competency)).first()
+    if found is None:
+        raise Invalid.one("competency", f"unknown competency '{competency}'")
+    if level not in LEVELS:
+        raise Invalid.one("level", f"choose one of {', '.join(LEVELS)}")
+    role = role.strip()
+    if role and program.depth != 5:
+        raise Invalid.one("role", "targets by role belong to personal (depth 5) programs")
+    if len(role) > 80:
+        raise Invalid.one("role", "at most 80 characters")
+    editable(program, revision, user)
+    row = session.get(ProgramTarget, (pk(program), pk(found), role))
+    row = row or ProgramTarget(program_id=pk(program), competency_id=pk(found), role=role, level="")
+    row.level = level
+    session.add_all([row, program])
+    session.flush()
+
+
+def remove_target(
+    session: Session,
+    program: Program,
+    user: str,
+    revision: int | None,
+    competency_id: int,
+    role: str,
+) -> None:
+    """Drop one target."""
+    row = session.get(ProgramTarget, (pk(program), competency_id, role))
+    if row is None:
+        raise Invalid.one("competency", "no such target")
+    editable(program, revision, user)
+    session.delete(row)
+    session.add(program)
+    session.flush()
+
+
+def set_placement(
+    session: Session, program: Program, user: str, revision: int | None, data: dict[str, Any] | None
+) -> None:
+    """Turn the placement test off (None) or configure it (competencies must be built here)."""
+    placement = validate(PlacementIn, data, whole="min_items") if data is not None else None
+    if placement is not None:
+        built = {e.module.competency_id for e in entries(session, program)}
+        slugs = dict(session.exec(select(Competency.slug, Competency.id)).all())
+        for slug in placement.competencies:
+            if slugs.get(slug) not in built:
+                raise Invalid.one("competencies", f"no module of this program builds '{slug}'")
+    editable(program, revision, user)
+    program.placement = placement.model_dump() if placement else None
+    session.add(program)
+    session.flush()

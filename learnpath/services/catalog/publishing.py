@@ -1,0 +1,144 @@
+"""Publishing a program draft: every reason it cannot be published yet, then the freeze.
+
+The draft is checked as an import of its files would be (schema.py, checks.py: references,
+prerequisite cycles, order, derivation), plus what only publishing requires: enough active items
+for the placement, reachable role targets, a published parent.
+"""
+
+from sqlmodel import Session, col, select
+
+from learnpath.models import Competency, Module, ModulePrerequisite, Program, utcnow
+from learnpath.models.base import LEVELS, pk
+from learnpath.services.catalog import composition
+from learnpath.services.catalog.authoring import STUDIO, import_problems, source
+from learnpath.services.catalog.drafts import editable
+from learnpath.services.catalog.exporter import module_data, program_data
+from learnpath.services.catalog.listing import active_item_counts
+from learnpath.services.catalog.loader import At, Catalog
+from learnpath.services.catalog.schema import ModuleIn, ProgramIn
+from learnpath.services.catalog.sources import Problem
+
+MIN_PLACEMENT_ITEMS = 10
+"""A placement needs at least this many active items in each competency it measures."""
+
+
+class Unpublishable(ValueError):
+    """The draft cannot be published: `reasons` lists every one."""
+
+    def __init__(self, reasons: list[str]) -> None:
+        self.reasons = reasons
+        super().__init__("; ".join(reasons))
+
+
+def _say(problem: Problem) -> str:
+    return f"{problem.field}: {problem.message}" if problem.field else problem.message
+
+
+def _checked(session: Session, program: Program) -> list[str]:
+    """Problems an import would find in the draft and in the modules it reaches.
+
+    Modules and program are checked apart: checks.py stops before the programs when modules
+    have problems, and an author wants every reason at once.
+    """
+    problems: list[Problem] = []
+    modules, programs = Catalog(), Catalog()
+    parsed = source(program_data(session, program)).validate(ProgramIn, problems)
+    if parsed is not None:
+        programs.programs[(program.slug, program.version)] = At(parsed, source({}))
+    for module in _reached(session, program):
+        model = source(module_data(session, module)).validate(ModuleIn, problems)
+        if model is not None:
+            modules.modules[module.slug] = At(model, source({}))
+            modules.bodies[module.slug] = module.body
+    for catalog in (modules, programs):
+        problems += [p for p in import_problems(session, catalog) if p.file == STUDIO]
+    return [_say(p) for p in problems]
+
+
+def _reached(session: Session, program: Program) -> list[Module]:
+    """The program's modules and, transitively, the modules they require."""
+    seen = {pk(e.module): e.module for e in composition.entries(session, program)}
+    todo = list(seen)
+    while todo:
+        for module in session.exec(
+            select(Module)
+            .join(ModulePrerequisite, col(ModulePrerequisite.requires_id) == Module.id)
+            .where(ModulePrerequisite.module_id == todo.pop())
+        ).all():
+            if pk(module) not in seen:
+                seen[pk(module)] = module
+                todo.append(pk(module))
+    return list(seen.values())
+
+
+def publish_problems(session: Session, program: Program) -> list[str]:
+    """Every reason the version cannot be published; [] when it can."""
+    reasons: list[str] = []
+    if program.status != "draft":
+        return [f"version {program.version} is already {program.status}"]
+    reasons += _checked(session, program)
+    reasons += _placement_problems(session, program)
+    reasons += _target_problems(session, program)
+    parent = session.get(Program, program.parent_id) if program.parent_id else None
+    if parent is not None and parent.status != "published":
+        reasons.append(
+            f"parent: “{parent.title}” version {parent.version} is {parent.status}, not published"
+        )
+    return list(dict.fromkeys(reasons))
+
+
+def _placement_problems(session: Session, program: Program) -> list[str]:
+    if not program.placement:
+        return []
+    built = {e.module.competency_id for e in composition.entries(session, program)}
+    chosen = set(program.placement.get("competencies") or [])
+    active = active_item_counts(session)
+    out = []
+    for comp in session.exec(select(Competency).order_by(Competency.name)).all():
+        measured = pk(comp) in built and (not chosen or comp.slug in chosen)
+        if measured and active[pk(comp)] < MIN_PLACEMENT_ITEMS:
+            out.append(
+                f"placement: “{comp.name}” has {active[pk(comp)]} active items; "
+                f"a placement needs at least {MIN_PLACEMENT_ITEMS}"
+            )
+    return out
+
+
+def _target_problems(session: Session, program: Program) -> list[str]:
+    """A personal program's target must be reachable: a pool module builds it that high."""
+    if program.depth != 5:
+        return []
+    best: dict[int, int] = {}
+    for e in composition.entries(session, program):
+        level = LEVELS.index(e.module.level) if e.module.level in LEVELS else 0
+        best[e.module.competency_id] = max(best.get(e.module.competency_id, -1), level)
+    out = []
+    for target, comp in composition.targets(session, program):
+        if best.get(pk(comp), -1) < LEVELS.index(target.level):
+            who = f"role '{target.role}'" if target.role else "the default"
+            out.append(
+                f"targets: {who} aims at {target.level} in “{comp.name}”, but no module of the "
+                "pool builds it that far"
+            )
+    return out
+
+
+def publish(session: Session, program: Program, user: str, revision: int | None) -> None:
+    """Publish the draft and freeze it, or raise Unpublishable with every reason."""
+    reasons = publish_problems(session, program)
+    if reasons:
+        raise Unpublishable(reasons)
+    editable(program, revision, user)
+    program.status, program.frozen_at = "published", utcnow()
+    session.add(program)
+    session.flush()
+
+
+def retire(session: Session, program: Program, user: str) -> None:
+    """Take a published version out of the catalog; enrolled learners keep it."""
+    if program.status != "published":
+        raise Unpublishable([f"version {program.version} is {program.status}, not published"])
+    program.status = "retired"
+    program.updated_by, program.updated_at = user, utcnow()
+    session.add(program)
+    session.flush()

@@ -1,0 +1,134 @@
+"""Competency, module and item forms: the file's fields as form fields, labelled for every input."""
+
+from typing import Any
+
+from wtforms import (
+    BooleanField,
+    FieldList,
+    FloatField,
+    Form,
+    FormField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, Regexp
+
+from learnpath.models.base import LEVELS, MODULE_FORMATS
+from learnpath.studio.forms import SLUG, SLUG_MESSAGE, choices
+from learnpath.studio.forms.programs import RevisionForm
+
+ITEM_STATUSES = ("draft", "pretest", "active", "retired")
+MAX_OPTIONS = 6
+
+
+def _slug_field() -> StringField:
+    return StringField(
+        "Id",
+        validators=[InputRequired(), Length(max=80), Regexp(SLUG, message=SLUG_MESSAGE)],
+        description="Used in file names and references; cannot change later.",
+    )
+
+
+def _ids(text: str | None) -> list[str]:
+    return [t.strip() for t in (text or "").replace("\n", ",").split(",") if t.strip()]
+
+
+class CompetencyForm(RevisionForm):
+    """A competency: name, description, prerequisite competencies."""
+
+    slug = _slug_field()
+    name = StringField("Name", validators=[InputRequired(), Length(max=200)])
+    description = TextAreaField("Description", render_kw={"rows": 3})
+    requires = SelectMultipleField("Requires (competencies)", render_kw={"size": 5})
+
+    def data_for_service(self) -> dict[str, Any]:
+        """The competency as competencies.yaml spells it."""
+        return {
+            "id": self.slug.data,
+            "name": self.name.data or "",
+            "description": self.description.data or "",
+            "requires": list(self.requires.data or []),
+        }
+
+
+class ModuleForm(RevisionForm):
+    """A module: front-matter fields and the Markdown body."""
+
+    slug = _slug_field()
+    title = StringField("Title", validators=[InputRequired(), Length(max=200)])
+    summary = TextAreaField("Summary", render_kw={"rows": 2})
+    competency = SelectField("Competency", validators=[InputRequired()])
+    level = SelectField("Level it builds", choices=choices((lv, lv) for lv in LEVELS))
+    format = SelectField("Format", choices=choices((f, f) for f in MODULE_FORMATS))
+    minutes = IntegerField("Minutes", validators=[InputRequired(), NumberRange(1, 2400)])
+    requires = SelectMultipleField("Requires (modules)", render_kw={"size": 6})
+    tags = StringField("Interest tags (comma-separated)", validators=[Length(max=600)])
+    alternative_of = SelectField("Alternative format of", validators=[Optional()])
+    video = StringField(
+        "Video URL",
+        validators=[Optional(), Length(max=500)],
+        description="Video modules: YouTube and Vimeo addresses get a player; others a link.",
+    )
+    body = TextAreaField("Lesson (Markdown)", render_kw={"rows": 18})
+
+    def data_for_service(self) -> dict[str, Any]:
+        """The front matter as the module file spells it."""
+        return {
+            "id": self.slug.data,
+            "title": self.title.data or "",
+            "summary": self.summary.data or "",
+            "competency": self.competency.data,
+            "level": self.level.data,
+            "format": self.format.data,
+            "minutes": self.minutes.data,
+            "requires": list(self.requires.data or []),
+            "tags": _ids(self.tags.data),
+            "alternative_of": self.alternative_of.data or None,
+            "video": (self.video.data or "").strip() or None,
+        }
+
+
+class OptionForm(Form):
+    """One answer option (empty rows are left out)."""
+
+    text = StringField("Text", validators=[Length(max=1000)])
+    correct = BooleanField("Correct")
+
+
+class ItemForm(RevisionForm):
+    """An item: stem, options and key, explanation, expert 2PL parameters, status."""
+
+    slug = _slug_field()
+    type = SelectField(
+        "Type",
+        choices=choices([("single", "single: one correct option"), ("multiple", "multiple")]),
+    )
+    stem = TextAreaField("Stem (Markdown)", validators=[InputRequired()], render_kw={"rows": 4})
+    options = FieldList(FormField(OptionForm), min_entries=MAX_OPTIONS, max_entries=MAX_OPTIONS)
+    explanation = TextAreaField("Explanation (shown after the quiz)", render_kw={"rows": 3})
+    a = FloatField(
+        "Discrimination a (0.2 to 4)", validators=[InputRequired(), NumberRange(0.2, 4.0)]
+    )
+    b = FloatField("Difficulty b (−4 to 4)", validators=[InputRequired(), NumberRange(-4.0, 4.0)])
+    status = SelectField("Status", choices=choices((s, s) for s in ITEM_STATUSES))
+
+    def data_for_service(self) -> dict[str, Any]:
+        """The item as its item file spells it."""
+        options = [
+            {"text": o.form.text.data.strip(), "correct": bool(o.form.correct.data)}
+            for o in self.options
+            if (o.form.text.data or "").strip()
+        ]
+        return {
+            "id": self.slug.data,
+            "type": self.type.data,
+            "stem": self.stem.data or "",
+            "options": options,
+            "explanation": self.explanation.data or "",
+            "status": self.status.data,
+            "a": self.a.data,
+            "b": self.b.data,
+        }

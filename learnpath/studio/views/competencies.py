@@ -1,0 +1,96 @@
+"""Competency pages of the studio: list, page with bank health and items, editor."""
+
+from flask import abort, redirect, render_template, url_for
+from sqlmodel import col, select
+from werkzeug.wrappers import Response as WerkzeugResponse
+
+from learnpath.db import get_session
+from learnpath.models import Competency, Item
+from learnpath.services.catalog import competency_edits, module_edits
+from learnpath.services.catalog.authoring import Conflict, Invalid
+from learnpath.studio.access import authoring
+from learnpath.studio.forms import choices
+from learnpath.studio.forms.catalog import CompetencyForm
+from learnpath.studio.views import bp
+from learnpath.studio.views.common import save, show_errors, user_name
+
+
+def _competency_or_404(slug: str) -> Competency:
+    competency = competency_edits.find(get_session(), slug)
+    if competency is None:
+        abort(404)
+    return competency
+
+
+@bp.route("/competencies")
+def list_competencies() -> str:
+    """Competencies with their active items and modules."""
+    return render_template(
+        "studio/competencies.html", rows=competency_edits.list_competencies(get_session())
+    )
+
+
+@bp.route("/competencies/<slug>")
+def show_competency(slug: str) -> str:
+    """A competency: prerequisites, bank health, items and modules."""
+    competency = _competency_or_404(slug)
+    session = get_session()
+    items = session.exec(
+        select(Item).where(Item.competency_id == competency.id).order_by(col(Item.slug))
+    ).all()
+    return render_template(
+        "studio/competency.html",
+        competency=competency,
+        requires=competency_edits.requires_of(session, competency),
+        health=competency_edits.bank_health(session, competency),
+        items=items,
+        modules=module_edits.list_modules(session, competency.slug),
+    )
+
+
+def _edit(competency: Competency | None) -> str | WerkzeugResponse:
+    session = get_session()
+    form = CompetencyForm(revision=competency.revision if competency else None)
+    form.requires.choices = choices(
+        (c.slug, c.name)
+        for c in session.exec(select(Competency).order_by(col(Competency.name))).all()
+        if competency is None or c.id != competency.id
+    )
+    if competency is not None:
+        form.slug.data = competency.slug
+        if not form.is_submitted():
+            form.name.data, form.description.data = competency.name, competency.description
+            form.requires.data = competency_edits.requires_of(session, competency)
+    conflict = None
+    if form.validate_on_submit():
+        try:
+            saved = save(
+                Competency,
+                competency.id if competency else None,
+                lambda: competency_edits.save_competency(
+                    session, user_name(), form.data_for_service(), competency, form.revision.data
+                ),
+            )
+        except Invalid as error:
+            show_errors(form, error, {"id": "slug"})
+        except Conflict as error:
+            conflict = error
+        else:
+            return redirect(url_for("studio.show_competency", slug=saved.slug))
+    return render_template(
+        "studio/competency_edit.html", form=form, competency=competency, conflict=conflict
+    )
+
+
+@bp.route("/competencies/new", methods=["GET", "POST"])
+@authoring
+def new_competency() -> str | WerkzeugResponse:
+    """Add a competency."""
+    return _edit(None)
+
+
+@bp.route("/competencies/<slug>/edit", methods=["GET", "POST"])
+@authoring
+def edit_competency(slug: str) -> str | WerkzeugResponse:
+    """Edit a competency's name, description and prerequisites."""
+    return _edit(_competency_or_404(slug))

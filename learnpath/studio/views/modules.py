@@ -1,0 +1,125 @@
+"""Module pages of the studio: list with use, page with preview, editor with preview."""
+
+from typing import Any
+
+from flask import abort, redirect, render_template, request, url_for
+from sqlmodel import col, select
+from werkzeug.wrappers import Response as WerkzeugResponse
+
+from learnpath.db import get_session
+from learnpath.models import Competency, Module
+from learnpath.services.catalog import module_edits
+from learnpath.services.catalog.authoring import Conflict, Invalid
+from learnpath.studio.access import authoring
+from learnpath.studio.forms import choices
+from learnpath.studio.forms.catalog import ModuleForm
+from learnpath.studio.views import bp
+from learnpath.studio.views.common import save, show_errors, user_name
+
+
+def _module_or_404(slug: str) -> Module:
+    module = module_edits.find(get_session(), slug)
+    if module is None:
+        abort(404)
+    return module
+
+
+@bp.route("/modules")
+def list_modules() -> str:
+    """Modules with competency, level, format, minutes and how many programs use them."""
+    competency = request.args.get("competency") or None
+    session = get_session()
+    return render_template(
+        "studio/modules.html",
+        rows=module_edits.list_modules(session, competency),
+        competencies=session.exec(select(Competency).order_by(col(Competency.name))).all(),
+        chosen=competency,
+    )
+
+
+@bp.route("/modules/<slug>")
+def show_module(slug: str) -> str:
+    """A module as learners will see it, its front matter and where it is used."""
+    module = _module_or_404(slug)
+    session = get_session()
+    return render_template(
+        "studio/module.html",
+        module=module,
+        fields=module_edits.fields_of(session, module),
+        used_by=module_edits.used_by(session, module),
+    )
+
+
+def _choices(form: ModuleForm, module: Module | None) -> None:
+    session = get_session()
+    form.competency.choices = choices(
+        session.exec(select(Competency.slug, Competency.name).order_by(col(Competency.name)))
+    )
+    others = [
+        (slug, title)
+        for slug, title in session.exec(
+            select(Module.slug, Module.title).order_by(col(Module.title))
+        ).all()
+        if module is None or slug != module.slug
+    ]
+    form.requires.choices = choices(others)
+    form.alternative_of.choices = choices([("", "— none —"), *others])
+
+
+def _edit(module: Module | None) -> str | WerkzeugResponse:
+    """Shared by new and edit: preview without saving, or save in one transaction."""
+    form = ModuleForm(revision=module.revision if module else None)
+    _choices(form, module)
+    if module is not None:
+        form.slug.data = module.slug
+        if not form.is_submitted():
+            _fill(form, module_edits.fields_of(get_session(), module), module.body)
+    conflict, preview = None, None
+    if form.is_submitted() and "preview" in request.form:
+        preview = form.body.data or ""
+    elif form.validate_on_submit():
+        try:
+            saved = save(
+                Module,
+                module.id if module else None,
+                lambda: module_edits.save_module(
+                    get_session(),
+                    user_name(),
+                    form.data_for_service(),
+                    form.body.data or "",
+                    module,
+                    form.revision.data,
+                ),
+            )
+        except Invalid as error:
+            show_errors(form, error, {"id": "slug", "video": "video"})
+        except Conflict as error:
+            conflict = error
+        else:
+            return redirect(url_for("studio.show_module", slug=saved.slug))
+    return render_template(
+        "studio/module_edit.html", form=form, module=module, conflict=conflict, preview=preview
+    )
+
+
+def _fill(form: ModuleForm, fields: dict[str, Any], body: str) -> None:
+    for name in ("title", "summary", "competency", "level", "format", "minutes", "requires"):
+        getattr(form, name).data = fields[name]
+    form.tags.data = ", ".join(fields["tags"])
+    form.alternative_of.data = fields["alternative_of"] or ""
+    form.video.data = fields.get("video") or ""
+    form.body.data = body
+
+
+@bp.route("/modules/new", methods=["GET", "POST"])
+@authoring
+def new_module() -> str | WerkzeugResponse:
+    """Write a new module."""
+    return _edit(None)
+
+
+@bp.route("/modules/<slug>/edit", methods=["GET", "POST"])
+@authoring
+def edit_module(slug: str) -> str | WerkzeugResponse:
+    """Edit a module's front matter and lesson, with a preview."""
+    return _edit(_module_or_404(slug))

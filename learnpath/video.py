@@ -1,0 +1,53 @@
+"""Video modules: an embedded player for allowed hosts, a plain link for any other URL.
+
+Only hosts in the VIDEO_HOSTS setting get an <iframe>, and only with an embed address built
+here from the video's id (never the author's URL as given), so an author cannot frame an
+arbitrary page inside learnpath.
+"""
+
+import re
+from urllib.parse import parse_qs, urlsplit
+
+from flask import Flask, current_app
+from markupsafe import Markup, escape
+
+_ID = re.compile(r"^[A-Za-z0-9_-]{6,20}$")
+
+
+def embed_url(url: str, hosts: tuple[str, ...] | list[str]) -> str | None:
+    """The player address of a YouTube or Vimeo video on an allowed host, else None."""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    if parts.scheme not in ("http", "https") or host not in hosts:
+        return None
+    if host.endswith("youtube.com"):
+        video = parse_qs(parts.query).get("v", [""])[0] if parts.path == "/watch" else ""
+        video = video or parts.path.removeprefix("/embed/")
+        return f"https://www.youtube-nocookie.com/embed/{video}" if _ID.match(video) else None
+    if host == "youtu.be":
+        video = parts.path.strip("/")
+        return f"https://www.youtube-nocookie.com/embed/{video}" if _ID.match(video) else None
+    video = parts.path.strip("/").removeprefix("video/")
+    return f"https://player.vimeo.com/video/{video}" if video.isdigit() else None
+
+
+def render_video(url: str, title: str = "Video") -> Markup:
+    """An embedded player for an allowed host, or a link that opens the video elsewhere."""
+    if urlsplit(url).scheme not in ("http", "https"):
+        return Markup("")  # nothing else is a video address (and javascript: must not link)
+    player = embed_url(url, tuple(current_app.config["VIDEO_HOSTS"]))
+    if player is None:
+        return Markup(
+            '<p class="video-link"><a href="{0}" rel="noopener noreferrer nofollow">'
+            "Watch the video: {1}</a></p>"
+        ).format(url, title)
+    return Markup(
+        '<div class="video"><iframe src="{0}" title="{1}" loading="lazy" '
+        'allow="encrypted-media; picture-in-picture; fullscreen" '
+        'referrerpolicy="strict-origin-when-cross-origin"></iframe></div>'
+    ).format(player, escape(title))
+
+
+def init_app(app: Flask) -> None:
+    """Register the `video` template filter."""
+    app.add_template_filter(render_video, "video")
