@@ -16,6 +16,9 @@ DONE = {"anonymous": 302, "learner": 403, "author": 302, "facilitator": 403, "ad
 PUBLISHED = {"slug": "data-literacy-essentials", "version": 1}
 DRAFT = {"slug": "matrix-draft", "version": 1}
 NOPE = {**DRAFT, "module": "no-such-module"}
+TEAM = {"slug": "team-lead-path", "version": 1}  # personal, published, five rules
+TEAM_DRAFT = {"slug": "team-lead-path", "version": 2}  # its new draft, opened in the test
+NO_RULE = {**TEAM_DRAFT, "position": 99}
 
 # endpoint → (method, url arguments, form data, expected status per role). POSTs send data that
 # gives every allowed role the same answer however often it is sent (a refusal or a no-op).
@@ -46,6 +49,12 @@ EXPECTED: dict[str, tuple[str, dict[str, Any], dict[str, str], dict[str, int]]] 
     "studio.show_item": ("GET", {"slug": "dl-001"}, {}, READ),
     "studio.new_item": ("GET", {"slug": "data-literacy"}, {}, FORM),
     "studio.edit_item": ("GET", {"slug": "dl-001"}, {}, FORM),
+    "studio.list_rules": ("GET", TEAM, {}, READ),
+    "studio.preview_rule": ("GET", {**TEAM, "position": 0}, {}, READ),
+    "studio.new_rule": ("POST", TEAM_DRAFT, {"name": ""}, FORM),
+    "studio.edit_rule": ("GET", {**TEAM_DRAFT, "position": 0}, {}, FORM),
+    "studio.remove_rule": ("POST", NO_RULE, {}, DONE),
+    "studio.move_rule": ("POST", NO_RULE, {"direction": "up"}, DONE),
 }
 
 
@@ -69,6 +78,9 @@ def test_every_studio_route_has_an_expectation(app: Flask) -> None:
 def test_each_role_gets_its_status_on_every_route(app: Flask, catalog: Session) -> None:
     """One pass over all routes (logging five users in per route would take minutes)."""
     drafts.create_program(catalog, "Ana", "Matrix draft", 1)
+    team = drafts.find(catalog, "team-lead-path", 1)
+    assert team is not None
+    drafts.open_draft(catalog, team, "Ana")
     catalog.commit()
     clients = _clients(app, catalog)
     wrong = {}

@@ -11,7 +11,7 @@ from datetime import date
 from types import MappingProxyType
 from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import func, or_
 from sqlmodel import Session, col, select
 
 from learnpath import planning
@@ -205,6 +205,16 @@ def trajectory(
     )
     titles = {m.slug: m.title for m in modules.values()}
     return Trajectory(planning.plan(inp), titles, enrollment)
+
+
+def find_learner(session: Session, who: str) -> Learner | None:
+    """An active learner by employee (external) id or email."""
+    return session.exec(
+        select(Learner).where(
+            or_(col(Learner.external_id) == who, func.lower(Learner.email) == who.lower()),
+            col(Learner.active).is_(True),
+        )
+    ).first()
 
 
 def learner_by_id(session: Session, learner_id: int) -> Learner | None:

@@ -27,4 +27,5 @@ from learnpath.studio.views import (  # noqa: E402, F401  (they attach routes to
     items,
     modules,
     programs,
+    rules,
 )

@@ -12,6 +12,7 @@ from learnpath.db import get_session
 from learnpath.models import Program
 from learnpath.services.catalog import drafts
 from learnpath.services.catalog.authoring import Conflict, Invalid
+from learnpath.studio.forms.programs import RevisionForm
 
 T = TypeVar("T")
 
@@ -70,3 +71,13 @@ def refused(error: Invalid | Conflict) -> None:
     for messages in error.errors.values():
         for message in messages:
             flash(f"Not saved: {message}")
+
+
+def button(program: Program, act: Callable[[Program, int | None], None]) -> None:
+    """A one-button change to a draft: run it in one transaction, or flash why it was refused."""
+    form = RevisionForm()
+    if form.validate_on_submit():
+        try:
+            save(Program, program.id, lambda: act(program, form.revision.data))
+        except (Invalid, Conflict) as error:
+            refused(error)

@@ -21,7 +21,13 @@ from learnpath.studio.forms.programs import (
     TargetForm,
 )
 from learnpath.studio.views import bp
-from learnpath.studio.views.common import program_or_404, refused, save, show_errors, user_name
+from learnpath.studio.views.common import (
+    button,
+    program_or_404,
+    save,
+    show_errors,
+    user_name,
+)
 
 
 def editor_context(program: Program, **forms: Any) -> dict[str, Any]:
@@ -79,12 +85,7 @@ def _button(
 ) -> WerkzeugResponse:
     """A one-button change on a draft: run it, or say why it was refused; back to the editor."""
     program = program_or_404(slug, version)
-    form = RevisionForm()
-    if form.validate_on_submit():
-        try:
-            save(Program, program.id, lambda: act(program, form.revision.data))
-        except (Invalid, Conflict) as error:
-            refused(error)
+    button(program, act)
     return _back(program)
 
 
