@@ -24,24 +24,21 @@ from tests import factories
 from tests.test_quiz_service import enroll
 
 
-@pytest.mark.parametrize(
-    ("ratio", "expected"), [(0.5, "fast"), (0.8, "fast"), (1.0, "typical"), (1.25, "slow")]
-)
-def test_band_of_a_time_ratio(ratio: float, expected: str) -> None:
-    assert behaviour.band(ratio) == expected
-
-
 def _stat(db: Session, learner_id: int, value: float, n: int) -> None:
     db.add(LearnerStat(learner_id=learner_id, kind=DECISION_SPEED, value=value, n=n))
     db.flush()
 
 
-def test_decision_speed_needs_five_answers(db: Session) -> None:
-    few, enough = factories.learner(db, "A"), factories.learner(db, "B")
+def test_decision_speed_bands_need_five_answers(db: Session) -> None:
+    values = {0.5: "fast", 0.8: "fast", 1.0: "typical", 1.2499: "typical", 1.25: "slow"}
+    people = {value: factories.learner(db, f"S{i}") for i, value in enumerate(values)}
+    for value, person in people.items():
+        _stat(db, pk(person), value, 5)
+    few = factories.learner(db, "FEW")
     _stat(db, pk(few), 0.5, 4)
-    _stat(db, pk(enough), 1.4, 5)
-    facts = behaviour.behaviour(db, [pk(few), pk(enough)])
-    assert (facts[pk(few)].speed_band, facts[pk(enough)].speed_band) == ("", "slow")
+    facts = behaviour.behaviour(db, [pk(p) for p in (*people.values(), few)])
+    assert {v: facts[pk(p)].speed_band for v, p in people.items()} == values
+    assert facts[pk(few)].speed_band == ""
 
 
 def _complete(db: Session, enrollment_id: int, slug: str, seconds: int) -> None:
@@ -64,6 +61,15 @@ def test_tempo_is_time_spent_over_estimates_across_programs(catalog: Session) ->
     minutes = catalog.exec(select(Module.minutes).where(Module.slug == "dl-data-types")).one()
     _complete(catalog, pk(first), "dl-data-types", minutes * 60 * 2)  # twice the estimate
     assert behaviour.behaviour(catalog, [first.learner_id])[first.learner_id].tempo_band == "slow"
+    second = enroll(catalog, "information-security-basics")
+    second.learner_id = first.learner_id  # the same learner, in a second program
+    quick = catalog.exec(select(Module.minutes).where(Module.slug == "sec-phishing")).one()
+    _complete(catalog, pk(second), "sec-phishing", 1)
+    ratio = (minutes * 60 * 2 + 1) / ((minutes + quick) * 60)
+    assert 0.8 < ratio < 1.25  # both modules count: now typical
+    assert (
+        behaviour.behaviour(catalog, [first.learner_id])[first.learner_id].tempo_band == "typical"
+    )
     second = enroll(catalog)
     _complete(catalog, pk(second), "dl-data-types", 0)  # completed without a time: no band
     assert behaviour.behaviour(catalog, [second.learner_id])[second.learner_id].tempo_band == ""

@@ -20,7 +20,7 @@ from learnpath.models.base import pk
 from learnpath.planning.rules import holds
 from learnpath.services.catalog import drafts
 from learnpath.services.catalog.schema import RuleIn
-from learnpath.services.learning import behaviour, planinputs, preview
+from learnpath.services.learning import planinputs, preview
 from learnpath.services.learning.results import DECISION_SPEED
 from tests import factories
 from tests.test_trajectory_service import module
@@ -118,14 +118,15 @@ def test_the_count_and_the_list_agree_with_the_planner(
     assert found.total == len(found.people)
 
 
-def test_many_candidates_are_read_without_in_lists_with_the_same_answer(
-    catalog: Session, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_pages_are_the_same_whether_sql_or_the_planner_decides(catalog: Session) -> None:
+    """Roles in ASCII are filtered in SQL; a non-ASCII department is left to the planner."""
     _population(catalog)
-    when = CONDITIONS[6]
-    few = preview.matching(catalog, when, per_page=100)
-    monkeypatch.setattr(behaviour, "IN_LIMIT", 1)
-    assert preview.matching(catalog, when, per_page=100) == few
+    by_sql = planning.Condition(roles=("analyst",))
+    by_planner = planning.Condition(roles=("analyst",), departments=tuple(DEPARTMENTS))
+    for page in (1, 2, 3):
+        ours = preview.matching(catalog, by_sql, page=page, per_page=2)
+        theirs = preview.matching(catalog, by_planner, page=page, per_page=2)
+        assert ours == theirs and ours.total == 6  # one of the seven analysts is inactive
 
 
 def test_matches_are_paged_by_name(catalog: Session) -> None:
@@ -193,3 +194,12 @@ def test_an_enrolled_learner_keeps_their_progress_in_the_preview(catalog: Sessio
     result = preview.trajectory(catalog, _draft(catalog), person, TODAY)
     assert result.enrollment is not None and result.enrollment.id == enrollment.id
     assert result.plan.step("fb-why-feedback").status == "completed"
+
+
+def test_an_interest_written_in_other_letters_is_still_found(catalog: Session) -> None:
+    """ "\u212aanban" (Kelvin sign) casefolds to "kanban": the planner matches it, so must we."""
+    odd = factories.learner(catalog, "K1", interests=["\u212aanban"])
+    plain = factories.learner(catalog, "K2", interests=["KANBAN", "charts"])
+    factories.learner(catalog, "K3", interests=["kanban-boards"])
+    found = preview.matching(catalog, planning.Condition(interests=("kanban",)))
+    assert sorted(p.id for p in found.people) == sorted([pk(odd), pk(plain)])

@@ -6,7 +6,7 @@ import pytest
 from sqlmodel import Session, col, select
 
 from learnpath.models import Module, Program, SegmentRule, SegmentRuleModule
-from learnpath.services.catalog import drafts, personal
+from learnpath.services.catalog import composition, drafts, personal, publishing
 from learnpath.services.catalog.authoring import Conflict, Invalid
 from tests.factories import snapshot
 
@@ -24,8 +24,8 @@ def names(db: Session, program: Program) -> list[str]:
     return [v.data["name"] for v in personal.rules(db, program)]
 
 
-def stored(db: Session, program: Program) -> list[tuple[str, str, str, int | None, list[str]]]:
-    """(name, action, format, minutes, module slugs) of each stored rule, in order."""
+def stored(db: Session, program: Program) -> list[tuple[Any, ...]]:
+    """(name, action, format, minutes, module slugs, conditions) of each stored rule, in order."""
     out = []
     for rule in db.exec(
         select(SegmentRule)
@@ -38,7 +38,8 @@ def stored(db: Session, program: Program) -> list[tuple[str, str, str, int | Non
             .where(SegmentRuleModule.rule_id == rule.id)
             .order_by(col(Module.slug))
         ).all()
-        out.append((rule.name, rule.action, rule.format, rule.minutes_per_week, list(slugs)))
+        row = (rule.name, rule.action, rule.format, rule.minutes_per_week, list(slugs))
+        out.append((*row, rule.conditions))
     return out
 
 
@@ -68,9 +69,8 @@ def test_a_rule_is_added_at_the_end_and_stored_as_a_file_would_store_it(catalog:
         "video",
         None,
         [],
+        data["when"],
     )
-    row = catalog.exec(select(SegmentRule).where(SegmentRule.program_id == program.id)).all()[-1]
-    assert row.conditions == data["when"]
     assert (program.revision, program.updated_by) == (revision + 1, "Bo")
     assert personal.rules(catalog, program)[-1].data == data
 
@@ -114,7 +114,7 @@ def test_a_rule_is_changed_in_place_and_the_others_keep_theirs(catalog: Session)
     new = {**PACE, "minutes_per_week": 45}
     personal.update_rule(catalog, program, "Bo", None, 1, new)
     after = stored(catalog, program)
-    assert after[1] == ("Finance eases in", "pace", "", 45, [])
+    assert after[1] == ("Finance eases in", "pace", "", 45, [], {"department": ["Finance"]})
     assert after[:1] + after[2:] == before[:1] + before[2:]
 
 
@@ -166,3 +166,40 @@ def test_describe_puts_a_condition_in_words() -> None:
         " · at least advanced in data-literacy"
     )
     assert personal.describe({}) == "everyone"
+
+
+def _analyst_target(db: Session, program: Program, *, drop: tuple[str, ...] = ()) -> list[str]:
+    """Analysts aim at advanced in project management; the listed pool modules are removed."""
+    composition.set_target(db, program, "Ana", None, "project-management", "advanced", "analyst")
+    for slug in drop:
+        composition.remove_module(db, program, "Ana", None, slug)
+    return [r for r in publishing.publish_problems(db, program) if "role 'analyst'" in r]
+
+
+def test_a_role_target_only_a_rule_excluded_module_reaches_is_refused(catalog: Session) -> None:
+    program = team_lead_draft(catalog)
+    assert _analyst_target(catalog, program) == []  # pm-tracking still reaches it
+    assert _analyst_target(catalog, program, drop=("pm-tracking",)) == [
+        "targets: role 'analyst' aims at advanced in “Project management”, but rule “Individual "
+        "contributors skip the iterative-delivery case” excludes for that role every pool module "
+        "that builds it (“Iterative delivery: when and how”)"
+    ]
+
+
+def test_a_later_rule_that_may_bring_the_module_back_makes_it_reachable(catalog: Session) -> None:
+    program = team_lead_draft(catalog)
+    back = {"name": "Agile fans", "when": {"interests": ["agile"]}, "then": "include"}
+    personal.add_rule(catalog, program, "Ana", None, {**back, "modules": ["pm-agile"]})
+    assert _analyst_target(catalog, program, drop=("pm-tracking",)) == []
+
+
+def test_an_exclusion_for_other_roles_or_some_learners_does_not_block(catalog: Session) -> None:
+    program = team_lead_draft(catalog)
+    personal.remove_rule(catalog, program, "Ana", None, 4)  # the analysts' exclusion
+    some = {"name": "Some analysts", "when": {"role": ["analyst"], "tempo": ["slow"]}}
+    personal.add_rule(
+        catalog, program, "Ana", None, {**some, "then": "exclude", "modules": ["pm-agile"]}
+    )
+    leads = {"name": "Leads skip it", "when": {"role": ["team-lead"]}, "then": "exclude"}
+    personal.add_rule(catalog, program, "Ana", None, {**leads, "modules": ["pm-agile"]})
+    assert _analyst_target(catalog, program, drop=("pm-tracking",)) == []

@@ -112,7 +112,7 @@ def test_a_rule_is_shown_for_editing_and_changed(
     page = client.get(f"{DRAFT_URL}/rules/2").get_data(as_text=True)
     assert 'value="Finance staff take the invoice-fraud case"' in page
     assert 'value="Finance"' in page
-    assert '<option selected value="sec-fin-invoice-fraud">' in page
+    assert '<option value="sec-fin-invoice-fraud" selected>' in page
     data = {**GOOD, "name": "Changed", "then": "pace", "minutes_per_week": "45", "format": ""}
     assert client.post(f"{DRAFT_URL}/rules/2", data=data).status_code == 302
     rules = rules_of(catalog, draft)

@@ -12,8 +12,16 @@ from typing import Any
 from pydantic import ValidationError
 from sqlmodel import Session, col, select
 
-from learnpath.models import Competency, Module, Program, SegmentRule, SegmentRuleModule
-from learnpath.models.base import pk
+from learnpath.models import (
+    Competency,
+    Module,
+    Program,
+    ProgramModule,
+    SegmentRule,
+    SegmentRuleModule,
+)
+from learnpath.models.base import LEVELS, pk
+from learnpath.services.catalog import composition
 from learnpath.services.catalog.authoring import Invalid
 from learnpath.services.catalog.drafts import editable
 from learnpath.services.catalog.exporter import rule_data
@@ -50,6 +58,18 @@ def describe(when: dict[str, Any]) -> str:
     for key, words in (("below", "below"), ("at_least", "at least")):
         parts += [f"{words} {level} in {comp}" for comp, level in when.get(key, {}).items()]
     return " · ".join(parts) or "everyone"
+
+
+def module_choices(session: Session, program: Program) -> dict[str, list[tuple[str, str]]]:
+    """Every module a rule may name as (id, title), those in the program's pool first."""
+    pooled = select(ProgramModule.module_id).where(ProgramModule.program_id == program.id)
+    rows = session.connection().execute(
+        select(Module.slug, Module.title, col(Module.id).in_(pooled)).order_by(col(Module.title))
+    )
+    groups: dict[str, list[tuple[str, str]]] = {"In the pool": [], "Other modules": []}
+    for slug, title, in_pool in rows:
+        groups["In the pool" if in_pool else "Other modules"].append((slug, title))
+    return groups
 
 
 def rules(session: Session, program: Program) -> list[RuleView]:
@@ -202,3 +222,59 @@ def move_rule(
         rows[i], rows[j] = rows[j], rows[i]
 
     _change(session, program, user, revision, edit)
+
+
+def _verdict(when: dict[str, Any], role: str) -> str:
+    """Whether a condition holds for every learner of the role ('sure'), none ('never') or some."""
+    roles = [r.casefold() for r in when.get("role", [])]
+    if roles and role.casefold() not in roles:
+        return "never"
+    return "sure" if set(when) <= {"role"} else "some"
+
+
+def _surely_out(views: list[RuleView], module: Module, role: str) -> RuleView | None:
+    """The rule that leaves the module out for every learner of the role, if one does."""
+    excluded: RuleView | None = None
+    for view in views:
+        if module.slug not in view.data.get("modules", ()) or view.data["then"] == "optional":
+            continue
+        verdict = _verdict(view.data["when"], role)
+        if verdict == "never":
+            continue
+        if view.data["then"] == "exclude":
+            excluded = view if verdict == "sure" else excluded
+        elif verdict == "sure" or excluded is not None:
+            excluded = None  # back in, for all or for some of them
+    return excluded
+
+
+def blocked_targets(session: Session, program: Program) -> list[str]:
+    """Role targets whose only pool modules that reach them a rule excludes for that role.
+
+    (A target no pool module reaches at all is publishing's own check.) Only rules that hold
+    for every learner of the role count as excluding; a later rule that may bring the module
+    back for some of them means the target can be reached.
+    """
+    if program.depth != 5:
+        return []
+    views = rules(session, program)
+    pool = [e.module for e in composition.entries(session, program)]
+    out = []
+    for target, competency in composition.targets(session, program):
+        if not target.role:
+            continue
+        reaching = [
+            m
+            for m in pool
+            if m.competency_id == competency.id
+            and LEVELS.index(m.level) >= LEVELS.index(target.level)
+        ]
+        blockers = [_surely_out(views, m, target.role) for m in reaching]
+        if reaching and all(blockers):
+            names = ", ".join(f"“{m.title}”" for m in reaching)
+            by = ", ".join(dict.fromkeys(f"“{b.data['name']}”" for b in blockers if b))
+            out.append(
+                f"targets: role '{target.role}' aims at {target.level} in “{competency.name}”, "
+                f"but rule {by} excludes for that role every pool module that builds it ({names})"
+            )
+    return out

@@ -9,7 +9,7 @@ from sqlmodel import Session, col, select
 
 from learnpath.models import Competency, Module, ModulePrerequisite, Program, utcnow
 from learnpath.models.base import LEVELS, pk
-from learnpath.services.catalog import composition
+from learnpath.services.catalog import composition, personal
 from learnpath.services.catalog.authoring import STUDIO, import_problems, source
 from learnpath.services.catalog.drafts import editable
 from learnpath.services.catalog.exporter import module_data, program_data
@@ -79,6 +79,7 @@ def publish_problems(session: Session, program: Program) -> list[str]:
     reasons += _checked(session, program)
     reasons += _placement_problems(session, program)
     reasons += _target_problems(session, program)
+    reasons += personal.blocked_targets(session, program)
     parent = session.get(Program, program.parent_id) if program.parent_id else None
     if parent is not None and parent.status != "published":
         reasons.append(

@@ -1,7 +1,8 @@
 """Learners' behaviour as segment rules see it: decision-speed and tempo bands, behaviour segments.
 
-Each fact is one grouped query over all learners (or the given ones), so a rule preview over
-10,000 learners and a single learner's plan read the same definitions:
+Each fact is defined once, as SQL over the learner's records, and used two ways: read for some
+learners (a plan's inputs) or as a filter over all of them (a rule preview over 10,000 learners).
+So a preview and a plan cannot disagree.
 
 - decision speed: the `decision_speed` statistic (geometric mean of answer time over the item's
   typical time, see results.py) once it rests on at least 5 answers;
@@ -15,31 +16,32 @@ Each fact is one grouped query over all learners (or the given ones), so a rule 
 
 from __future__ import annotations
 
-from collections.abc import Collection
-from collections.abc import Set as AbstractSet
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import ColumnElement, case, func, literal, or_, union
 from sqlmodel import Session, col, select
 
 from learnpath.models import (
     Adjustment,
     Attempt,
     Enrollment,
+    Learner,
     LearnerStat,
     Module,
     TrajectoryStep,
 )
 from learnpath.models.progress import ProfileChange
+from learnpath.planning.inputs import BEHAVIOURS
 from learnpath.planning.tempo import MIN_RESPONSES
 from learnpath.services.learning.results import DECISION_SPEED
 
-FAST, SLOW = 0.8, 1.25
-"""Ratios of actual to typical time at or beyond which a learner is fast or slow."""
-
 PATH_CHANGES = ("move", "add", "drop", "take_waived", "alternative")
 """Adjustment kinds that change which modules a learner takes or their order."""
+
+IN_LIMIT = 500
+"""Up to this many learners are read with an IN list; more, and reading everyone is cheaper."""
 
 
 @dataclass(frozen=True)
@@ -51,108 +53,100 @@ class Behaviour:
     segments: tuple[str, ...] = ()
 
 
-def band(ratio: float) -> str:
-    """The band of a ratio of actual to typical time: fast, typical or slow."""
-    if ratio <= FAST:
-        return "fast"
-    return "slow" if ratio >= SLOW else "typical"
+def band(numerator: Any, denominator: Any) -> Any:
+    """The band of the ratio numerator/denominator: ≤ 0.8 fast, ≥ 1.25 slow, else typical.
 
-
-IN_LIMIT = 500
-"""Up to this many learners are filtered in SQL (IN); more, and a whole-table scan is cheaper."""
-
-
-def _among(statement: Any, column: Any, learner_ids: AbstractSet[int]) -> Any:
-    """The statement limited to the learners when they are few (callers keep only theirs)."""
-    if len(learner_ids) > IN_LIMIT:
-        return statement
-    return statement.where(col(column).in_(learner_ids))
-
-
-def speed_bands(session: Session, learner_ids: AbstractSet[int]) -> dict[int, str]:
-    """Decision-speed band of each of the learners with enough timed quiz answers."""
-    query = select(LearnerStat.learner_id, LearnerStat.value).where(
-        LearnerStat.kind == DECISION_SPEED, LearnerStat.n >= MIN_RESPONSES
+    Written as products (n·5 ≤ d·4, n·4 ≥ d·5) so integer sums compare exactly in SQL.
+    """
+    return case(
+        (numerator * 5 <= denominator * 4, literal("fast")),
+        (numerator * 4 >= denominator * 5, literal("slow")),
+        else_=literal("typical"),
     )
-    rows = session.exec(_among(query, LearnerStat.learner_id, learner_ids)).all()
-    return {learner: band(value) for learner, value in rows if learner in learner_ids}
 
 
-def tempo_bands(session: Session, learner_ids: AbstractSet[int]) -> dict[int, str]:
-    """Tempo band of each of the learners with a timed completed module: Σ spent / Σ estimates."""
-    query = (
-        select(
-            Enrollment.learner_id,
-            func.sum(TrajectoryStep.time_spent_s),
-            func.sum(Module.minutes),
-        )
-        .join(Enrollment, col(Enrollment.id) == TrajectoryStep.enrollment_id)
+def _speeds() -> Any:
+    """(learner_id, band) of learners with enough timed quiz answers."""
+    return select(
+        col(LearnerStat.learner_id).label("learner_id"), band(LearnerStat.value, 1).label("band")
+    ).where(LearnerStat.kind == DECISION_SPEED, LearnerStat.n >= MIN_RESPONSES)
+
+
+def _tempos() -> Any:
+    """(learner_id, band) of learners with a timed completed module: Σ spent / Σ estimates."""
+    spent, planned = func.sum(TrajectoryStep.time_spent_s), func.sum(Module.minutes) * 60
+    return (
+        select(col(Enrollment.learner_id).label("learner_id"), band(spent, planned).label("band"))
+        .join(TrajectoryStep, col(TrajectoryStep.enrollment_id) == Enrollment.id)
         .join(Module, col(Module.id) == TrajectoryStep.module_id)
         .where(TrajectoryStep.status == "completed", TrajectoryStep.time_spent_s > 0)
         .group_by(col(Enrollment.learner_id))
     )
-    rows = session.exec(_among(query, Enrollment.learner_id, learner_ids)).all()
-    return {
-        learner: band(spent / (60 * minutes))
-        for learner, spent, minutes in rows
-        if minutes and learner in learner_ids
-    }
 
 
-def _learners_with(session: Session, query: Any, column: Any, ids: AbstractSet[int]) -> set[int]:
-    return set(session.exec(_among(query.distinct(), column, ids)).all()) & ids
-
-
-def segments(session: Session, learner_ids: AbstractSet[int]) -> dict[int, tuple[str, ...]]:
-    """Behaviour segments of each of the learners in at least one."""
-    started = _learners_with(
-        session,
+def _started() -> Any:
+    """Learners who completed a module or finished a quiz."""
+    return union(
         select(Enrollment.learner_id)
         .join(TrajectoryStep, col(TrajectoryStep.enrollment_id) == Enrollment.id)
         .where(TrajectoryStep.status == "completed"),
-        Enrollment.learner_id,
-        learner_ids,
-    )
-    started |= _learners_with(
-        session,
         select(Attempt.learner_id).where(Attempt.status == "completed"),
-        Attempt.learner_id,
-        learner_ids,
     )
-    members: dict[str, set[int]] = {
-        "customizer": _learners_with(
-            session,
+
+
+def _members(segment: str) -> Any:
+    """The ids of the learners in a behaviour segment."""
+    if segment == "starter":
+        return select(Learner.id).where(col(Learner.id).not_in(_started()))
+    if segment == "customizer":
+        return (
             select(Enrollment.learner_id)
             .join(Adjustment, col(Adjustment.enrollment_id) == Enrollment.id)
-            .where(col(Adjustment.kind).in_(PATH_CHANGES)),
-            Enrollment.learner_id,
-            learner_ids,
-        ),
-        "quiz-leaver": _learners_with(
-            session,
-            select(Attempt.learner_id).where(Attempt.status == "abandoned"),
-            Attempt.learner_id,
-            learner_ids,
-        ),
-    }
-    out: dict[int, list[str]] = {learner: ["starter"] for learner in learner_ids - started}
-    for name, ids in members.items():
-        for learner in ids:
-            out.setdefault(learner, []).append(name)
-    return {learner: tuple(names) for learner, names in out.items()}
+            .where(col(Adjustment.kind).in_(PATH_CHANGES))
+        )
+    if segment == "quiz-leaver":
+        return select(Attempt.learner_id).where(Attempt.status == "abandoned")
+    raise ValueError(f"unknown behaviour segment '{segment}'")
+
+
+def clauses(
+    speeds: Sequence[str], tempos: Sequence[str], segments: Sequence[str]
+) -> list[ColumnElement[bool]]:
+    """Filters on Learner.id: band among `speeds`, among `tempos`, in any of `segments`."""
+    out: list[ColumnElement[bool]] = []
+    for wanted, bands in ((speeds, _speeds()), (tempos, _tempos())):
+        if wanted:
+            sub = bands.subquery()
+            out.append(col(Learner.id).in_(select(sub.c.learner_id).where(sub.c.band.in_(wanted))))
+    if segments:
+        out.append(or_(*(col(Learner.id).in_(_members(s)) for s in segments)))
+    return out
+
+
+def _rows(session: Session, query: Any, ids: set[int]) -> list[Any]:
+    """The query's (learner_id, …) rows for these learners (an IN list only when they are few)."""
+    sub = query.subquery()
+    statement = select(sub)
+    if len(ids) <= IN_LIMIT:
+        statement = statement.where(sub.c.learner_id.in_(ids))
+    return [row for row in session.connection().execute(statement) if row[0] in ids]
 
 
 def behaviour(session: Session, learner_ids: Collection[int]) -> dict[int, Behaviour]:
     """Bands and segments of the given learners (every one of them gets an entry)."""
-    wanted = set(learner_ids)
-    speeds = speed_bands(session, wanted)
-    tempos = tempo_bands(session, wanted)
-    groups = segments(session, wanted)
+    ids = set(learner_ids)
+    speeds = dict(_rows(session, _speeds(), ids))
+    tempos = dict(_rows(session, _tempos(), ids))
+    members: dict[int, list[str]] = {}
+    for segment in BEHAVIOURS:
+        query = select(_members(segment).subquery().c[0].label("learner_id"))
+        for (learner,) in _rows(session, query, ids):
+            members.setdefault(learner, []).append(segment)
     return {
         learner: Behaviour(
-            speeds.get(learner, ""), tempos.get(learner, ""), groups.get(learner, ())
+            speeds.get(learner, ""), tempos.get(learner, ""), tuple(members.get(learner, ()))
         )
-        for learner in wanted
+        for learner in ids
     }
 
 

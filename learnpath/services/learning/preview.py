@@ -8,14 +8,14 @@ candidates) and then asks the planner's own `holds`, so the count and the plan c
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
-from types import MappingProxyType
 from typing import Any
 
-from sqlalchemy import func, or_
+from sqlalchemy import ColumnElement, String, cast, false, func, or_
 from sqlmodel import Session, col, select
 
 from learnpath import planning
 from learnpath.models import Competency, CompetencyLevel, Enrollment, Learner, Program
+from learnpath.planning.levels import level_index
 from learnpath.planning.rules import holds
 from learnpath.services.catalog.schema import RuleIn
 from learnpath.services.learning import behaviour
@@ -72,43 +72,56 @@ def _plain(values: Sequence[str]) -> bool:
     return all(v.isascii() for v in values)
 
 
-def _candidates(session: Session, when: planning.Condition) -> list[Any]:
-    """Active learners, narrowed in SQL by role and department where that is exact."""
-    columns: list[Any] = [
-        Learner.id,
-        Learner.name,
-        Learner.external_id,
-        Learner.role,
-        Learner.department,
-    ]
-    if when.interests:
-        columns.append(Learner.interests)
-    query = select(*columns).where(col(Learner.active).is_(True))
-    for values, column in ((when.roles, Learner.role), (when.departments, Learner.department)):
-        if values and _plain(values):
-            query = query.where(func.lower(column).in_([v.lower() for v in values]))
-    return list(session.execute(query).all())
-
-
-def _levels(
-    session: Session, competencies: set[str], ids: set[int]
-) -> dict[int, dict[str, planning.LevelEstimate]]:
-    """Level estimates in the named competencies, by learner."""
-    if not competencies:
-        return {}
-    query = (
-        select(
-            CompetencyLevel.learner_id, Competency.slug, CompetencyLevel.theta, CompetencyLevel.se
-        )
-        .join(Competency, col(Competency.id) == CompetencyLevel.competency_id)
-        .where(col(Competency.slug).in_(competencies))
-    )
-    if len(ids) <= behaviour.IN_LIMIT:
-        query = query.where(col(CompetencyLevel.learner_id).in_(ids))
-    out: dict[int, dict[str, planning.LevelEstimate]] = {}
-    for learner, slug, theta, se in session.execute(query).all():
-        out.setdefault(learner, {})[slug] = planning.LevelEstimate(theta, se)
+def _level_clauses(when: planning.Condition, bands: planning.Bands) -> list[ColumnElement[bool]]:
+    """Level conditions as filters: the band of θ is the count of bounds at or below θ."""
+    out: list[ColumnElement[bool]] = []
+    for levels, below in ((when.below, True), (when.at_least, False)):
+        for competency, level in levels.items():
+            index = level_index(level)
+            if index == 0:  # below novice never holds; at least novice always does
+                out += [false()] if below else []
+                continue
+            reached = (
+                select(CompetencyLevel.learner_id)
+                .join(Competency, col(Competency.id) == CompetencyLevel.competency_id)
+                .where(
+                    Competency.slug == competency,
+                    CompetencyLevel.theta >= bands.bounds[index - 1],
+                )
+            )
+            member = col(Learner.id).in_(reached)
+            out.append(~member if below else member)
     return out
+
+
+def _split(when: planning.Condition) -> tuple[list[ColumnElement[bool]], planning.Condition]:
+    """SQL filters for what SQL decides exactly, and the rest of the condition for the planner."""
+    sql: list[ColumnElement[bool]] = []
+    left: dict[str, tuple[str, ...]] = {"roles": (), "departments": ()}
+    for name, values, column in (
+        ("roles", when.roles, Learner.role),
+        ("departments", when.departments, Learner.department),
+    ):
+        if values and _plain(values):
+            sql.append(func.lower(column).in_([v.lower() for v in values]))
+        else:
+            left[name] = values
+    sql += behaviour.clauses(when.decision_speed, when.tempo, when.behaviour)
+    if when.interests and _plain(when.interests):
+        sql.append(_may_be_interested(when.interests))
+    rest = planning.Condition(left["roles"], left["departments"], when.interests)
+    return sql, rest
+
+
+def _may_be_interested(tags: Sequence[str]) -> ColumnElement[bool]:
+    """A superset of the learners with one of the tags, for the planner to check exactly.
+
+    The JSON text holds each interest in quotes, lowercased here; anything else is written
+    escaped (\\uXXXX), and such a learner is kept for the planner to decide.
+    """
+    text = func.lower(cast(Learner.interests, String))
+    found = [text.contains(f'"{tag.lower()}"', autoescape=True) for tag in tags]
+    return or_(*found, text.contains("\\u", autoescape=True))
 
 
 def matching(
@@ -118,37 +131,35 @@ def matching(
     page: int = 1,
     per_page: int = 25,
 ) -> Matches:
-    """Active learners for whom the condition holds (under the program's level bands)."""
-    rows = _candidates(session, when)
-    ids = {row.id for row in rows}
-    levels = _levels(session, {*when.below, *when.at_least}, ids)
-    speeds = behaviour.speed_bands(session, ids) if when.decision_speed else {}
-    tempos = behaviour.tempo_bands(session, ids) if when.tempo else {}
-    segments = behaviour.segments(session, ids) if when.behaviour else {}
+    """Active learners for whom the condition holds (under the program's level bands).
+
+    SQL filters what it decides exactly (ASCII roles and departments, levels, decision speed,
+    tempo, behaviour); interests and other text are checked by the planner's `holds` on what
+    is left. Learners are listed by name.
+    """
     bands = planning.Bands.of(level_bands)
-    empty: Mapping[str, planning.LevelEstimate] = MappingProxyType({})
-    matched = [
-        row
-        for row in rows
-        if holds(
-            when,
-            planning.Learner(
-                role=row.role,
-                department=row.department,
-                interests=tuple(row.interests) if when.interests else (),
-                levels=levels.get(row.id, empty),
-                speed_band=speeds.get(row.id, ""),
-                tempo_band=tempos.get(row.id, ""),
-                behaviour=segments.get(row.id, ()),
-            ),
-            bands,
-        )
-    ]
-    matched.sort(key=lambda r: (r.name.casefold(), r.external_id))
-    page = max(1, page)
+    sql, rest = _split(when)
+    columns: list[Any] = [Learner.id, Learner.name, Learner.external_id, Learner.role]
+    columns += [Learner.department, Learner.interests] if rest.interests else [Learner.department]
+    query = select(*columns).where(
+        col(Learner.active).is_(True), *sql, *_level_clauses(when, bands)
+    )
+    ordered = query.order_by(col(Learner.name), col(Learner.external_id))
+    page, connection = max(1, page), session.connection()
+    if rest == planning.Condition():
+        total = connection.execute(select(func.count()).select_from(query.subquery())).scalar()
+        rows = list(connection.execute(ordered.limit(per_page).offset((page - 1) * per_page)))
+        return Matches(int(total or 0), [Person(*r[:5]) for r in rows], page, per_page)
+    matched = [row for row in connection.execute(ordered) if _holds(rest, row, bands)]
     shown = matched[(page - 1) * per_page : page * per_page]
-    people = [Person(r.id, r.name, r.external_id, r.role, r.department) for r in shown]
-    return Matches(len(matched), people, page, per_page)
+    return Matches(len(matched), [Person(*r[:5]) for r in shown], page, per_page)
+
+
+def _holds(rest: planning.Condition, row: Any, bands: planning.Bands) -> bool:
+    """The planner's verdict on the conditions SQL left (role, department, interests)."""
+    interests = tuple(row[5]) if len(row) > 5 else ()
+    learner = planning.Learner(role=row.role, department=row.department, interests=interests)
+    return holds(rest, learner, bands)
 
 
 @dataclass(frozen=True)

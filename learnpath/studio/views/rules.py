@@ -9,12 +9,12 @@ from collections.abc import Callable
 from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from sqlmodel import col, select
+from sqlmodel import select
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from learnpath.db import get_session
-from learnpath.models import Competency, Learner, Module, Program, utcnow
-from learnpath.services.catalog import composition, personal
+from learnpath.models import Competency, Learner, Program, utcnow
+from learnpath.services.catalog import personal
 from learnpath.services.catalog.authoring import Conflict, Invalid
 from learnpath.services.learning import preview
 from learnpath.studio.access import authoring
@@ -74,12 +74,7 @@ def _rule_form(program: Program, formdata: Any = None, **meta: Any) -> RuleForm:
     """The rule form with its choices: modules (the pool first) and competencies."""
     session = get_session()
     form = RuleForm(formdata=formdata, meta=meta or None, revision=program.revision)
-    pool = {e.module.slug for e in composition.entries(session, program)}
-    modules = session.exec(select(Module.slug, Module.title).order_by(col(Module.title))).all()
-    form.modules.choices = {
-        "In the pool": [(s, t) for s, t in modules if s in pool],
-        "Other modules (a rule may add them)": [(s, t) for s, t in modules if s not in pool],
-    }
+    form.modules.choices = personal.module_choices(session, program)
     names = session.exec(select(Competency.slug, Competency.name).order_by(Competency.name)).all()
     for row in form.levels:
         row.form.competency.choices = choices([("", "—"), *names])
