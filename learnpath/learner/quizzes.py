@@ -77,7 +77,7 @@ def start_quiz() -> WerkzeugResponse:
         if enrollment is None or enrollment.learner_id != learner_id:
             abort(404)
         program = session.get(Program, enrollment.program_id)
-        competencies = quiz_rules.program_competencies(session, program) if program else []
+        competencies = quiz_rules.placement_competencies(session, program) if program else []
     else:
         slug = form.competency.data or ""
         found = session.exec(select(Competency).where(Competency.slug == slug)).first()

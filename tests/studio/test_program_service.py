@@ -190,3 +190,17 @@ def test_placement_measures_only_competencies_the_modules_build(catalog: Session
     assert caught.value.errors == {"min_items": ["min_items (20) exceeds max_items (12)"]}
     composition.set_placement(catalog, program, "Ana", None, None)
     assert program.placement is None
+
+
+def test_a_role_target_brings_the_default_the_planner_assumes(catalog: Session) -> None:
+    personal = new_draft(catalog, "dl-data-types", depth=5)
+    composition.set_target(catalog, personal, "Ana", None, "data-literacy", "advanced", "analyst")
+    rows = composition.targets(catalog, personal)
+    assert [(t.role, t.level) for t, _ in rows] == [("", "proficient"), ("analyst", "advanced")]
+    comp_id = rows[0][1].id
+    with pytest.raises(Invalid) as caught:
+        composition.remove_target(catalog, personal, "Ana", None, comp_id, "")  # type: ignore[arg-type]
+    assert "remove them first" in caught.value.errors["role"][0]
+    composition.remove_target(catalog, personal, "Ana", None, comp_id, "analyst")  # type: ignore[arg-type]
+    composition.remove_target(catalog, personal, "Ana", None, comp_id, "")  # type: ignore[arg-type]
+    assert composition.targets(catalog, personal) == []

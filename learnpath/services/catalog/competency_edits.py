@@ -100,12 +100,14 @@ def bank_health(session: Session, competency: Competency) -> BankHealth:
 
 def _placements(session: Session, competency: Competency) -> list[Program]:
     """Live program versions whose placement measures the competency."""
+    using = (
+        select(ProgramModule.program_id)
+        .join(Module, col(Module.id) == ProgramModule.module_id)
+        .where(Module.competency_id == competency.id)
+    )
     programs = session.exec(
         select(Program)
-        .join(ProgramModule, col(ProgramModule.program_id) == Program.id)
-        .join(Module, col(Module.id) == ProgramModule.module_id)
-        .where(Module.competency_id == competency.id, Program.status != "retired")
-        .distinct()
+        .where(col(Program.id).in_(using), Program.status != "retired")
         .order_by(col(Program.title), col(Program.version))
     ).all()
     return [

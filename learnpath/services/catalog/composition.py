@@ -19,6 +19,9 @@ from learnpath.services.catalog.checks import order_violations
 from learnpath.services.catalog.drafts import editable
 from learnpath.services.catalog.schema import PlacementIn
 
+DEFAULT = "proficient"
+"""The target a competency gets when only roles are named (what the planner assumes)."""
+
 
 @dataclass(frozen=True)
 class Entry:
@@ -185,6 +188,9 @@ def set_target(
     if len(role) > 80:
         raise Invalid.one("role", "at most 80 characters")
     editable(program, revision, user)
+    if role and session.get(ProgramTarget, (pk(program), pk(found), "")) is None:
+        # Role targets refine a default; without one the planner aims at proficient: say so.
+        session.add(ProgramTarget(program_id=pk(program), competency_id=pk(found), level=DEFAULT))
     row = session.get(ProgramTarget, (pk(program), pk(found), role))
     row = row or ProgramTarget(program_id=pk(program), competency_id=pk(found), role=role, level="")
     row.level = level
@@ -204,6 +210,13 @@ def remove_target(
     row = session.get(ProgramTarget, (pk(program), competency_id, role))
     if row is None:
         raise Invalid.one("competency", "no such target")
+    others = session.exec(
+        select(ProgramTarget.role).where(
+            ProgramTarget.program_id == program.id, ProgramTarget.competency_id == competency_id
+        )
+    ).all()
+    if not role and len(others) > 1:
+        raise Invalid.one("role", "role targets refine this default: remove them first")
     editable(program, revision, user)
     session.delete(row)
     session.add(program)

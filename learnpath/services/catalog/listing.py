@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, col, func, select
 
-from learnpath.models import Enrollment, Item, Module, Program, ProgramModule
+from learnpath.models import Competency, Enrollment, Item, Module, Program, ProgramModule
 from learnpath.models.base import DEPTHS, pk
 
 THIN_BANK = 20
@@ -90,14 +90,17 @@ def needing_attention(session: Session) -> list[Attention]:
     programs = session.exec(
         select(Program).where(Program.status != "retired").order_by(col(Program.title))
     ).all()
-    placed = {p.id for p in programs if p.placement}
+    # What each placement measures: the competencies it names, else all its modules build.
+    placed = {p.id: set(p.placement.get("competencies") or []) for p in programs if p.placement}
+    slugs = dict(session.exec(select(Competency.id, Competency.slug)).all())
     comps: dict[int, set[int]] = {}
     for program_id, competency_id in session.exec(
         select(ProgramModule.program_id, Module.competency_id).join(
             Module, col(Module.id) == ProgramModule.module_id
         )
     ).all():
-        if program_id in placed:
+        chosen = placed.get(program_id)
+        if chosen is not None and (not chosen or slugs[competency_id] in chosen):
             comps.setdefault(program_id, set()).add(competency_id)
     newest = dict(
         session.exec(

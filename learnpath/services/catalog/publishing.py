@@ -42,7 +42,8 @@ def _checked(session: Session, program: Program) -> list[str]:
     """
     problems: list[Problem] = []
     modules, programs = Catalog(), Catalog()
-    parsed = source(program_data(session, program)).validate(ProgramIn, problems)
+    as_published = {**program_data(session, program), "status": "published"}
+    parsed = source(as_published).validate(ProgramIn, problems)
     if parsed is not None:
         programs.programs[(program.slug, program.version)] = At(parsed, source({}))
     for module in _reached(session, program):

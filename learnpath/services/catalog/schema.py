@@ -246,7 +246,8 @@ class ProgramIn(Strict):
             raise ValueError(f"a depth-{self.depth} program has no parent")
         if derived and self.modules:
             raise ValueError("a derived program lists 'changes' to its parent, not 'modules'")
-        if not derived and not self.modules:
+        if not derived and not self.modules and self.status != "draft":
+            # A draft may be empty: the studio starts programs that way (and exports them).
             raise ValueError(f"a depth-{self.depth} program needs 'modules'")
         if self.depth == 2 and self.changes:
             raise ValueError(

@@ -43,8 +43,10 @@ def rules_for(
 ) -> dict[str, Any]:
     """Per-competency CAT rules (prior, stopping, selection) and the level bands, as JSON."""
     n = len(competencies)
+    selection = "randomesque"
     if kind == "placement" and program is not None and program.placement:
         rules = _split(dict(program.placement), n)
+        selection = str(program.placement.get("exposure") or selection)  # the author's choice
     else:
         rules = dict(CHECKPOINT_RULES if kind == "checkpoint" else CHECK_RULES)
     per: dict[str, dict[str, Any]] = {}
@@ -59,7 +61,7 @@ def rules_for(
         per[competency.slug] = {
             **rules,
             **prior,
-            "selection": "randomesque",
+            "selection": selection,
             "randomesque_k": RANDOMESQUE_K,
         }
     return {
@@ -128,7 +130,7 @@ def offers(session: Session, learner_id: int) -> list[Offer]:
         .order_by(col(Program.title))
     ).all()
     for enrollment, program in enrolled:
-        covered = program_competencies(session, program)
+        covered = placement_competencies(session, program)
         if covered:
             found.append(Offer("placement", program.title, covered, enrollment))
     levels = {
@@ -159,3 +161,10 @@ def program_competencies(session: Session, program: Program) -> list[Competency]
             .order_by(col(Competency.id))
         ).all()
     )
+
+
+def placement_competencies(session: Session, program: Program) -> list[Competency]:
+    """What a program's placement measures: the competencies it names, else all it builds."""
+    chosen = set((program.placement or {}).get("competencies") or [])
+    built = program_competencies(session, program)
+    return [c for c in built if c.slug in chosen] if chosen else built

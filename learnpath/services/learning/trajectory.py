@@ -22,6 +22,7 @@ from learnpath.models import (
     Enrollment,
     Learner,
     Module,
+    Program,
     TrajectoryStep,
 )
 from learnpath.models.base import aware, pk, utcnow
@@ -95,7 +96,13 @@ def replan(session: Session, enrollment: Enrollment, today: date | None = None) 
 
 
 def checkpoints_due(session: Session, current: Trajectory) -> list[Competency]:
-    """Competencies studied since they were last measured: a checkpoint would update them."""
+    """Competencies studied since they were last measured: a checkpoint would update them.
+
+    None when the program's checkpoint policy is 'none' (set by its authors).
+    """
+    program = session.get(Program, current.enrollment.program_id)
+    if program is not None and program.checkpoints == "none":
+        return []
     levels = {
         level.competency_id: aware(level.updated_at)
         for level in session.exec(

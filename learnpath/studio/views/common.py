@@ -11,7 +11,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from learnpath.db import get_session
 from learnpath.models import Program
 from learnpath.services.catalog import drafts
-from learnpath.services.catalog.authoring import Conflict, Invalid
+from learnpath.services.catalog.authoring import Conflict, Invalid, validate
 from learnpath.studio.forms.programs import RevisionForm
 
 T = TypeVar("T")
@@ -56,11 +56,24 @@ def show_errors(form: FlaskForm, error: Invalid, names: dict[str, str] | None = 
     """Put a service's field errors beside the form's fields (unknown ones above the form)."""
     for key, messages in error.errors.items():
         field = getattr(form, (names or {}).get(key, key), None)
+        if field is not None and hasattr(field, "errors") and field.errors:
+            continue  # the form's own message for that field says it already
         if field is not None and hasattr(field, "errors"):
             field.errors = [*list(field.errors or []), *messages]
         else:
             for message in messages:
                 flash(f"{key}: {message}")
+
+
+def valid(form: FlaskForm, model: type[Any], data: dict[str, Any], names: dict[str, str]) -> bool:
+    """Check a submitted form and the service's data model at once, so every error shows."""
+    ok = form.validate()
+    try:
+        validate(model, data)
+    except Invalid as error:
+        show_errors(form, error, names)
+        return False
+    return ok
 
 
 def refused(error: Invalid | Conflict) -> None:

@@ -10,7 +10,14 @@ from learnpath.services.catalog.authoring import Conflict, Invalid
 from learnpath.studio.access import authoring
 from learnpath.studio.forms.programs import NewProgramForm, RevisionForm, SettingsForm
 from learnpath.studio.views import bp
-from learnpath.studio.views.common import program_or_404, refused, save, show_errors, user_name
+from learnpath.studio.views.common import (
+    program_or_404,
+    refused,
+    save,
+    show_errors,
+    user_name,
+    valid,
+)
 from learnpath.studio.views.composition import editor_context
 
 
@@ -70,8 +77,8 @@ def edit_program(slug: str, version: int) -> str | WerkzeugResponse:
     form = SettingsForm(obj=program, revision=program.revision)
     if not form.is_submitted():
         form.instructors.data = "\n".join(program.instructors)
-    conflict = None
-    if form.validate_on_submit():
+    conflict, names = None, {"audience": "audience_name"}
+    if form.is_submitted() and valid(form, drafts.SettingsIn, form.data_for_service(), names):
         try:
             save(
                 Program,
@@ -81,7 +88,7 @@ def edit_program(slug: str, version: int) -> str | WerkzeugResponse:
                 ),
             )
         except Invalid as error:
-            show_errors(form, error, {"audience": "audience_name"})
+            show_errors(form, error, names)
         except Conflict as error:
             conflict = error
         else:
