@@ -203,3 +203,22 @@ def test_an_interest_written_in_other_letters_is_still_found(catalog: Session) -
     factories.learner(catalog, "K3", interests=["kanban-boards"])
     found = preview.matching(catalog, planning.Condition(interests=("kanban",)))
     assert sorted(p.id for p in found.people) == sorted([pk(odd), pk(plain)])
+
+
+def test_the_preview_of_the_enrolled_version_is_the_learners_real_plan(catalog: Session) -> None:
+    from learnpath.services.learning import trajectory
+
+    person = factories.learner(catalog, "RP", role="analyst", interests=["charts"])
+    enrollment = _completed(catalog, person, "dl-averages-and-spread", slow=True)
+    catalog.add(LearnerStat(learner_id=pk(person), kind=DECISION_SPEED, value=1.4, n=9))
+    trajectory.replan(catalog, enrollment, TODAY)
+    done = trajectory.adjust(
+        catalog, enrollment, None, planning.Adjustment("drop", "dl-dashboards")
+    )
+    assert not isinstance(done, planning.Refusal)
+    real = trajectory.replan(catalog, enrollment, TODAY)
+    published = drafts.find(catalog, "team-lead-path", 1)
+    assert published is not None
+    previewed = preview.trajectory(catalog, published, person, TODAY)
+    assert previewed.plan == real.plan
+    assert previewed.plan.step("dl-dashboards").reason_code == "dropped"

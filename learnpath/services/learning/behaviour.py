@@ -16,11 +16,12 @@ So a preview and a plan cannot disagree.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, case, func, literal, or_, union
+from sqlalchemy import ColumnElement, case, func, literal, or_
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from learnpath.models import (
@@ -65,47 +66,58 @@ def band(numerator: Any, denominator: Any) -> Any:
     )
 
 
-def _speeds() -> Any:
+Among = Callable[[Any], ColumnElement[bool]] | None
+"""A filter on a learner-id column, applied inside a query (before grouping), or None: all."""
+
+
+def _limited(query: Any, column: Any, among: Among) -> Any:
+    return query if among is None else query.where(among(column))
+
+
+def _speeds(among: Among = None) -> Any:
     """(learner_id, band) of learners with enough timed quiz answers."""
-    return select(
+    query: Any = select(
         col(LearnerStat.learner_id).label("learner_id"), band(LearnerStat.value, 1).label("band")
     ).where(LearnerStat.kind == DECISION_SPEED, LearnerStat.n >= MIN_RESPONSES)
+    return _limited(query, LearnerStat.learner_id, among)
 
 
-def _tempos() -> Any:
+def _tempos(among: Among = None) -> Any:
     """(learner_id, band) of learners with a timed completed module: Σ spent / Σ estimates."""
     spent, planned = func.sum(TrajectoryStep.time_spent_s), func.sum(Module.minutes) * 60
-    return (
+    query: Any = (
         select(col(Enrollment.learner_id).label("learner_id"), band(spent, planned).label("band"))
         .join(TrajectoryStep, col(TrajectoryStep.enrollment_id) == Enrollment.id)
         .join(Module, col(Module.id) == TrajectoryStep.module_id)
         .where(TrajectoryStep.status == "completed", TrajectoryStep.time_spent_s > 0)
-        .group_by(col(Enrollment.learner_id))
     )
+    return _limited(query, Enrollment.learner_id, among).group_by(col(Enrollment.learner_id))
 
 
-def _started() -> Any:
-    """Learners who completed a module or finished a quiz."""
-    return union(
-        select(Enrollment.learner_id)
-        .join(TrajectoryStep, col(TrajectoryStep.enrollment_id) == Enrollment.id)
-        .where(TrajectoryStep.status == "completed"),
-        select(Attempt.learner_id).where(Attempt.status == "completed"),
-    )
-
-
-def _members(segment: str) -> Any:
+def _members(segment: str, among: Among = None) -> Any:
     """The ids of the learners in a behaviour segment."""
     if segment == "starter":
-        return select(Learner.id).where(col(Learner.id).not_in(_started()))
+        people = aliased(Learner)
+        completed = (
+            select(TrajectoryStep.id)
+            .join(Enrollment, col(Enrollment.id) == TrajectoryStep.enrollment_id)
+            .where(Enrollment.learner_id == people.id, TrajectoryStep.status == "completed")
+        )
+        finished = select(Attempt.id).where(
+            Attempt.learner_id == people.id, Attempt.status == "completed"
+        )
+        query = select(people.id).where(~completed.exists(), ~finished.exists())
+        return _limited(query, people.id, among)
     if segment == "customizer":
-        return (
+        query = (
             select(Enrollment.learner_id)
             .join(Adjustment, col(Adjustment.enrollment_id) == Enrollment.id)
             .where(col(Adjustment.kind).in_(PATH_CHANGES))
         )
+        return _limited(query, Enrollment.learner_id, among)
     if segment == "quiz-leaver":
-        return select(Attempt.learner_id).where(Attempt.status == "abandoned")
+        query = select(Attempt.learner_id).where(Attempt.status == "abandoned")
+        return _limited(query, Attempt.learner_id, among)
     raise ValueError(f"unknown behaviour segment '{segment}'")
 
 
@@ -123,25 +135,21 @@ def clauses(
     return out
 
 
-def _rows(session: Session, query: Any, ids: set[int]) -> list[Any]:
-    """The query's (learner_id, …) rows for these learners (an IN list only when they are few)."""
-    sub = query.subquery()
-    statement = select(sub)
-    if len(ids) <= IN_LIMIT:
-        statement = statement.where(sub.c.learner_id.in_(ids))
-    return [row for row in session.connection().execute(statement) if row[0] in ids]
-
-
 def behaviour(session: Session, learner_ids: Collection[int]) -> dict[int, Behaviour]:
-    """Bands and segments of the given learners (every one of them gets an entry)."""
+    """Bands and segments of the given learners (every one of them gets an entry).
+
+    A few learners are filtered inside each query; many are read whole and kept in Python.
+    """
     ids = set(learner_ids)
-    speeds = dict(_rows(session, _speeds(), ids))
-    tempos = dict(_rows(session, _tempos(), ids))
+    among: Among = (lambda column: column.in_(ids)) if len(ids) <= IN_LIMIT else None
+    connection = session.connection()
+    speeds = {r[0]: r[1] for r in connection.execute(_speeds(among)) if r[0] in ids}
+    tempos = {r[0]: r[1] for r in connection.execute(_tempos(among)) if r[0] in ids}
     members: dict[int, list[str]] = {}
     for segment in BEHAVIOURS:
-        query = select(_members(segment).subquery().c[0].label("learner_id"))
-        for (learner,) in _rows(session, query, ids):
-            members.setdefault(learner, []).append(segment)
+        for (learner,) in connection.execute(_members(segment, among).distinct()):
+            if learner in ids:
+                members.setdefault(learner, []).append(segment)
     return {
         learner: Behaviour(
             speeds.get(learner, ""), tempos.get(learner, ""), tuple(members.get(learner, ()))
