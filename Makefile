@@ -42,6 +42,7 @@ test: $(STAMP) browser lint  ## set up, lint, run the whole suite
 bench: $(STAMP)  ## benchmarks print their figures
 	$(BIN)/python benchmarks/bench_irt.py
 	$(BIN)/python benchmarks/bench_planning.py
+	$(BIN)/python benchmarks/bench_studio.py  # rule preview over 10,000 learners, studio pages
 	$(BIN)/python benchmarks/bench_quiz_http.py --workers 8 --threads 1  # needs PostgreSQL on 127.0.0.1:5432
 	-$(BIN)/python benchmarks/bench_api.py  # needs PostgreSQL on 127.0.0.1:5432
 
