@@ -221,3 +221,13 @@ def test_a_frozen_version_has_no_rule_form_and_other_depths_no_rules(
     page = client.get("/studio/programs/team-lead-path/v1/rules").get_data(as_text=True)
     assert "frozen" in page and "/rules/0/remove" not in page
     assert client.get("/studio/programs/data-literacy-essentials/v1/rules").status_code == 404
+
+
+def test_a_preview_asks_again_without_the_csrf_token_in_its_address(
+    client: FlaskClient, catalog: Session, draft: Program, author: Any
+) -> None:
+    query = {"csrf_token": "secret", "preview": "1", "name": "x", "then": "pace"}
+    response = client.get(f"{DRAFT_URL}/rules/new", query_string=query)
+    assert response.status_code == 302
+    assert "csrf_token" not in response.headers["Location"]
+    assert "preview=1" in response.headers["Location"] and "name=x" in response.headers["Location"]

@@ -150,6 +150,10 @@ def _edit_page(program: Program, position: int | None) -> str | WerkzeugResponse
     views = personal.rules(get_session(), program)
     if position is not None and not 0 <= position < len(views):
         abort(404)
+    if request.method == "GET" and "csrf_token" in request.args:
+        # The Preview button sends the whole form, token included: keep it out of the address
+        # bar, history and Referer by asking again without it.
+        return redirect(_here(csrf_token=None))
     if request.method == "GET" and "preview" in request.args:
         return _previewed(program, position, _rule_form(program, request.args, csrf=False))
     form = _rule_form(program, request.form if request.method == "POST" else None)
