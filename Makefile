@@ -27,9 +27,12 @@ run: $(STAMP)  ## migrate, load content/, create demo accounts, serve on http://
 browser:  ## Debian's chromium for the end-to-end tests (skipped when absent)
 	@test -x /usr/bin/chromium || { (apt-get update -qq && apt-get install -y -qq chromium >/dev/null) || echo "could not install chromium: browser tests will be skipped"; }
 
-lint: $(STAMP)
+lint: $(STAMP) typecheck  ## ruff, the layer contracts (pyproject.toml [tool.importlinter]), mypy
 	$(BIN)/ruff check learnpath tests $(wildcard benchmarks)
 	$(BIN)/ruff format --check learnpath tests $(wildcard benchmarks)
+	$(BIN)/lint-imports --no-cache
+
+typecheck: $(STAMP)  ## mypy over the package ([tool.mypy] in pyproject.toml)
 	$(BIN)/mypy
 
 format: $(STAMP)

@@ -144,7 +144,7 @@ def _learner(i: int) -> dict[str, Any]:
 
 
 def _placement(eid: int, lid: int, rng: random.Random) -> dict[str, Any]:
-    from learnpath.models.base import utcnow
+    from learnpath.vocabulary import utcnow
 
     theta = rng.uniform(-2, 2)
     state = {"theta": theta, "se": 0.3, "level": "proficient", "n_items": 8, "seconds": 200.0}
@@ -199,8 +199,8 @@ def sync(
 
 def page_cursors(engine: Engine, page: int) -> list[str]:
     """The cursors of a listing's pages, read from the table (without following the listing)."""
-    from learnpath.models.base import aware
     from learnpath.services.integration.sync import Window
+    from learnpath.vocabulary import aware
 
     with engine.connect() as conn:
         rows = conn.execute(text("SELECT updated_at, id FROM enrollment ORDER BY 1, 2")).all()

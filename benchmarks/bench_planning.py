@@ -21,7 +21,6 @@ from dataclasses import replace
 from datetime import date, timedelta
 
 from learnpath.planning import (
-    LEVELS,
     Adjustment,
     Completion,
     Condition,
@@ -39,6 +38,7 @@ from learnpath.planning import (
     plan,
     validate_adjustment,
 )
+from learnpath.vocabulary import LEVELS
 
 START = date(2026, 1, 5)
 FORMATS = ("reading", "video", "exercise", "workshop", "case")

@@ -8,6 +8,7 @@ from flask import Flask, request
 from werkzeug.exceptions import BadRequest
 
 from learnpath import config, db
+from learnpath.vocabulary import Depth
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
@@ -17,6 +18,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     config.load(app, test_config)
     db.init_app(app)
     app.before_request(refuse_nul_characters)
+    # Templates name depths by the enum (Depth.PERSONAL, Depth|length), never by number.
+    app.jinja_env.globals["Depth"] = Depth
 
     from learnpath import api, auth, cli, learner, markdown, studio, video
 
@@ -39,7 +42,8 @@ def refuse_nul_characters() -> None:
 
     PostgreSQL text cannot store or compare NUL, so such a value would fail inside the first query
     that used it; no valid id, e-mail or filter contains one. JSON bodies are checked by their
-    pydantic models (api_models.PRINTABLE) and Basic credentials where they are decoded.
+    pydantic models (PRINTABLE in services/integration/schemas.py) and Basic credentials where
+    they are decoded.
     """
     if "\x00" in request.path:
         raise BadRequest("The URL path contains a NUL character.")

@@ -10,7 +10,6 @@ from flask.cli import with_appcontext
 from learnpath import db, migrate
 from learnpath.config import is_embedded
 from learnpath.irt import DEFAULT_EXPOSURE_CEILING, IRTError, simulate_report
-from learnpath.models.base import ROLES
 from learnpath.services.accounts import demo
 from learnpath.services.accounts.users import AccountError, create_user, learner_profile
 from learnpath.services.catalog import CatalogError, import_catalog
@@ -18,6 +17,7 @@ from learnpath.services.catalog.banks import BankError, competency_by_slug, load
 from learnpath.services.catalog.exporter import export_catalog
 from learnpath.services.integration.clients import SCOPES, ClientError, create_client
 from learnpath.services.learning import results, trajectory
+from learnpath.vocabulary import ROLES
 
 
 @click.command("init-db")
@@ -145,7 +145,7 @@ def simulate_command(
             se_target,
             max_items,
             min_items,
-            None if exposure == "none" else exposure,  # type: ignore[arg-type]
+            None if exposure == "none" else exposure,
             seed,
         )
     except IRTError as exc:

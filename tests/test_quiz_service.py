@@ -22,10 +22,11 @@ from learnpath.models import (
     ProgressEvent,
     Response,
 )
-from learnpath.models.base import LEVELS, pk, utcnow
+from learnpath.models.base import pk
 from learnpath.planning import Bands, LevelEstimate
 from learnpath.services.catalog.banks import BankSnapshot
 from learnpath.services.learning import events, quiz, quiz_rules, results
+from learnpath.vocabulary import LEVELS, utcnow
 from tests import factories
 
 SLUGS = ("data-literacy-essentials", "information-security-basics")

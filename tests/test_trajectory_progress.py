@@ -16,8 +16,9 @@ from learnpath.models import (
     ProgressEvent,
     TrajectoryStep,
 )
-from learnpath.models.base import pk, utcnow
+from learnpath.models.base import pk
 from learnpath.services.learning import study, trajectory
+from learnpath.vocabulary import utcnow
 from tests.test_quiz_service import enroll
 
 

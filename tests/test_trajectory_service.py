@@ -15,8 +15,9 @@ from learnpath.models import (
     ProgressEvent,
     TrajectoryStep,
 )
-from learnpath.models.base import pk, utcnow
+from learnpath.models.base import pk
 from learnpath.services.learning import quiz, study, trajectory
+from learnpath.vocabulary import utcnow
 from tests import factories
 from tests.test_quiz_service import answer_current, enroll, start_placement
 

@@ -17,7 +17,8 @@ from learnpath.models import (
     ProgramOverlay,
     TrajectoryStep,
 )
-from learnpath.models.base import pk, utcnow
+from learnpath.models.base import pk
+from learnpath.vocabulary import utcnow
 from tests import factories
 
 

@@ -1,4 +1,4 @@
-"""JSON errors for everything under /api/ and /xapi/ (API.md shape) and /oauth/ (RFC 6749 shape).
+"""JSON errors under /api/ and /xapi/ (the docs/api.md shape) and /oauth/ (RFC 6749 shape).
 
 Unknown URLs, wrong methods and rate limits included; the token endpoint's own errors are
 Authlib's, already in the RFC 6749 §5.2 shape this module gives the rest of /oauth/.

@@ -17,9 +17,9 @@ from flask import Blueprint, Flask, Response, current_app, g, request
 from learnpath.api.errors import ApiError
 from learnpath.db import get_session
 from learnpath.models import ApiClient
-from learnpath.models.base import utcnow
 from learnpath.services.integration import clients as api_clients
 from learnpath.services.integration.clients import Grant
+from learnpath.vocabulary import utcnow
 
 bp = Blueprint("oauth", __name__, url_prefix="/oauth")
 REALM = "learnpath"

@@ -12,6 +12,7 @@ from learnpath.api import openapi_xapi
 from learnpath.services.integration import schemas as out
 from learnpath.services.integration.clients import SCOPES
 from learnpath.services.integration.ids import pattern
+from learnpath.vocabulary import ENROLLMENT_STATUSES
 
 REF = "#/components/schemas/{model}"
 INPUTS = (out.LearnerIn, out.EnrollmentIn)
@@ -91,7 +92,7 @@ def _paths() -> dict[str, Any]:
     learner = _path("external_id", out.EXTERNAL_ID)
     write = {"required": True, "content": {"application/json": {"schema": _ref(out.LearnerIn)}}}
     assign = {"required": True, "content": {"application/json": {"schema": _ref(out.EnrollmentIn)}}}
-    statuses = ["assigned", "in_progress", "completed", "withdrawn"]
+    statuses = list(ENROLLMENT_STATUSES)
     filters = [
         {"name": "status", "in": "query", "schema": {"type": "string", "enum": statuses}},
         {
@@ -106,7 +107,15 @@ def _paths() -> dict[str, Any]:
         },
     ]
     catalog = ["enrollments:read", "enrollments:write"]
+    itself = {"application/json": {"schema": {"type": "object"}}}
     return {
+        "/api/v1/openapi.json": {
+            "get": {
+                "summary": "This document (no credentials needed)",
+                "security": [],
+                "responses": {"200": {"description": "OpenAPI 3.1", "content": itself}},
+            }
+        },
         "/api/v1/programs": {"get": _listing("The program catalog", catalog, out.ProgramPage, [])},
         "/api/v1/learners": {
             "get": _listing(
@@ -211,7 +220,7 @@ def document() -> dict[str, Any]:
         "info": {
             "title": "learnpath integration API",
             "version": "1.0.0",
-            "description": "HR integration: learners, enrollments, progress, xAPI (API.md).",
+            "description": "HR integration: learners, enrollments, progress, xAPI (docs/api.md).",
         },
         "paths": {
             **_paths(),

@@ -109,7 +109,7 @@ def _answer(description: str, schema: dict[str, Any], **headers: Any) -> dict[st
 
 
 def paths(errors: dict[str, str]) -> dict[str, Any]:
-    """The /xapi/statements path; `errors` maps status codes to descriptions (API.md shape)."""
+    """The /xapi/ paths; `errors` maps status codes to descriptions (docs/api.md shape)."""
     error = {"$ref": REF.format(model="ErrorOut")}
     through = {"schema": TIME, "required": True}
     found = {
@@ -127,7 +127,16 @@ def paths(errors: dict[str, str]) -> dict[str, Any]:
         "404": _answer("No statement has this id", error),
     }
     found["429"]["headers"]["Retry-After"] = {"schema": {"type": "integer"}, "required": True}
+    versions = {"type": "array", "items": {"type": "string"}}
+    about = {"type": "object", "required": ["version"], "properties": {"version": versions}}
     return {
+        "/xapi/about": {
+            "get": {
+                "summary": "The xAPI versions this LRS speaks (no credentials or version header)",
+                "security": [],
+                "responses": {"200": _answer("The versions", about)},
+            }
+        },
         "/xapi/statements": {
             "get": {
                 "summary": "Learning records as xAPI 1.0.3 statements",
@@ -135,5 +144,5 @@ def paths(errors: dict[str, str]) -> dict[str, Any]:
                 "parameters": PARAMETERS,
                 "responses": found,
             }
-        }
+        },
     }

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 import orjson
@@ -12,16 +12,11 @@ from pydantic import AwareDatetime, BaseModel, TypeAdapter, ValidationError
 
 from learnpath.api.errors import invalid
 from learnpath.db import get_session
-from learnpath.models.base import aware
 from learnpath.services.integration.sync import CursorError, Window, open_window
+from learnpath.vocabulary import iso_utc
 
 MAX_LIMIT = 1000
 _TIME = TypeAdapter(AwareDatetime)
-
-
-def iso(moment: datetime) -> str:
-    """ISO 8601 in UTC with a Z (an aware time in another offset is converted first)."""
-    return aware(moment).astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
 def json_response(model: BaseModel, status: int = 200, **headers: str) -> Response:
@@ -73,7 +68,7 @@ def page_response(
     else:
         body = page(data=data, next_cursor=cursor, has_more=cursor is not None)
         response = json_response(body)
-    response.headers["X-Consistent-Through"] = iso(window.through)
+    response.headers["X-Consistent-Through"] = iso_utc(window.through)
     if cursor is not None:
         args: dict[str, Any] = {**request.args.to_dict(), **(request.view_args or {})}
         args["cursor"] = cursor

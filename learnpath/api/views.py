@@ -1,4 +1,4 @@
-"""The /api/v1 endpoints of API.md: programs, learners, enrollments, progress, OpenAPI."""
+"""The /api/v1 endpoints of docs/api.md: programs, learners, enrollments, progress, OpenAPI."""
 
 from __future__ import annotations
 
@@ -17,9 +17,9 @@ from learnpath.services.integration import learners as api_learners
 from learnpath.services.integration import schemas as out
 from learnpath.services.integration.ids import row_id
 from learnpath.services.integration.schemas import EXTERNAL_ID, InputError
+from learnpath.vocabulary import ENROLLMENT_STATUSES
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
-STATUSES = ("assigned", "in_progress", "completed", "withdrawn")
 
 
 @bp.get("/openapi.json")
@@ -118,8 +118,8 @@ def _filters() -> api_enrollments.Filters:
     status, program, learner = (
         request.args.get(name) for name in ("status", "program_id", "learner_external_id")
     )
-    if status is not None and status not in STATUSES:
-        raise invalid("status", f"must be one of {', '.join(STATUSES)}")
+    if status is not None and status not in ENROLLMENT_STATUSES:
+        raise invalid("status", f"must be one of {', '.join(ENROLLMENT_STATUSES)}")
     program_id = row_id("program", program) if program is not None else None
     if program is not None and program_id is None:
         raise invalid("program_id", "must be a program id such as prg_12")

@@ -9,18 +9,18 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify, request, url_for
-from sqlmodel import select
 
 from learnpath.api.errors import ApiError
 from learnpath.api.oauth import require_scope
-from learnpath.api.paging import iso, time_arg
+from learnpath.api.paging import time_arg
 from learnpath.db import get_session
-from learnpath.models import Learner
+from learnpath.services.integration import learners as api_learners
 from learnpath.services.integration import statements as api_statements
 from learnpath.services.integration import xapi as api_xapi
 from learnpath.services.integration.statements import MAX_LIMIT, Query
 from learnpath.services.integration.sync import CursorError, Window, decode
 from learnpath.services.integration.xapi import XAPI_VERSION
+from learnpath.vocabulary import iso_utc
 
 bp = Blueprint("xapi", __name__, url_prefix="/xapi")
 VERSIONS = ("1.0.0", "1.0.1", "1.0.2", "1.0.3")
@@ -80,7 +80,7 @@ def statements() -> Response:
         args["cursor"] = window.cursor(last)
         more = url_for("xapi.statements", **args)
     response = jsonify({"statements": found, "more": more})
-    response.headers["X-Experience-API-Consistent-Through"] = iso(window.through)
+    response.headers["X-Experience-API-Consistent-Through"] = iso_utc(window.through)
     return response
 
 
@@ -166,9 +166,8 @@ def _agent(raw: str | None) -> str | None:
         return str(account["name"])
     mbox = agent.get("mbox")
     if isinstance(mbox, str) and mbox.startswith("mailto:"):
-        email = mbox.removeprefix("mailto:").lower()
-        found = get_session().exec(select(Learner.external_id).where(Learner.email == email))
-        return found.first() or ""
+        email = mbox.removeprefix("mailto:")
+        return api_learners.external_id_by_email(get_session(), email) or ""
     raise ApiError(400, "agent must name an account or an mbox.")
 
 

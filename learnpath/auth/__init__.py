@@ -1,11 +1,7 @@
-"""Authentication: Flask-Login session accounts, login and logout, role checks."""
+"""Authentication: Flask-Login session accounts, login and logout, the current user's roles."""
 
-from collections.abc import Callable
-from functools import wraps
-from typing import Any
-
-from flask import Flask, abort, g
-from flask_login import LoginManager, current_user, login_required
+from flask import Flask, g
+from flask_login import LoginManager, current_user
 from flask_wtf import CSRFProtect
 
 from learnpath.db import get_session
@@ -34,22 +30,6 @@ def current_roles() -> set[str]:
     if "roles" not in g:
         g.roles = roles_of(get_session(), current_user.id)
     return g.roles
-
-
-def role_required(*roles: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Only logged-in users holding one of `roles` may call the view; others get 403."""
-
-    def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
-        @wraps(view)
-        @login_required
-        def wrapped(*args: Any, **kwargs: Any) -> Any:
-            if not current_roles() & set(roles):
-                abort(403)
-            return view(*args, **kwargs)
-
-        return wrapped
-
-    return decorate
 
 
 def init_app(app: Flask) -> None:

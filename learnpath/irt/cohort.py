@@ -34,10 +34,9 @@ _SHORTLIST_MIN_RUN = 100
 
 
 def run_cohorts(
-    bank: ItemBank, true: FloatArray, cfg: CatConfig, seed: int, cohort_size: int
+    bank: ItemBank, true: FloatArray, cfg: CatConfig, rng: np.random.Generator, cohort_size: int
 ) -> tuple[Results, npt.NDArray[np.int64]]:
     """All sessions, `cohort_size` at a time, and how many sessions saw each item."""
-    rng = np.random.default_rng(seed)
     tables = Tables.build(bank, cfg)
     # Shortlists only serve unconstrained selection (no quotas, no exposure ceiling).
     plain = not cfg.quotas and cfg.exposure_ceiling is None and true.size >= _SHORTLIST_MIN_RUN

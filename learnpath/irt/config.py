@@ -5,17 +5,18 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Literal
+from typing import Literal, get_args
 
 import numpy as np
 import numpy.typing as npt
 
+from .arguments import choice
 from .errors import IRTError
 
 Method = Literal["eap", "map", "mle"]
 Selection = Literal["maxinfo", "randomesque"]
-METHODS: tuple[str, ...] = ("eap", "map", "mle")
-SELECTIONS: tuple[str, ...] = ("maxinfo", "randomesque")
+METHODS: tuple[Method, ...] = get_args(Method)
+SELECTIONS: tuple[Selection, ...] = get_args(Selection)
 # Ceiling used when a caller switches exposure control on without choosing one.
 DEFAULT_EXPOSURE_CEILING = 0.25
 
@@ -31,7 +32,7 @@ class CatConfig:
     share ≥ r of the sessions (see ExposureState); `exposure_pricing` (needs a ceiling) scores
     information averaged over N(θ̂, SE²) divided by 1 + the item's exposure price (pricing.py).
     `quotas` maps competency labels to target shares of the test (content balancing); labels
-    absent from it get share 0.
+    absent from it get share 0. `method` and `selection` may be spelled in any case ("EAP").
     """
 
     se_target: float | None = 0.3
@@ -47,17 +48,15 @@ class CatConfig:
     quotas: Mapping[str, float] = field(default_factory=dict, hash=False)
 
     def __post_init__(self) -> None:
-        """Validate every field and freeze `quotas` into a read-only mapping."""
+        """Validate every field, name `method` and `selection` in lower case, freeze `quotas`."""
+        object.__setattr__(self, "method", choice("method", self.method, METHODS))
+        object.__setattr__(self, "selection", choice("selection", self.selection, SELECTIONS))
         if self.se_target is not None and not self.se_target > 0:
             raise IRTError(f"se_target must be > 0 or None, got {self.se_target}")
         if not 0 <= self.min_items <= self.max_items:
             raise IRTError(
                 f"need 0 <= min_items <= max_items, got {self.min_items}, {self.max_items}"
             )
-        if self.method not in METHODS:
-            raise IRTError(f"method must be one of {METHODS}, got {self.method!r}")
-        if self.selection not in SELECTIONS:
-            raise IRTError(f"selection must be one of {SELECTIONS}, got {self.selection!r}")
         if self.randomesque_k < 1:
             raise IRTError(f"randomesque_k must be >= 1, got {self.randomesque_k}")
         if self.exposure_ceiling is not None and not 0 < self.exposure_ceiling <= 1:

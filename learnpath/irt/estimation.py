@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from .arguments import choice
 from .bank import IntArray, ItemBank
 from .config import METHODS, Method
 from .errors import IRTError
@@ -62,17 +63,16 @@ def estimate(
     bank: ItemBank,
     items: npt.ArrayLike,
     responses: npt.ArrayLike,
-    method: Method = "eap",
+    method: str = "eap",
     prior_mean: float = 0.0,
     prior_sd: float = 1.0,
 ) -> Estimate:
-    """θ̂ and SE in logits by "eap" (posterior mean, SD), "map" or "mle"; NaN = unanswered."""
-    if method not in METHODS:
-        raise IRTError(f"method must be one of {METHODS}, got {method!r}")
+    """θ̂ and SE in logits by "eap" (posterior mean, SD), "map" or "mle" (any case); NaN: skipped."""
+    name = choice("method", method, METHODS)
     if not (np.isfinite(prior_mean) and np.isfinite(prior_sd) and prior_sd > 0):
         raise IRTError(f"prior must be finite with sd > 0, got {prior_mean}, {prior_sd}")
     index, answers = as_history(bank, items, responses)
-    return estimate_history(bank, index, answers, method, prior_mean, prior_sd)
+    return estimate_history(bank, index, answers, name, prior_mean, prior_sd)
 
 
 def estimate_history(

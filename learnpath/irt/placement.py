@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from .arguments import Seed, Whole, check_seed, check_step
 from .bank import ItemBank
 from .config import CatConfig, ExposureState
 from .errors import IRTError
@@ -63,16 +64,18 @@ def placement_step(
     administered: npt.ArrayLike,
     responses: npt.ArrayLike,
     config: CatConfig = DEFAULT_CONFIG,
-    seed: int = 0,
-    step: int | None = None,
+    seed: Seed = 0,
+    step: Whole | None = None,
     exposure: ExposureState | None = None,
     configs: Mapping[str, CatConfig] | None = None,
 ) -> PlacementStep:
     """Estimate and stop each competency separately, then pick the next item across them.
 
     `configs` overrides `config` per competency label (e.g. a prior from the learner's current
-    estimate, or another SE target); the history and exposure data are as in cat_step.
+    estimate, or another SE target); the history, seed and exposure data are as in cat_step.
     """
+    check_seed(seed)
+    check_step(step)
     overrides = dict(configs or {})
     unknown = set(overrides) - set(bank.labels)
     if unknown:

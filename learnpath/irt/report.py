@@ -5,9 +5,11 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
+from .arguments import Seed, generator, is_whole
 from .bank import ItemBank
 from .config import CatConfig
-from .simulation import Exposure, Simulation, simulate
+from .errors import IRTError
+from .simulation import Simulation, simulate
 from .stopping import StopReason
 
 
@@ -37,14 +39,21 @@ def simulate_report(
     se_target: float | None = 0.3,
     max_items: int = 40,
     min_items: int = 1,
-    exposure: Exposure | None = None,
-    seed: int = 0,
+    exposure: str | None = None,
+    seed: Seed = 0,
     config: CatConfig | None = None,
 ) -> dict[str, float]:
     """Simulate `n_examinees` learners with θ ~ N(0, 1) logits on `bank` and summarize the run.
 
-    This is what `flask --app learnpath simulate` prints for a competency's bank.
+    This is what `flask --app learnpath simulate` prints for a competency's bank. `seed` as in
+    simulate: an integer draws the abilities from (seed, 1) and runs the CATs from seed; None or
+    a Generator draws both from one generator.
     """
-    thetas = np.random.default_rng((seed, 1)).standard_normal(n_examinees)
-    sim = simulate(bank, thetas, se_target, max_items, min_items, exposure, seed, config=config)
+    if not (is_whole(n_examinees) and n_examinees >= 1):
+        raise IRTError(f"n_examinees must be an integer >= 1, got {n_examinees!r}")
+    source = generator(seed, 1)
+    thetas = source.standard_normal(int(n_examinees))
+    # An integer seed keeps two streams (abilities from (seed, 1), the CATs from seed).
+    run = seed if is_whole(seed) else source
+    sim = simulate(bank, thetas, se_target, max_items, min_items, exposure, run, config=config)
     return simulation_report(sim)

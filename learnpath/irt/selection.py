@@ -10,6 +10,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
+from .arguments import Whole, as_rng
 from .bank import BoolArray, IntArray, ItemBank
 from .config import CatConfig, ExposureState
 from .errors import IRTError
@@ -25,7 +26,7 @@ def select_items(
     theta: FloatArray,
     administered: BoolArray,
     config: CatConfig,
-    rng: np.random.Generator | None = None,
+    rng: np.random.Generator | Whole | None = None,
     exposure: ExposureState | None = None,
     allowed: BoolArray | None = None,
     shortlist: Shortlist | None = None,
@@ -35,12 +36,13 @@ def select_items(
 
     Never repeats an administered item; `allowed` (items, or sessions × items) restricts the
     candidates further. Content quotas pick the competency first, the exposure ceiling then
-    limits how many sessions may still take each item (ExposureState), and `rng` draws the
-    randomesque choice and is required only when `config.selection == "randomesque"`.
+    limits how many sessions may still take each item (ExposureState), and `rng` (a numpy
+    Generator or an integer seed) draws the randomesque choice; only that selection needs it.
     A `shortlist` only speeds up unconstrained selection; it never changes the result.
     With `config.exposure_pricing` the score is the priced posterior information (pricing.py),
     which uses the sessions' SEs `se` (None: information at θ̂ only).
     """
+    rng = as_rng(rng)
     ceiling_off = config.exposure_ceiling is None or exposure is None
     if shortlist is not None and allowed is None and not config.quotas and ceiling_off:
         return _select_shortlisted(bank, theta, administered, config, rng, shortlist)
@@ -89,7 +91,10 @@ def _pick(score: FloatArray, k: int, rng: np.random.Generator | None) -> IntArra
         best = score.argmax(axis=1)
     else:
         if rng is None:
-            raise IRTError("randomesque selection needs a random generator")
+            raise IRTError(
+                "rng must be a random generator (numpy Generator) or an integer seed >= 0 "
+                "for randomesque selection, got None"
+            )
         k = min(k, score.shape[1])
         if score.shape[0] == 1:
             return _pick_one(score[0], k, rng)

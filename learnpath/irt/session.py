@@ -12,9 +12,9 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from .arguments import Seed, Whole, check_seed, check_step, generator, step_index
 from .bank import ItemBank
 from .config import CatConfig, ExposureState
-from .errors import IRTError
 from .estimation import Estimate, as_history, estimate_history
 from .selection import NO_ITEM, select_items
 from .stopping import StopReason, stop_reason
@@ -52,11 +52,12 @@ def estimate_or_prior(
     return estimate_history(bank, items, answers, config.method, config.prior_mean, config.prior_sd)
 
 
-def step_rng(seed: int, step: int) -> np.random.Generator:
-    """Generator for one step, derived from (seed, step) so every worker draws the same numbers."""
-    if seed < 0 or step < 0:
-        raise IRTError(f"seed and step must be >= 0, got {seed}, {step}")
-    return np.random.default_rng((seed, step))
+def step_rng(seed: Seed, step: Whole) -> np.random.Generator:
+    """Generator for one step, derived from (seed, step) so every worker draws the same numbers.
+
+    seed=None draws fresh entropy (not reproducible); a numpy Generator is used as it is.
+    """
+    return generator(seed, step_index(step))
 
 
 def cat_step(
@@ -64,18 +65,18 @@ def cat_step(
     administered: npt.ArrayLike,
     responses: npt.ArrayLike,
     config: CatConfig = DEFAULT_CONFIG,
-    seed: int = 0,
-    step: int | None = None,
+    seed: Seed = 0,
+    step: Whole | None = None,
     exposure: ExposureState | None = None,
 ) -> CatStep:
     """Estimate θ̂ from the history, apply the stopping rules, then select the next item.
 
     `responses` holds 1, 0 or NaN (administered but unanswered: it is never given again and does
     not count as evidence). `step` defaults to the number of items administered; `exposure` is
-    required for the exposure ceiling to act (see ExposureState).
+    required for the exposure ceiling to act (see ExposureState). `seed` as in step_rng.
     """
-    if seed < 0 or (step is not None and step < 0):
-        raise IRTError(f"seed and step must be >= 0, got {seed}, {step}")
+    check_seed(seed)
+    check_step(step)
     items, answers = as_history(bank, administered, responses)
     current = estimate_or_prior(bank, items, answers, config)
     reason = stop_reason(config, items.size, current.se, bank.n_items - items.size)
@@ -91,8 +92,8 @@ def next_item(
     administered: npt.ArrayLike,
     responses: npt.ArrayLike,
     config: CatConfig = DEFAULT_CONFIG,
-    seed: int = 0,
-    step: int | None = None,
+    seed: Seed = 0,
+    step: Whole | None = None,
     exposure: ExposureState | None = None,
 ) -> int | None:
     """Index of the next item to administer, or None when the test stops (see cat_step)."""
@@ -104,8 +105,8 @@ def select_next(
     theta: float,
     items: npt.NDArray[np.intp],
     config: CatConfig,
-    seed: int,
-    step: int | None,
+    seed: Seed,
+    step: Whole | None,
     exposure: ExposureState | None,
     allowed: npt.NDArray[np.bool_] | None = None,
     se: float | None = None,

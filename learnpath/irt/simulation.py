@@ -7,11 +7,12 @@ cohort.py); selection and stopping are the functions the web step uses.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import Literal
+from typing import Literal, get_args
 
 import numpy as np
 import numpy.typing as npt
 
+from .arguments import Seed, choice, generator
 from .bank import IntArray, ItemBank
 from .cohort import run_cohorts
 from .config import DEFAULT_EXPOSURE_CEILING, CatConfig
@@ -19,6 +20,7 @@ from .errors import IRTError
 from .models import FloatArray
 
 Exposure = Literal["randomesque", "ceiling", "priced"]
+EXPOSURES: tuple[Exposure, ...] = get_args(Exposure)
 
 
 @dataclass(frozen=True, eq=False)
@@ -60,8 +62,8 @@ def simulate(
     se_target: float | None = 0.3,
     max_items: int = 40,
     min_items: int = 1,
-    exposure: Exposure | None = None,
-    seed: int = 0,
+    exposure: str | None = None,
+    seed: Seed = 0,
     *,
     config: CatConfig | None = None,
     cohort_size: int | None = None,
@@ -73,7 +75,10 @@ def simulate(
     exposure pricing (posterior information / (1 + item price), pricing.py). `config` supplies
     everything else (prior, quotas, k, ceiling). Simulees run in cohorts of `cohort_size`
     concurrent sessions (default: all at once); the ceiling counts every session started so far.
+    `exposure` may be spelled in any case; `seed` is an integer >= 0 (reproducible), None (fresh
+    entropy) or a numpy Generator (drawn from, so it advances).
     """
+    rng = generator(seed)
     cfg = _merge_config(config, se_target, max_items, min_items, exposure)
     true = np.asarray(thetas, dtype=np.float64)
     if true.ndim != 1 or true.size == 0 or not np.all(np.isfinite(true)):
@@ -81,7 +86,7 @@ def simulate(
     size = true.size if cohort_size is None else int(cohort_size)
     if size < 1:
         raise IRTError(f"cohort_size must be >= 1, got {cohort_size}")
-    results, counts = run_cohorts(bank, true, cfg, seed, size)
+    results, counts = run_cohorts(bank, true, cfg, rng, size)
     return Simulation(
         thetas=true,
         theta_hat=results.theta,
@@ -99,7 +104,7 @@ def _merge_config(
     se_target: float | None,
     max_items: int,
     min_items: int,
-    exposure: Exposure | None,
+    exposure: str | None,
 ) -> CatConfig:
     """The config a simulation runs: explicit stopping arguments win over `config`."""
     cfg = replace(
@@ -109,11 +114,8 @@ def _merge_config(
         raise IRTError("simulate estimates by EAP; use method='eap'")
     if exposure is None:
         return cfg
-    if exposure not in ("randomesque", "ceiling", "priced"):
-        raise IRTError(
-            f"exposure must be None, 'randomesque', 'ceiling' or 'priced', got {exposure!r}"
-        )
+    kind = choice("exposure", exposure, EXPOSURES, also="None")
     ceiling = cfg.exposure_ceiling or DEFAULT_EXPOSURE_CEILING
-    selection = "randomesque" if exposure == "randomesque" else cfg.selection
-    pricing = exposure == "priced" or cfg.exposure_pricing
+    selection = "randomesque" if kind == "randomesque" else cfg.selection
+    pricing = kind == "priced" or cfg.exposure_pricing
     return replace(cfg, exposure_ceiling=ceiling, selection=selection, exposure_pricing=pricing)

@@ -4,7 +4,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from learnpath.models.base import LEVELS
+from learnpath.vocabulary import LEVELS
 
 WIDTH, LEFT, RIGHT, ROW, TOP = 640, 170, 20, 44, 34
 LOW, HIGH = -3.5, 3.5
@@ -55,7 +55,7 @@ def ability_chart(estimates: Mapping[str, Mapping[str, Any]], bands: Mapping[str
     rows = [(slug, state) for slug, state in estimates.items() if state["n_items"] > 0]
     height = TOP + ROW * max(len(rows), 1) + 30
     bounds = [LOW] + [bands[level] for level in LEVELS[1:] if level in bands] + [HIGH]
-    names = ["novice"] + [level for level in LEVELS[1:] if level in bands]
+    names = [LEVELS[0]] + [level for level in LEVELS[1:] if level in bands]
     drawn = [
         Band(name, x_of(lo), round(x_of(hi) - x_of(lo), 1), i % 2)
         for i, (name, lo, hi) in enumerate(zip(names, bounds, bounds[1:], strict=False))

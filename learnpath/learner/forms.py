@@ -12,15 +12,9 @@ from wtforms import (
 )
 from wtforms.validators import AnyOf, InputRequired, NumberRange, Optional, ValidationError
 
+from learnpath.forms import CheckboxesField
 from learnpath.planning.inputs import ADJUSTMENT_KINDS
 from learnpath.services.learning.quiz import KINDS, Question
-
-
-class CheckboxesField(SelectMultipleField):
-    """Several choices as a list of checkboxes (works without JavaScript)."""
-
-    widget = widgets.ListWidget(prefix_label=False)
-    option_widget = widgets.CheckboxInput()
 
 
 class AnswerForm(FlaskForm):

@@ -16,8 +16,8 @@ from learnpath.learner.forms import (
 )
 from learnpath.learner.views import bp, current_learner
 from learnpath.models import Enrollment, Module, Program, ProgramOverlay
-from learnpath.models.base import utcnow
 from learnpath.services.learning import quiz, study, trajectory
+from learnpath.vocabulary import utcnow
 
 # What the learner may add back; a rule's exclusion is L&D policy, refused if asked, not offered.
 ADDABLE = {"no_target", "above_target", "dropped"}

@@ -2,15 +2,14 @@
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from sqlmodel import col, select
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from learnpath.db import get_session
 from learnpath.learner.forms import ProfileForm
 from learnpath.learner.views import bp, current_learner
-from learnpath.models import ModuleTag
-from learnpath.models.base import MODULE_FORMATS, utcnow
+from learnpath.services.catalog import browse as catalog
 from learnpath.services.learning import trajectory
+from learnpath.vocabulary import MODULE_FORMATS, utcnow
 
 
 @bp.route("/profile", methods=["GET", "POST"])
@@ -23,7 +22,7 @@ def edit_profile() -> tuple[str, int] | WerkzeugResponse:
         pace=learner.pace_minutes_per_week,
         formats=learner.preferred_formats,
     )
-    tags = session.exec(select(ModuleTag.tag).distinct().order_by(col(ModuleTag.tag))).all()
+    tags = catalog.module_tags(session)
     form.interests.choices = [(t, t.replace("-", " ")) for t in tags]
     form.formats.choices = [(f, f) for f in MODULE_FORMATS]
     if request.method == "POST" and "skip" in request.form:

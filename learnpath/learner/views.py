@@ -8,9 +8,9 @@ from learnpath.auth import current_roles
 from learnpath.db import get_session
 from learnpath.models import Learner
 from learnpath.services.catalog import browse as catalog
+from learnpath.vocabulary import STAFF_ROLES
 
 bp = Blueprint("learner", __name__)
-STAFF = {"author", "facilitator", "admin"}
 
 
 def current_learner_id() -> int:
@@ -40,7 +40,7 @@ def home() -> WerkzeugResponse:
 @login_required
 def list_programs() -> str:
     """The catalog: program versions by depth; staff also see drafts and retired versions."""
-    rows = catalog.list_programs(get_session(), include_drafts=bool(current_roles() & STAFF))
+    rows = catalog.list_programs(get_session(), include_drafts=bool(current_roles() & STAFF_ROLES))
     return render_template("learner/programs.html", rows=rows)
 
 
@@ -49,6 +49,6 @@ def list_programs() -> str:
 def show_program(slug: str, version: int) -> str:
     """A program version: its modules, competencies and, for derived programs, the changes."""
     view = catalog.program_view(get_session(), slug, version)
-    if view is None or (view.program.status != "published" and not current_roles() & STAFF):
+    if view is None or (view.program.status != "published" and not current_roles() & STAFF_ROLES):
         abort(404)
     return render_template("learner/program.html", view=view)

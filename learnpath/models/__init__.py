@@ -2,7 +2,6 @@
 
 from learnpath.models.api import ApiClient, ApiToken
 from learnpath.models.assessment import Attempt, CompetencyLevel, LearnerStat, Response
-from learnpath.models.base import utcnow
 from learnpath.models.catalog import (
     Competency,
     CompetencyPrerequisite,
@@ -54,5 +53,4 @@ __all__ = [
     "TrajectoryStep",
     "User",
     "UserRole",
-    "utcnow",
 ]

@@ -1,33 +1,12 @@
-"""Shared column helpers and the vocabularies stored as plain strings."""
+"""Shared column helpers (the words stored in them live in learnpath.vocabulary)."""
 
-from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import JSON, Text
 from sqlalchemy.orm import declared_attr
 from sqlmodel import Field
 
-LEVELS = ("novice", "developing", "proficient", "advanced", "expert")
-"""Named ability bands, lowest first."""
-
-DEFAULT_LEVEL_BANDS = {"developing": -1.5, "proficient": -0.5, "advanced": 0.5, "expert": 1.5}
-"""Lower θ bound of each band above novice; a program may override them."""
-
-DEPTHS = {1: "boxed", 2: "facilitated", 3: "specialized", 4: "deep", 5: "personal"}
-MODULE_FORMATS = ("reading", "video", "exercise", "workshop", "case")
-PROGRAM_STATUSES = ("draft", "published", "retired")
-AUDIENCE_KINDS = ("anyone", "client", "department", "learner")
-ROLES = ("learner", "author", "facilitator", "admin")
-
-
-def utcnow() -> datetime:
-    """Current time, timezone-aware in UTC (SQLModel's UTCDateTime refuses naive values)."""
-    return datetime.now(UTC)
-
-
-def aware(moment: datetime) -> datetime:
-    """A stored time as aware UTC: SQLite hands back naive UTC datetimes, PostgreSQL aware ones."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+from learnpath.vocabulary import utcnow
 
 
 def pk(row: Any) -> int:

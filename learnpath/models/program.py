@@ -7,6 +7,7 @@ from sqlalchemy import CheckConstraint, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from learnpath.models.base import created_field, json_field, revision_lock, text_field
+from learnpath.vocabulary import DEPTH_RANGE, Depth
 
 
 class Program(SQLModel, table=True):
@@ -14,7 +15,9 @@ class Program(SQLModel, table=True):
 
     __table_args__ = (
         UniqueConstraint("slug", "version"),
-        CheckConstraint("depth BETWEEN 1 AND 5", name="program_depth"),
+        CheckConstraint(
+            f"depth BETWEEN {DEPTH_RANGE[0]} AND {DEPTH_RANGE[1]}", name="program_depth"
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -22,7 +25,7 @@ class Program(SQLModel, table=True):
     version: int = 1
     title: str = Field(max_length=200)
     summary: str = text_field()
-    depth: int = 1
+    depth: int = int(Depth.BOXED)
     status: str = Field(default="draft", max_length=16)
     audience_kind: str = Field(default="anyone", max_length=16)
     audience_name: str | None = Field(default=None, max_length=200)
@@ -39,6 +42,16 @@ class Program(SQLModel, table=True):
     updated_by: str = Field(default="", max_length=200)  # '' = a file import
 
     __mapper_args__ = revision_lock()
+
+    @property
+    def depth_kind(self) -> Depth:
+        """The stored depth as the named enum (its label, its predicates)."""
+        return Depth(self.depth)
+
+    @property
+    def is_personal(self) -> bool:
+        """Depth 5: a module pool shaped per learner by targets and rules."""
+        return self.depth_kind.is_personal
 
 
 class ProgramModule(SQLModel, table=True):

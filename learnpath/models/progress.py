@@ -6,7 +6,8 @@ from typing import Any
 from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from learnpath.models.base import created_field, json_field, text_field, utcnow
+from learnpath.models.base import created_field, json_field, text_field
+from learnpath.vocabulary import utcnow
 
 
 class TrajectoryStep(SQLModel, table=True):

@@ -8,8 +8,6 @@ learner's moves → tempo-scaled schedule at their pace against the due date. Sa
 
 from .errors import AdjustmentRefused, PlanningError
 from .inputs import (
-    DEFAULT_LEVEL_BANDS,
-    LEVELS,
     TEST_OUT_Z,
     Adjustment,
     AdjustmentKind,
@@ -32,8 +30,6 @@ from .planner import apply_adjustment, plan, validate_adjustment
 from .targets import Verdict, target_levels, verdict
 
 __all__ = [
-    "DEFAULT_LEVEL_BANDS",
-    "LEVELS",
     "REASON_CODES",
     "TEST_OUT_Z",
     "Adjustment",

@@ -6,38 +6,28 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from types import MappingProxyType
-from typing import Literal
+from typing import Literal, get_args
 
-LEVELS = ("novice", "developing", "proficient", "advanced", "expert")
-"""Named ability bands, lowest first (the same vocabulary as learnpath.models.base)."""
-
-DEFAULT_LEVEL_BANDS: Mapping[str, float] = MappingProxyType(
-    {"developing": -1.5, "proficient": -0.5, "advanced": 0.5, "expert": 1.5}
-)
-"""Lower θ bound (logits) of each band above novice; a program may override them."""
+from learnpath.vocabulary import Depth
 
 TEST_OUT_Z = 1.645
 """One-sided 95 % normal quantile: tested out when θ − z·SE ≥ the module level's lower bound."""
 
-SPEED_BANDS = ("fast", "typical", "slow")
+SpeedBand = Literal["fast", "typical", "slow"]
+SPEED_BANDS: tuple[SpeedBand, ...] = get_args(SpeedBand)
 """Bands of decision speed and tempo, from a learner's ratio of actual to typical time."""
 
-BEHAVIOURS = ("starter", "customizer", "quiz-leaver")
+Behaviour = Literal["starter", "customizer", "quiz-leaver"]
+BEHAVIOURS: tuple[Behaviour, ...] = get_args(Behaviour)
 """Behaviour segments a learner can be in (the service decides membership from their records)."""
 
-RuleAction = Literal["include", "exclude", "mandatory", "optional", "prefer_format", "pace"]
-MODULE_ACTIONS = ("include", "exclude", "mandatory", "optional")
+ModuleAction = Literal["include", "exclude", "mandatory", "optional"]
+MODULE_ACTIONS: tuple[ModuleAction, ...] = get_args(ModuleAction)
 """Rule actions on named modules; `prefer_format` and `pace` set a preference instead."""
+RuleAction = Literal[ModuleAction, "prefer_format", "pace"]
 AdjustmentKind = Literal["move", "add", "take_waived", "drop", "alternative", "pace", "due_date"]
-ADJUSTMENT_KINDS: tuple[str, ...] = (
-    "move",
-    "add",
-    "take_waived",
-    "drop",
-    "alternative",
-    "pace",
-    "due_date",
-)
+RULE_ACTIONS: tuple[RuleAction, ...] = get_args(RuleAction)
+ADJUSTMENT_KINDS: tuple[AdjustmentKind, ...] = get_args(AdjustmentKind)
 
 _EMPTY: Mapping[str, str] = MappingProxyType({})
 
@@ -128,6 +118,11 @@ class Program:
     targets: tuple[Target, ...] = ()
     rules: tuple[Rule, ...] = ()
     level_bands: Mapping[str, float] | None = None
+
+    @property
+    def personal(self) -> bool:
+        """Depth 5: targets and rules shape a pool per learner (depths 1–4 follow the list)."""
+        return self.depth == Depth.PERSONAL
 
 
 @dataclass(frozen=True)

@@ -7,10 +7,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from itertools import pairwise
 
-from .errors import PlanningError
-from .inputs import DEFAULT_LEVEL_BANDS, LEVELS, LevelEstimate
+from learnpath.vocabulary import DEFAULT_LEVEL_BANDS, LEVELS
 
-_INDEX = {name: i for i, name in enumerate(LEVELS)}
+from .errors import PlanningError
+from .inputs import LevelEstimate
+
+_INDEX: dict[str, int] = {name: i for i, name in enumerate(LEVELS)}
 
 
 def level_index(level: str) -> int:
@@ -31,7 +33,7 @@ class Bands:
     def of(cls, overrides: Mapping[str, float] | None) -> Bands:
         """The default bands with a program's overrides, checked to increase."""
         full = {**DEFAULT_LEVEL_BANDS, **(overrides or {})}
-        if "novice" in full or set(full) != set(LEVELS[1:]):
+        if LEVELS[0] in full or set(full) != set(LEVELS[1:]):
             raise PlanningError(f"level bands name {sorted(full)}; expected {list(LEVELS[1:])}")
         bounds = tuple(float(full[name]) for name in LEVELS[1:])
         if any(lo >= hi for lo, hi in pairwise(bounds)):

@@ -102,7 +102,7 @@ def _sequence(
     planned = [m for m, s in pool.slots.items() if s.status == "planned"]
     gap = gaps(pool)
     interests = {i.casefold() for i in pool.inp.learner.interests}
-    personal = pool.inp.program.depth == 5
+    personal = pool.inp.program.personal
 
     def key(slot: Slot) -> tuple[int, int]:
         """Largest gap first, then most interest tags (depth 5 only)."""

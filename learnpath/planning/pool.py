@@ -5,8 +5,17 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from learnpath.vocabulary import DEPTH_RANGE, Depth
+
 from .errors import PlanningError
-from .inputs import ADJUSTMENT_KINDS, MODULE_ACTIONS, Completion, ModuleInfo, PlanInput, Rule
+from .inputs import (
+    ADJUSTMENT_KINDS,
+    RULE_ACTIONS,
+    Completion,
+    ModuleInfo,
+    PlanInput,
+    Rule,
+)
 from .levels import Bands, level_index
 from .outputs import Reason, Status
 from .rules import Preferences, RuleEffect, effects, preferences
@@ -78,7 +87,7 @@ def build(inp: PlanInput) -> Pool:
     _check(inp)
     catalog = _catalog(inp.modules)
     bands = Bands.of(inp.program.level_bands)
-    personal = inp.program.depth == 5
+    personal = inp.program.personal
     rule_fx = effects(inp.program.rules, inp.learner, bands) if personal else {}
     prefer = preferences(inp.program.rules, inp.learner, bands) if personal else Preferences()
     roots = {m: m for m in catalog}
@@ -131,8 +140,9 @@ def _slots(
 
 
 def _check(inp: PlanInput) -> None:
-    if inp.program.depth not in (1, 2, 3, 4, 5):
-        raise PlanningError(f"depth must be 1 to 5, not {inp.program.depth}")
+    if inp.program.depth not in tuple(Depth):
+        first, last = DEPTH_RANGE
+        raise PlanningError(f"depth must be {first} to {last}, not {inp.program.depth}")
     if not 0 < inp.learner.pace_minutes_per_week <= _MAX_PACE:
         raise PlanningError("pace must be between 1 and 10080 minutes per week")
     low, high = inp.tempo_bounds
@@ -150,14 +160,12 @@ def _check(inp: PlanInput) -> None:
 
 def _check_rule(rule: Rule) -> None:
     """A rule's action must be known and carry what it needs (modules, a format or a pace)."""
-    if rule.then in MODULE_ACTIONS:
-        return
+    if rule.then not in RULE_ACTIONS:
+        raise PlanningError(f"rule '{rule.name}': unknown action '{rule.then}'")
     if rule.then == "prefer_format" and not rule.format:
         raise PlanningError(f"rule '{rule.name}': prefer_format needs a format")
-    elif rule.then == "pace" and not 0 < (rule.pace_minutes_per_week or 0) <= _MAX_PACE:
+    if rule.then == "pace" and not 0 < (rule.pace_minutes_per_week or 0) <= _MAX_PACE:
         raise PlanningError(f"rule '{rule.name}': pace must be 1 to {_MAX_PACE} minutes a week")
-    elif rule.then not in ("prefer_format", "pace"):
-        raise PlanningError(f"rule '{rule.name}': unknown action '{rule.then}'")
 
 
 def _catalog(modules: tuple[ModuleInfo, ...]) -> dict[str, ModuleInfo]:

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from .inputs import LEVELS
+from learnpath.vocabulary import LEVELS, Depth
+
 from .levels import level_index
 from .outputs import Reason
 from .pool import Pool, Slot
 
 _PROGRAM = {
-    1: Reason("program", "in the program"),
-    2: Reason("program", "in the program (facilitated run)"),
-    3: Reason("program", "in the client's selection"),
-    4: Reason("program", "in the custom program"),
+    Depth.BOXED: Reason("program", "in the program"),
+    Depth.FACILITATED: Reason("program", "in the program (facilitated run)"),
+    Depth.SPECIALIZED: Reason("program", "in the client's selection"),
+    Depth.DEEP: Reason("program", "in the custom program"),
 }
 TESTED_OUT = Reason("tested_out", "Tested Out")
 MANDATORY = Reason("mandatory", "mandatory in this program")
@@ -135,9 +136,8 @@ def _decide(pool: Pool, head: Slot, others: list[Slot], targets: _Targets) -> No
 
 def _wanted(pool: Pool, head: Slot, others: list[Slot], targets: _Targets) -> Reason:
     """Why the group is on the path; an above_target/no_target reason means it is not."""
-    depth = pool.inp.program.depth
-    if depth < 5:
-        return _PROGRAM[depth]
+    if not pool.inp.program.personal:
+        return _PROGRAM[Depth(pool.inp.program.depth)]
     if head.rule is None and not head.mandatory and not others:
         return targets.reason(head)
     group = others or [head]
@@ -156,7 +156,7 @@ def _wanted(pool: Pool, head: Slot, others: list[Slot], targets: _Targets) -> Re
 
 def gaps(pool: Pool) -> dict[str, int]:
     """Band steps from the learner's level up to the target, per targeted competency (depth 5)."""
-    if pool.inp.program.depth < 5:
+    if not pool.inp.program.personal:
         return {}
     learner = pool.inp.learner
     return {

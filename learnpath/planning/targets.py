@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Literal
 
-from .inputs import LEVELS, PlanInput
+from learnpath.vocabulary import DEFAULT_TARGET_LEVEL, LEVELS
+
+from .inputs import PlanInput
 from .levels import level_index
 
 Verdict = Literal["passed", "failed"]
-DEFAULT_TARGET = "proficient"
-"""The target of a competency the program builds but sets no target for (all of depths 1–4)."""
 
 
 def target_levels(inp: PlanInput) -> dict[str, str]:
@@ -18,7 +18,7 @@ def target_levels(inp: PlanInput) -> dict[str, str]:
     catalog = {m.id: m for m in inp.modules}
     targets = {t.competency: t.level_for(inp.learner.role) for t in inp.program.targets}
     built = {catalog[e.module].competency for e in inp.program.modules if e.module in catalog}
-    return {c: targets.get(c, DEFAULT_TARGET) for c in sorted(built | set(targets))}
+    return {c: targets.get(c, DEFAULT_TARGET_LEVEL) for c in sorted(built | set(targets))}
 
 
 def verdict(inp: PlanInput, measured: Mapping[str, str]) -> Verdict | None:

@@ -13,7 +13,16 @@ def is_staff() -> bool:
 
 def init_app(app: Flask) -> None:
     """Register the studio blueprint and the `is_staff` template global."""
-    from learnpath.studio.views import bp
+    from learnpath.studio.blueprint import bp
+    from learnpath.studio.views import (  # noqa: F401  (they attach routes to bp)
+        competencies,
+        composition,
+        home,
+        items,
+        modules,
+        programs,
+        rules,
+    )
 
     app.register_blueprint(bp)
     app.jinja_env.globals["is_staff"] = is_staff

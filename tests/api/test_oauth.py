@@ -8,8 +8,8 @@ from flask.testing import FlaskClient, FlaskCliRunner
 from sqlmodel import Session, select
 
 from learnpath.models import ApiClient, ApiToken
-from learnpath.models.base import utcnow
 from learnpath.services.integration.clients import digest
+from learnpath.vocabulary import utcnow
 
 
 def _token(client: FlaskClient, client_id: str, secret: str, **extra: str):  # type: ignore[no-untyped-def]

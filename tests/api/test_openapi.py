@@ -83,7 +83,7 @@ def test_the_document_describes_the_token_endpoint_and_xapi_statements(api_app: 
     assert {"oauth2": ["statements:read"]} in statements["security"]
 
 
-# A schema-valid body may still name a learner or program that does not exist (422 by API.md),
+# A schema-valid body may still name a learner or program that does not exist (422 by docs/api.md),
 # so "valid data is accepted" cannot hold; every other check runs (no 5xx, responses conform).
 # schemathesis' pytest loader (from_fixture) does not run under pytest 9, so the whole-schema
 # strategy drives Hypothesis directly: requests across all operations, bounded in number.

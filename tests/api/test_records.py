@@ -12,8 +12,9 @@ from learnpath.models import (
     ProgramModule,
     TrajectoryStep,
 )
-from learnpath.models.base import pk, utcnow
+from learnpath.models.base import pk
 from learnpath.services.integration import records
+from learnpath.vocabulary import utcnow
 from tests import factories
 from tests.api.conftest import enroll, program
 

@@ -155,6 +155,10 @@ def test_filters_narrow_the_statements(
     # The same name on another system's homePage is another person.
     theirs = json.dumps({"account": {"homePage": "https://hr.example.com/", "name": "E1001"}})
     assert ids(f"agent={theirs}") == []
+    # An mbox names the learner by e-mail, compared case-insensitively.
+    by_mail = json.dumps({"mbox": "mailto:E1001@Example.com"})
+    assert len(ids(f"agent={by_mail}")) == len(story.event_ids)
+    assert ids(f"agent={json.dumps({'mbox': 'mailto:nobody@example.com'})}") == []
 
 
 def test_a_request_without_the_version_header_gets_400(

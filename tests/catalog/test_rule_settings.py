@@ -2,18 +2,17 @@
 
 import shutil
 from pathlib import Path
-from typing import Any, get_args
+from typing import Any
 
 import pytest
 import yaml
 from pydantic import ValidationError
 from sqlmodel import Session, col, select
 
-from learnpath import planning
 from learnpath.models import Program, SegmentRule
 from learnpath.services.catalog import CatalogError, import_catalog
 from learnpath.services.catalog.exporter import export_catalog
-from learnpath.services.catalog.schema import Behaviour, RuleIn, Speed
+from learnpath.services.catalog.schema import RuleIn
 from tests.conftest import CONTENT
 from tests.factories import snapshot
 
@@ -58,11 +57,6 @@ def test_a_rule_that_does_not_fit_its_action_names_the_field(
         RuleIn.model_validate({"name": "r", "when": {}, **rule})
     errors = {str(e["loc"][0]): e["msg"] for e in caught.value.errors()}
     assert message in errors[field]
-
-
-def test_the_file_vocabulary_is_the_planners() -> None:
-    assert get_args(Speed) == planning.inputs.SPEED_BANDS
-    assert get_args(Behaviour) == planning.inputs.BEHAVIOURS
 
 
 def _with_rules(tmp_path: Path, rules: list[dict[str, Any]]) -> Path:

@@ -11,6 +11,7 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from learnpath.models import Attempt, Item, Response
+from learnpath.vocabulary import LEVELS
 from tests.e2e.conftest import CHROMIUM, LiveApp
 
 if not CHROMIUM.exists():
@@ -26,7 +27,6 @@ pytestmark = pytest.mark.browser
 
 PROGRAM_TITLE = "Data Literacy Essentials"
 MAX_QUESTIONS = 20  # the program's placement max_items
-LEVELS = ("novice", "developing", "proficient", "advanced", "expert")
 ALREADY_ANSWERED = "That question was already answered"
 # What a question page must never carry in an attribute or a form value: the key and parameters.
 LEAKY_WORDS = ("correct", "discrimination", "difficulty", "explanation", "theta")

@@ -1,20 +1,11 @@
-"""ItemBank validation, immutability and the import boundary of learnpath.irt."""
+"""ItemBank validation and immutability (the import boundary is in tests/test_layers.py)."""
 
 from __future__ import annotations
-
-import ast
-import shutil
-import subprocess
-import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
 
-import learnpath.irt
 from learnpath.irt import IRTError, ItemBank
-
-IRT_DIR = Path(learnpath.irt.__file__).parent
 
 
 @pytest.mark.parametrize(
@@ -73,49 +64,3 @@ def test_competency_labels_and_subset() -> None:
     part = bank.subset([2, 1])
     np.testing.assert_array_equal(part.a, [2.0, 1.5])
     assert part.labels == ("git", "sql")
-
-
-def _imported_roots(path: Path) -> set[str]:
-    roots = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        if isinstance(node, ast.Import):
-            roots |= {alias.name.split(".")[0] for alias in node.names}
-        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-            roots.add(node.module.split(".")[0])
-    return roots
-
-
-def test_irt_package_imports_only_numpy_and_the_standard_library() -> None:
-    for path in IRT_DIR.glob("*.py"):
-        foreign = {
-            root
-            for root in _imported_roots(path)
-            if root not in sys.stdlib_module_names and root not in {"numpy", "__future__"}
-        }
-        assert not foreign, f"{path.name} imports {foreign}"
-
-
-def test_ruff_bans_web_database_and_heavy_imports_in_irt() -> None:
-    ruff = shutil.which("ruff", path=str(Path(sys.executable).parent)) or shutil.which("ruff")
-    if ruff is None:
-        pytest.skip("ruff is not installed")
-    probe = "import flask\nimport scipy\nimport sqlalchemy\nimport sqlmodel\nimport torch\n"
-    result = subprocess.run(
-        [
-            ruff,
-            "check",
-            "--no-cache",
-            "--select",
-            "TID251",
-            "--stdin-filename",
-            str(IRT_DIR / "_probe.py"),
-            "-",
-        ],
-        input=probe,
-        capture_output=True,
-        text=True,
-        cwd=IRT_DIR.parent.parent,
-        check=False,
-    )
-    for name in ("flask", "scipy", "sqlalchemy", "sqlmodel", "torch"):
-        assert f"`{name}` is banned" in result.stdout

@@ -11,7 +11,6 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from learnpath.planning import (
-    LEVELS,
     Adjustment,
     AdjustmentKind,
     Completion,
@@ -28,6 +27,7 @@ from learnpath.planning import (
     plan,
     validate_adjustment,
 )
+from learnpath.vocabulary import LEVELS
 
 COMPS = ("a", "b", "c")
 ROLES = ("lead", "analyst")

@@ -12,10 +12,10 @@ from learnpath.models import (
     ModulePrerequisite,
     ModuleTag,
 )
-from learnpath.models.base import LEVELS
 from learnpath.services.catalog import competency_edits, item_edits, module_edits
 from learnpath.services.catalog.authoring import Conflict, Invalid
 from learnpath.services.catalog.banks import competency_by_slug, load_bank
+from learnpath.vocabulary import LEVELS
 from tests.factories import snapshot
 
 MODULE = {

@@ -3,9 +3,9 @@
 from sqlmodel import Session, select
 
 from learnpath.models import Program
-from learnpath.models.base import utcnow
 from learnpath.services.catalog import composition, drafts, publishing
 from learnpath.services.learning import quiz_rules, study, trajectory
+from learnpath.vocabulary import utcnow
 from tests.test_quiz_service import enroll
 from tests.test_trajectory_service import module
 

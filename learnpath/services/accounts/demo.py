@@ -6,9 +6,10 @@ from pathlib import Path
 
 from sqlmodel import Session, select
 
-from learnpath.models import Enrollment, Learner, Program, User, utcnow
+from learnpath.models import Enrollment, Learner, Program, User
 from learnpath.models.base import pk
 from learnpath.services.accounts.users import create_user
+from learnpath.vocabulary import utcnow
 
 DEMO_LEARNERS = [
     # email, name, external id, role, department, interests, programs (slugs)

@@ -3,8 +3,9 @@
 from sqlmodel import Session, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from learnpath.models import Learner, User, UserRole, utcnow
-from learnpath.models.base import ROLES, pk
+from learnpath.models import Learner, User, UserRole
+from learnpath.models.base import pk
+from learnpath.vocabulary import ROLES, utcnow
 
 MIN_PASSWORD = 10
 

@@ -9,12 +9,14 @@ from datetime import datetime
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
+from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, select
 
-from learnpath.models import utcnow
-from learnpath.models.base import aware
-from learnpath.services.catalog.loader import Catalog
+from learnpath.services.catalog.checks import check_catalog
+from learnpath.services.catalog.parsed import Catalog
 from learnpath.services.catalog.sources import Problem, Source
+from learnpath.services.catalog.writer import known_from_db
+from learnpath.vocabulary import aware, utcnow
 
 M = TypeVar("M", bound=BaseModel)
 R = TypeVar("R")
@@ -43,6 +45,10 @@ class Invalid(ValueError):
         return cls(errors)
 
 
+Stale = StaleDataError
+"""Raised by a flush when another session saved the row since it was read (revision_lock)."""
+
+
 class Conflict(RuntimeError):
     """Someone saved the row after the form was loaded: who and when, to say so."""
 
@@ -69,9 +75,6 @@ def validate(model: type[M], data: dict[str, Any], whole: str = "id") -> M:
 
 def import_problems(session: Session, catalog: Catalog) -> list[Problem]:
     """The problems an import of `catalog` into this database would report (checks.py)."""
-    from learnpath.services.catalog.checks import check_catalog
-    from learnpath.services.catalog.writer import known_from_db
-
     problems: list[Problem] = []
     check_catalog(catalog, known_from_db(session), problems)
     return problems
@@ -132,3 +135,9 @@ def signed(session: Session, model: type[R], slug: str, user: str) -> R:
     session.add(row)
     session.flush()
     return row
+
+
+def conflict_with(session: Session, model: type[Any], row_id: int | None) -> Conflict | None:
+    """After a rolled-back Stale save: who saved the row meanwhile (None if it is gone)."""
+    fresh = session.get(model, row_id, populate_existing=True) if row_id is not None else None
+    return Conflict(fresh.updated_by, fresh.updated_at) if fresh is not None else None

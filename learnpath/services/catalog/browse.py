@@ -8,12 +8,12 @@ from sqlmodel import Session, col, select
 from learnpath.models import (
     Competency,
     Module,
+    ModuleTag,
     Program,
     ProgramChange,
     ProgramModule,
     ProgramOverlay,
 )
-from learnpath.models.base import DEPTHS
 
 
 @dataclass(frozen=True)
@@ -21,7 +21,6 @@ class ProgramRow:
     """A program version in a list."""
 
     program: Program
-    depth_name: str
     modules: int
     minutes: int
     parent: Program | None
@@ -32,7 +31,6 @@ class ProgramView:
     """A program version with its effective modules and what its derivation changed."""
 
     program: Program
-    depth_name: str
     modules: list[tuple[Module, bool]]
     competencies: list[Competency]
     parent: Program | None
@@ -56,9 +54,13 @@ def list_programs(session: Session, include_drafts: bool = False) -> list[Progra
         n, m = totals.get(program_id, (0, 0))
         totals[program_id] = (n + 1, m + minutes)
     return [
-        ProgramRow(p, DEPTHS[p.depth], *totals.get(p.id or 0, (0, 0)), parents.get(p.parent_id))
-        for p in programs
+        ProgramRow(p, *totals.get(p.id or 0, (0, 0)), parents.get(p.parent_id)) for p in programs
     ]
+
+
+def module_tags(session: Session) -> list[str]:
+    """Every tag a module carries, once each, alphabetically (the profile's interest choices)."""
+    return list(session.exec(select(ModuleTag.tag).distinct().order_by(col(ModuleTag.tag))).all())
 
 
 def program_view(session: Session, slug: str, version: int) -> ProgramView | None:
@@ -80,7 +82,7 @@ def program_view(session: Session, slug: str, version: int) -> ProgramView | Non
         session.exec(select(Competency).where(col(Competency.id).in_(comp_ids))).all()
     )
     parent = session.get(Program, program.parent_id) if program.parent_id else None
-    view = ProgramView(program, DEPTHS[program.depth], modules, competencies, parent)
+    view = ProgramView(program, modules, competencies, parent)
     overlays = session.exec(
         select(ProgramOverlay)
         .where(ProgramOverlay.program_id == program.id)

@@ -4,7 +4,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from learnpath.services.catalog import derive
-from learnpath.services.catalog.loader import At, Catalog, Known
+from learnpath.services.catalog.parsed import At, Catalog, Known
 from learnpath.services.catalog.sources import Problem
 
 Report = list[Problem]
@@ -134,7 +134,7 @@ def _entries(
 ) -> list[derive.Entry] | None:
     program = at.model
     if program.parent is None:
-        default = program.depth != 5
+        default = not program.depth_kind.is_personal
         refs = program.module_refs()
         for k, ref in enumerate(refs):
             _ref(at, ("modules", k), ref.module, modules, "module", problems)
@@ -171,7 +171,7 @@ def _entries(
 
 
 def _check_order(at: At, entries: list[derive.Entry], modules: dict, problems: Report) -> None:
-    if at.model.depth == 5:
+    if at.model.depth_kind.is_personal:
         return  # a pool: the planner orders it
     requires = {m: reqs for m, (_, reqs) in modules.items()}
     for module, req in order_violations([m for m, _ in entries], requires):

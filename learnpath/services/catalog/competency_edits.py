@@ -15,7 +15,7 @@ from learnpath.models import (
     Program,
     ProgramModule,
 )
-from learnpath.models.base import DEFAULT_LEVEL_BANDS, LEVELS, pk
+from learnpath.models.base import pk
 from learnpath.services.catalog.authoring import (
     Invalid,
     identify,
@@ -26,9 +26,11 @@ from learnpath.services.catalog.authoring import (
 )
 from learnpath.services.catalog.banks import BankError, current_parameter_set
 from learnpath.services.catalog.listing import THIN_BANK
-from learnpath.services.catalog.loader import At, Catalog
+from learnpath.services.catalog.parsed import At, Catalog
 from learnpath.services.catalog.schema import CompetencyIn
-from learnpath.services.catalog.writer import Writer, _write_competencies
+from learnpath.services.catalog.upsert import Writer
+from learnpath.services.catalog.writer import _write_competencies
+from learnpath.vocabulary import DEFAULT_LEVEL_BANDS, LEVELS
 
 
 @dataclass
@@ -92,7 +94,7 @@ def bank_health(session: Session, competency: Competency) -> BankHealth:
     counts = Counter(
         sum(b[i.id] >= bound for bound in bounds) for i in items if i.active and i.id in b
     )
-    bands = [(level, counts[k]) for k, level in enumerate(LEVELS)]
+    bands: list[tuple[str, int]] = [(level, counts[k]) for k, level in enumerate(LEVELS)]
     return BankHealth(
         sum(i.active for i in items), by_status, bands, _placements(session, competency)
     )
@@ -157,3 +159,17 @@ def _only(catalog: Catalog, slug: str) -> Catalog:
     one = Catalog()
     one.competencies[slug] = catalog.competencies[slug]
     return one
+
+
+def all_competencies(session: Session) -> list[Competency]:
+    """Every competency, by name."""
+    return list(session.exec(select(Competency).order_by(col(Competency.name))).all())
+
+
+def items_of(session: Session, competency: Competency) -> list[Item]:
+    """A competency's items, by id."""
+    return list(
+        session.exec(
+            select(Item).where(Item.competency_id == competency.id).order_by(col(Item.slug))
+        ).all()
+    )

@@ -13,13 +13,14 @@ from learnpath.models import (
     ProgramModule,
     ProgramTarget,
 )
-from learnpath.models.base import LEVELS, pk
+from learnpath.models.base import pk
 from learnpath.services.catalog.authoring import Invalid, validate
 from learnpath.services.catalog.checks import order_violations
 from learnpath.services.catalog.drafts import editable
 from learnpath.services.catalog.schema import PlacementIn
+from learnpath.vocabulary import DEFAULT_TARGET_LEVEL, LEVELS
 
-DEFAULT = "proficient"
+DEFAULT = DEFAULT_TARGET_LEVEL
 """The target a competency gets when only roles are named (what the planner assumes)."""
 
 
@@ -56,6 +57,20 @@ def _requires(session: Session, module_ids: list[int]) -> dict[int, list[Module]
     return found
 
 
+def addable(session: Session, program: Program) -> list[tuple[Module, str]]:
+    """Modules not yet in the program, with their competency's name, by competency and title."""
+    listed = select(ProgramModule.module_id).where(ProgramModule.program_id == program.id)
+    return [
+        (module, name)
+        for module, name in session.exec(
+            select(Module, Competency.name)
+            .join(Competency, col(Competency.id) == Module.competency_id)
+            .where(col(Module.id).not_in(listed))
+            .order_by(col(Competency.name), col(Module.title))
+        ).all()
+    ]
+
+
 def estimated_minutes(items: list[Entry]) -> int:
     """Study time of the list: every module of a list, the mandatory ones of a pool."""
     return sum(e.module.minutes for e in items)
@@ -80,7 +95,7 @@ def _save_order(session: Session, program: Program, order: list[tuple[int, bool]
 
 def _refuse_bad_order(program: Program, items: list[Entry], order: list[Module]) -> None:
     """A list (not a pool) must keep every prerequisite before the module needing it."""
-    if program.depth == 5:
+    if program.is_personal:
         return
     requires = {e.module.slug: [r.slug for r in e.requires] for e in items}
     titles = {m.slug: m.title for m in order}
@@ -103,7 +118,9 @@ def add_module(
     if any(e.module.id == module.id for e in items):
         raise Invalid.one("module", f"“{module.title}” is already in the program")
     editable(program, revision, user)
-    new = Entry(module, program.depth != 5, _requires(session, [pk(module)]).get(pk(module), []))
+    new = Entry(
+        module, not program.is_personal, _requires(session, [pk(module)]).get(pk(module), [])
+    )
     at = next((i for i, e in enumerate(items) if module in e.requires), len(items))
     items.insert(at, new)
     _refuse_bad_order(program, items, [e.module for e in items])
@@ -183,7 +200,7 @@ def set_target(
     if level not in LEVELS:
         raise Invalid.one("level", f"choose one of {', '.join(LEVELS)}")
     role = role.strip()
-    if role and program.depth != 5:
+    if role and not program.is_personal:
         raise Invalid.one("role", "targets by role belong to personal (depth 5) programs")
     if len(role) > 80:
         raise Invalid.one("role", "at most 80 characters")

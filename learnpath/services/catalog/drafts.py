@@ -27,8 +27,9 @@ from learnpath.services.catalog.authoring import (
     validate,
 )
 from learnpath.services.catalog.schema import AudienceIn, Name, Strict
+from learnpath.vocabulary import Depth
 
-CREATABLE = {1: "boxed", 5: "personal"}
+CREATABLE = (Depth.BOXED, Depth.PERSONAL)
 """Depths made from scratch; depths 2–4 are derived from a published version."""
 
 
@@ -63,7 +64,7 @@ def create_program(session: Session, user: str, title: str, depth: int, slug: st
     """A new draft, version 1, of a boxed or personal program."""
     if depth not in CREATABLE:
         raise Invalid.one(
-            "depth", "start a boxed (1) or personal (5) program; depths 2–4 derive from another"
+            "depth", "start a boxed or personal program; the others derive from a published one"
         )
     settings = validate(SettingsIn, {"title": title})
     slug = unused_slug(session, Program, slug.strip() or slugify(title))

@@ -185,7 +185,7 @@ class _Exporter:
             ]
         if targets := self._targets(p):
             data["targets"] = targets
-        if p.depth == 5:
+        if p.is_personal:
             data["rules"] = self._rules(p)
         return data
 

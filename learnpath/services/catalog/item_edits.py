@@ -12,9 +12,10 @@ from sqlmodel import Session, col, select
 
 from learnpath.models import Competency, Item, ItemParameter, ItemParameterSet
 from learnpath.services.catalog.authoring import Invalid, identify, signed, source, validate
-from learnpath.services.catalog.loader import At, Catalog
+from learnpath.services.catalog.parsed import At, Catalog
 from learnpath.services.catalog.schema import ItemIn, ItemsFile, ParametersIn
-from learnpath.services.catalog.writer import Writer, _write_items
+from learnpath.services.catalog.upsert import Writer
+from learnpath.services.catalog.writer import _write_items
 
 
 def find(session: Session, slug: str) -> Item | None:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from sqlmodel import Session, col, func, select
 
 from learnpath.models import Competency, Enrollment, Item, Module, Program, ProgramModule
-from learnpath.models.base import DEPTHS, pk
+from learnpath.models.base import pk
 
 THIN_BANK = 20
 """Fewer active items than this in a competency a placement measures: warn the author."""
@@ -17,7 +17,6 @@ class StudioRow:
     """A program version in the studio's list."""
 
     program: Program
-    depth_name: str
     learners: int
     minutes: int
 
@@ -56,10 +55,7 @@ def list_programs(
             .group_by(col(ProgramModule.program_id))
         ).all()
     )
-    return [
-        StudioRow(p, DEPTHS[p.depth], learners[pk(p)], int(minutes.get(pk(p)) or 0))
-        for p in programs
-    ]
+    return [StudioRow(p, learners[pk(p)], int(minutes.get(pk(p)) or 0)) for p in programs]
 
 
 def drafts(session: Session) -> list[Program]:

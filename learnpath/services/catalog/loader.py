@@ -1,65 +1,11 @@
 """Reading a catalog folder into validated, cross-checked data; nothing touches the database."""
 
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Generic, TypeVar
 
-from pydantic import BaseModel
-
-from learnpath.services.catalog import derive
-from learnpath.services.catalog.schema import (
-    CompetenciesFile,
-    CompetencyIn,
-    ItemIn,
-    ItemsFile,
-    ModuleIn,
-    ProgramIn,
-)
-from learnpath.services.catalog.sources import (
-    CatalogError,
-    Loc,
-    Problem,
-    Source,
-    read_markdown,
-    read_yaml,
-)
-
-M = TypeVar("M", bound=BaseModel)
-
-
-@dataclass
-class At(Generic[M]):
-    """A validated model and where it was written (file and field path)."""
-
-    model: M
-    source: Source
-    loc: Loc = ()
-
-    def problem(self, sub: Loc, message: str) -> Problem:
-        """A Problem at a field of this model."""
-        return self.source.problem((*self.loc, *sub), message)
-
-
-@dataclass
-class Known:
-    """What the database already holds, for references a folder does not define itself."""
-
-    competencies: set[str] = field(default_factory=set)
-    modules: dict[str, tuple[str, list[str]]] = field(default_factory=dict)
-    programs: dict[tuple[str, int], derive.Resolved] = field(default_factory=dict)
-
-
-@dataclass
-class Catalog:
-    """Everything a folder defines, validated and resolved."""
-
-    competencies: dict[str, At[CompetencyIn]] = field(default_factory=dict)
-    item_files: list[At[ItemsFile]] = field(default_factory=list)
-    items: dict[str, At[ItemIn]] = field(default_factory=dict)
-    modules: dict[str, At[ModuleIn]] = field(default_factory=dict)
-    bodies: dict[str, str] = field(default_factory=dict)
-    programs: dict[tuple[str, int], At[ProgramIn]] = field(default_factory=dict)
-    resolved: dict[tuple[str, int], derive.Resolved] = field(default_factory=dict)
+from learnpath.services.catalog.checks import check_catalog
+from learnpath.services.catalog.parsed import At, Catalog, Known
+from learnpath.services.catalog.schema import CompetenciesFile, ItemsFile, ModuleIn, ProgramIn
+from learnpath.services.catalog.sources import CatalogError, Problem, read_markdown, read_yaml
 
 
 def load_folder(root: Path, known: Known | None = None) -> Catalog:
@@ -69,8 +15,6 @@ def load_folder(root: Path, known: Known | None = None) -> Catalog:
     catalog = Catalog()
     _read_all(root, catalog, problems)
     if not problems:
-        from learnpath.services.catalog.checks import check_catalog
-
         check_catalog(catalog, known, problems)
     if problems:
         raise CatalogError(problems)

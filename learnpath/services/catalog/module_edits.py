@@ -21,9 +21,10 @@ from learnpath.services.catalog.authoring import (
     validate,
 )
 from learnpath.services.catalog.exporter import module_data
-from learnpath.services.catalog.loader import At, Catalog
+from learnpath.services.catalog.parsed import At, Catalog
 from learnpath.services.catalog.schema import ModuleIn
-from learnpath.services.catalog.writer import Writer, _id_map, _write_modules
+from learnpath.services.catalog.upsert import Writer
+from learnpath.services.catalog.writer import _id_map, _write_modules
 
 
 @dataclass(frozen=True)
@@ -96,3 +97,9 @@ def save_module(
         raise Invalid.of(problems)
     _write_modules(Writer(session), catalog, _id_map(session, Competency))
     return signed(session, Module, parsed.id, user)
+
+
+def titles(session: Session) -> list[tuple[str, str]]:
+    """(id, title) of every module, by title: the choices of prerequisites and alternatives."""
+    rows = session.exec(select(Module.slug, Module.title).order_by(col(Module.title))).all()
+    return [(slug, title) for slug, title in rows]

@@ -20,13 +20,14 @@ from learnpath.models import (
     SegmentRule,
     SegmentRuleModule,
 )
-from learnpath.models.base import LEVELS, pk
+from learnpath.models.base import pk
 from learnpath.services.catalog import composition
 from learnpath.services.catalog.authoring import Invalid
 from learnpath.services.catalog.drafts import editable
 from learnpath.services.catalog.exporter import rule_data
 from learnpath.services.catalog.programs import replace_rules, rule_rows
 from learnpath.services.catalog.schema import RuleIn
+from learnpath.vocabulary import LEVELS
 
 CONDITION_WORDS = {
     "role": "role",
@@ -70,6 +71,12 @@ def module_choices(session: Session, program: Program) -> dict[str, list[tuple[s
     for slug, title, in_pool in rows:
         groups["In the pool" if in_pool else "Other modules"].append((slug, title))
     return groups
+
+
+def competency_choices(session: Session) -> list[tuple[str, str]]:
+    """Every competency as (id, name), by name: the level conditions a rule may name."""
+    rows = session.exec(select(Competency.slug, Competency.name).order_by(col(Competency.name)))
+    return list(rows.all())
 
 
 def rules(session: Session, program: Program) -> list[RuleView]:
@@ -154,7 +161,7 @@ def _change(
     edit: Any,
 ) -> None:
     """Apply `edit` to the list of (row, module ids) and write the list back, if allowed."""
-    if program.depth != 5:
+    if not program.is_personal:
         raise Invalid.one("then", "segment rules belong to personal (depth 5) programs")
     editable(program, revision, user)
     current = _stored(session, program)
@@ -255,7 +262,7 @@ def blocked_targets(session: Session, program: Program) -> list[str]:
     for every learner of the role count as excluding; a later rule that may bring the module
     back for some of them means the target can be reached.
     """
-    if program.depth != 5:
+    if not program.is_personal:
         return []
     views = rules(session, program)
     pool = [e.module for e in composition.entries(session, program)]

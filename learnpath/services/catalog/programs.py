@@ -6,6 +6,7 @@ from sqlalchemy import delete
 from sqlmodel import Session, col, select
 
 from learnpath.models import (
+    Enrollment,
     Program,
     ProgramChange,
     ProgramModule,
@@ -15,10 +16,10 @@ from learnpath.models import (
     SegmentRuleModule,
 )
 from learnpath.models.base import pk
-from learnpath.services.catalog.loader import At, Catalog
+from learnpath.services.catalog.parsed import At, Catalog
 from learnpath.services.catalog.schema import ChangeIn, ProgramIn, RuleIn
-from learnpath.services.catalog.sources import Problem
-from learnpath.services.catalog.writer import Writer, frozen_problem, raise_if
+from learnpath.services.catalog.sources import CatalogError, Problem
+from learnpath.services.catalog.upsert import Writer
 
 
 def write_programs(
@@ -44,9 +45,10 @@ def write_programs(
         w.replace(ProgramTarget, {"program_id": program.id}, _targets(at.model, comp_ids))
         _write_rules(w, program, at.model, module_ids)
         changed = sum(w.counts.values()) != before
-        if changed and (problem := frozen_problem(w.session, program, at.source.path)):
+        if changed and (problem := _frozen_problem(w.session, program, at.source.path)):
             problems.append(problem)
-    raise_if(problems)
+    if problems:
+        raise CatalogError(problems)
 
 
 def _write_program(w: Writer, at: At[ProgramIn], module_ids: dict[str, int]) -> Program:
@@ -176,3 +178,17 @@ def replace_rules(
         for mid in mods:
             session.add(SegmentRuleModule(rule_id=pk(rule), module_id=mid))
     session.flush()
+
+
+def _frozen_problem(session: Session, program: Program, path: str) -> Problem | None:
+    """A Problem if learners' records refer to this program version, which freezes it."""
+    enrolled = session.exec(
+        select(Enrollment.id).where(Enrollment.program_id == program.id)
+    ).first()
+    if program.frozen_at is None and enrolled is None:
+        return None
+    message = (
+        f"program '{program.slug}' version {program.version} is frozen (learners' records "
+        "refer to it): give the change a new version"
+    )
+    return Problem(path, 1, "version", message)

@@ -7,16 +7,17 @@ for the placement, reachable role targets, a published parent.
 
 from sqlmodel import Session, col, select
 
-from learnpath.models import Competency, Module, ModulePrerequisite, Program, utcnow
-from learnpath.models.base import LEVELS, pk
+from learnpath.models import Competency, Module, ModulePrerequisite, Program
+from learnpath.models.base import pk
 from learnpath.services.catalog import composition, personal
 from learnpath.services.catalog.authoring import STUDIO, import_problems, source
 from learnpath.services.catalog.drafts import editable
 from learnpath.services.catalog.exporter import modules_data, program_data
 from learnpath.services.catalog.listing import active_item_counts
-from learnpath.services.catalog.loader import At, Catalog
+from learnpath.services.catalog.parsed import At, Catalog
 from learnpath.services.catalog.schema import ModuleIn, ProgramIn
 from learnpath.services.catalog.sources import Problem
+from learnpath.vocabulary import LEVELS, utcnow
 
 MIN_PLACEMENT_ITEMS = 10
 """A placement needs at least this many active items in each competency it measures."""
@@ -109,7 +110,7 @@ def _placement_problems(session: Session, program: Program) -> list[str]:
 
 def _target_problems(session: Session, program: Program) -> list[str]:
     """A personal program's target must be reachable: a pool module builds it that high."""
-    if program.depth != 5:
+    if not program.is_personal:
         return []
     best: dict[int, int] = {}
     for e in composition.entries(session, program):

@@ -12,20 +12,25 @@ from pydantic import (
     model_validator,
 )
 
-from learnpath.models.base import DEFAULT_LEVEL_BANDS, LEVELS
+from learnpath.planning import Bands, PlanningError, RuleAction
+from learnpath.planning.inputs import MODULE_ACTIONS, Behaviour, SpeedBand
+from learnpath.vocabulary import (
+    DEPTH_RANGE,
+    LEVELS,
+    AudienceKind,
+    Depth,
+    Level,
+    ModuleFormat,
+    ProgramStatus,
+)
 
 Slug = Annotated[
     str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$", min_length=1, max_length=80)
 ]
 Tag = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=60)]
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-Level = Literal["novice", "developing", "proficient", "advanced", "expert"]
-Format = Literal["reading", "video", "exercise", "workshop", "case"]
-Speed = Literal["fast", "typical", "slow"]  # planning.SPEED_BANDS
-Behaviour = Literal["starter", "customizer", "quiz-leaver"]  # planning.BEHAVIOURS
 RoleName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=80)]
 Department = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
-MODULE_ACTIONS = ("include", "exclude", "mandatory", "optional")
 ItemStatus = Literal["draft", "pretest", "active", "retired"]
 Url = Annotated[str, StringConstraints(pattern=r"^https?://[^\s<>\"']+$", max_length=500)]
 
@@ -97,7 +102,7 @@ class ModuleIn(Strict):
     summary: str = ""
     competency: Slug
     level: Level
-    format: Format
+    format: ModuleFormat
     minutes: int = Field(ge=1, le=2400)
     requires: list[Slug] = []
     tags: list[Tag] = []
@@ -112,7 +117,7 @@ class ModuleIn(Strict):
 
 
 class AudienceIn(Strict):
-    kind: Literal["anyone", "client", "department", "learner"] = "anyone"
+    kind: AudienceKind = "anyone"
     name: str | None = None
 
     @model_validator(mode="after")
@@ -184,8 +189,8 @@ class ConditionIn(Strict):
     interests: list[Tag] = []
     below: dict[Slug, Level] = {}
     at_least: dict[Slug, Level] = {}
-    decision_speed: list[Speed] = []
-    tempo: list[Speed] = []
+    decision_speed: list[SpeedBand] = []
+    tempo: list[SpeedBand] = []
     behaviour: list[Behaviour] = []
 
 
@@ -194,9 +199,9 @@ class RuleIn(Strict):
 
     name: Name
     when: ConditionIn
-    then: Literal["include", "exclude", "mandatory", "optional", "prefer_format", "pace"]
+    then: RuleAction
     modules: list[Slug] = Field(default=[], validate_default=True)
-    format: Format | None = Field(default=None, validate_default=True)
+    format: ModuleFormat | None = Field(default=None, validate_default=True)
     minutes_per_week: int | None = Field(default=None, ge=1, le=10080, validate_default=True)
 
     @field_validator("modules", "format", "minutes_per_week")
@@ -222,8 +227,8 @@ class ProgramIn(Strict):
     version: int = Field(default=1, ge=1)
     title: Name
     summary: str = ""
-    depth: int = Field(ge=1, le=5)
-    status: Literal["draft", "published", "retired"] = "draft"
+    depth: int = Field(ge=DEPTH_RANGE[0], le=DEPTH_RANGE[1])
+    status: ProgramStatus = "draft"
     audience: AudienceIn = AudienceIn()
     format: Literal["online", "blended", "in-person"] = "online"
     instructors: list[Name] = []
@@ -237,9 +242,15 @@ class ProgramIn(Strict):
     targets: list[TargetIn] = []
     rules: list[RuleIn] = []
 
+    @property
+    def depth_kind(self) -> Depth:
+        """The depth as the named enum (validated to lie in its range)."""
+        return Depth(self.depth)
+
     @model_validator(mode="after")
     def _fits_depth(self) -> Self:
-        derived = 2 <= self.depth <= 4
+        kind = self.depth_kind
+        derived = kind.is_derived
         if derived and self.parent is None:
             raise ValueError(f"a depth-{self.depth} program is derived: it needs a 'parent'")
         if not derived and self.parent is not None:
@@ -249,14 +260,18 @@ class ProgramIn(Strict):
         if not derived and not self.modules and self.status != "draft":
             # A draft may be empty: the studio starts programs that way (and exports them).
             raise ValueError(f"a depth-{self.depth} program needs 'modules'")
-        if self.depth == 2 and self.changes:
+        if kind.keeps_parent_modules and self.changes:
             raise ValueError(
-                "a facilitated (depth 2) program keeps the parent's modules: no 'changes'"
+                f"a {kind.label} (depth {kind}) program keeps the parent's modules: no 'changes'"
             )
-        if self.depth != 5 and self.rules:
-            raise ValueError("'rules' belong to personal (depth 5) programs")
-        if self.depth != 5 and any(t.roles for t in self.targets):
-            raise ValueError("targets by role belong to personal (depth 5) programs")
+        if not kind.is_personal and self.rules:
+            personal = Depth.PERSONAL
+            raise ValueError(f"'rules' belong to {personal.label} (depth {personal}) programs")
+        if not kind.is_personal and any(t.roles for t in self.targets):
+            personal = Depth.PERSONAL
+            raise ValueError(
+                f"targets by role belong to {personal.label} (depth {personal}) programs"
+            )
         if self.level_bands is not None:
             _check_bands(self.level_bands)
         return self
@@ -267,9 +282,9 @@ class ProgramIn(Strict):
 
 
 def _check_bands(bands: dict[Level, float]) -> None:
-    if "novice" in bands:
-        raise ValueError("level_bands: 'novice' is the lowest band and has no lower bound")
-    full: dict[str, float] = {**DEFAULT_LEVEL_BANDS, **{str(k): v for k, v in bands.items()}}
-    bounds = [full[level] for level in LEVELS[1:]]
-    if bounds != sorted(bounds) or len(set(bounds)) != len(bounds):
-        raise ValueError("level_bands must increase from developing to expert")
+    if LEVELS[0] in bands:
+        raise ValueError(f"level_bands: '{LEVELS[0]}' is the lowest band and has no lower bound")
+    try:  # the planner's own rule: bounds increase from the lowest band up
+        Bands.of({str(k): v for k, v in bands.items()})
+    except PlanningError:
+        raise ValueError(f"level_bands must increase from {LEVELS[1]} to {LEVELS[-1]}") from None

@@ -16,7 +16,8 @@ from datetime import datetime, timedelta
 from sqlmodel import Session, select
 
 from learnpath.models import ApiClient, ApiToken
-from learnpath.models.base import aware, pk, utcnow
+from learnpath.models.base import pk
+from learnpath.vocabulary import aware, utcnow
 
 SCOPES = (
     "learners:read",

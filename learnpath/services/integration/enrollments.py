@@ -10,13 +10,14 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from learnpath.models import Enrollment, Learner, Program
-from learnpath.models.base import aware, pk
+from learnpath.models.base import pk
 from learnpath.services.integration import records
 from learnpath.services.integration import schemas as out
 from learnpath.services.integration.ids import maybe_public_id, public_id, row_id
 from learnpath.services.integration.learners import by_external_id
 from learnpath.services.integration.loaders import ProgramFacts, fetch, program_facts
 from learnpath.services.integration.sync import Window, page_of
+from learnpath.vocabulary import aware
 
 
 @dataclass(frozen=True)

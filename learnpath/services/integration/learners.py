@@ -8,13 +8,14 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from learnpath.models import Competency, Enrollment, Learner, User
-from learnpath.models.base import aware, pk
+from learnpath.models.base import pk
 from learnpath.services.integration import records
 from learnpath.services.integration import schemas as out
 from learnpath.services.integration.ids import public_id
 from learnpath.services.integration.loaders import levels_of
 from learnpath.services.integration.sync import Window, page_of
 from learnpath.services.learning import events
+from learnpath.vocabulary import aware
 
 PROFILE = ("email", "name", "role", "department", "locale", "interests", "active")
 
@@ -22,6 +23,12 @@ PROFILE = ("email", "name", "role", "department", "locale", "interests", "active
 def by_external_id(session: Session, external_id: str) -> Learner | None:
     """The learner the HR system knows by this id."""
     return session.exec(select(Learner).where(Learner.external_id == external_id)).first()
+
+
+def external_id_by_email(session: Session, email: str) -> str | None:
+    """The HR id of the learner with this e-mail address (stored lower-case), if any."""
+    found = session.exec(select(Learner.external_id).where(Learner.email == email.lower()))
+    return found.first()
 
 
 def upsert(session: Session, external_id: str, data: out.LearnerIn) -> tuple[Learner, bool]:

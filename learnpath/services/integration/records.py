@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 import orjson
@@ -23,8 +23,6 @@ from sqlalchemy import DateTime, type_coerce
 from sqlmodel import Session, col, select
 
 from learnpath.models import Enrollment, Learner
-from learnpath.models.base import LEVELS, aware, utcnow
-from learnpath.services.integration import schemas as out
 from learnpath.services.integration.ids import public_id
 from learnpath.services.integration.loaders import (
     COUNTED,
@@ -38,8 +36,17 @@ from learnpath.services.integration.loaders import (
     steps_of,
     targets_of,
 )
+from learnpath.vocabulary import (
+    DEFAULT_TARGET_LEVEL,
+    LEVELS,
+    Depth,
+    EnrollmentStatus,
+    aware,
+    iso_utc,
+    utcnow,
+)
 
-RANK = {level: rank for rank, level in enumerate(LEVELS)}
+RANK: dict[str, int] = {level: rank for rank, level in enumerate(LEVELS)}
 NO_STEPS = Steps()
 Record = dict[str, Any]  # an EnrollmentRecord as JSON-ready data: a page is not re-validated
 TIMES = ("assigned_at", "due_at", "started_at", "last_activity_at", "completed_at", "updated_at")
@@ -90,7 +97,9 @@ def _context(session: Session, found: Sequence[Any]) -> _Context:
         steps=steps_of(session, enrollment_ids),
         quizzes=quizzes_of(session, enrollment_ids),
         levels=current_levels(session, {row.learner_id for row in found}),
-        targets=targets_of(session, {pid for pid, p in programs.items() if p.depth == 5}),
+        targets=targets_of(
+            session, {pid for pid, p in programs.items() if Depth(p.depth).is_personal}
+        ),
     )
 
 
@@ -107,7 +116,8 @@ def _program(row: Any) -> dict[str, Any]:
 
 def target_level(targets: Mapping[tuple[int, str], str], competency_id: int, role: str) -> str:
     """The role's target for a competency, else the program's default, else proficient."""
-    return targets.get((competency_id, role)) or targets.get((competency_id, "")) or "proficient"
+    default = targets.get((competency_id, "")) or DEFAULT_TARGET_LEVEL
+    return targets.get((competency_id, role)) or default
 
 
 def placement_of(quizzes: Sequence[Quiz]) -> dict[str, Any] | None:
@@ -129,7 +139,7 @@ def placement_of(quizzes: Sequence[Quiz]) -> dict[str, Any] | None:
     return {"taken_at": _time(latest.finished_at), "competencies": measured}
 
 
-def status_of(status: str, learner_active: bool) -> out.Status:
+def status_of(status: str, learner_active: bool) -> EnrollmentStatus:
     """An enrollment's status as the API names it."""
     if status == "completed":
         return "completed"
@@ -220,13 +230,8 @@ class _Context:
 
 
 def _time(moment: datetime | None) -> str | None:
-    """ISO 8601 UTC with a Z, as the API writes times."""
-    if moment is None:
-        return None
-    moment = aware(moment)
-    if moment.utcoffset():
-        moment = moment.astimezone(UTC)  # a database session in another time zone
-    return moment.isoformat().replace("+00:00", "Z")
+    """ISO 8601 UTC with a Z, as the API writes times; None stays None."""
+    return None if moment is None else iso_utc(moment)
 
 
 def _seconds(quiz: Quiz) -> int:

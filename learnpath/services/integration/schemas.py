@@ -8,6 +8,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AwareDatetime, BaseModel, ConfigDict, EmailStr, Field, StringConstraints
 
 from learnpath.services.integration.ids import pattern
+from learnpath.vocabulary import DEPTH_RANGE, EnrollmentStatus, Level, ProgramStatus
 
 # Printable text only: control characters have no place in names and break some databases.
 PRINTABLE = r"^[^\x00-\x1f\x7f]*$"
@@ -15,8 +16,6 @@ EXTERNAL_ID = r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,79}$"
 
 ExternalId = Annotated[str, StringConstraints(pattern=EXTERNAL_ID)]
 Tag = Annotated[str, StringConstraints(min_length=1, max_length=60, pattern=PRINTABLE)]
-Status = Literal["assigned", "in_progress", "completed", "withdrawn"]
-Level = Literal["novice", "developing", "proficient", "advanced", "expert"]
 
 
 def text(max_length: int, min_length: int = 0) -> Any:
@@ -64,9 +63,9 @@ class ProgramOut(BaseModel):
     id: str
     slug: str
     title: str
-    depth: int = Field(ge=1, le=5)
+    depth: int = Field(ge=DEPTH_RANGE[0], le=DEPTH_RANGE[1])
     version: int
-    status: Literal["draft", "published", "retired"]
+    status: ProgramStatus
     parent_id: str | None
     competencies: list[CompetencyRef]
     estimated_minutes: int
@@ -153,7 +152,7 @@ class EnrollmentRecord(BaseModel):
     id: str
     learner: LearnerRef
     program: ProgramRef
-    status: Status
+    status: EnrollmentStatus
     overdue: bool
     assigned_at: datetime
     due_at: datetime | None

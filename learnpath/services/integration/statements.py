@@ -12,9 +12,10 @@ from sqlalchemy import and_, false, tuple_
 from sqlmodel import Session, col, select
 
 from learnpath.models import Attempt, Enrollment, Item, Learner, Module, Program, ProgressEvent
-from learnpath.models.base import aware, pk
+from learnpath.models.base import pk
 from learnpath.services.integration import xapi as api_xapi
 from learnpath.services.integration.sync import Window, consistent_through
+from learnpath.vocabulary import aware
 
 MAX_LIMIT = 500
 

@@ -27,7 +27,7 @@ from typing import Any
 from sqlalchemy import text, tuple_
 from sqlmodel import Session
 
-from learnpath.models.base import aware
+from learnpath.vocabulary import aware
 
 EPSILON = timedelta(microseconds=1)
 PG_WATERMARK = text(

@@ -12,11 +12,10 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from learnpath.models import Attempt, Item, Module, Program, ProgressEvent
-from learnpath.models.base import aware
+from learnpath.vocabulary import iso_utc
 
 XAPI_VERSION = "1.0.3"
 ADL = "http://adlnet.gov/expapi/verbs/"
@@ -81,8 +80,8 @@ def statement(event: ProgressEvent, external_id: str, names: Names) -> dict[str,
         "actor": _agent(names.home_page, external_id),
         "verb": {"id": VERB_IRIS[event.verb], "display": {"en-US": event.verb}},
         "object": _object(event, names, program),
-        "timestamp": _time(event.occurred_at),
-        "stored": _time(event.stored_at),
+        "timestamp": iso_utc(event.occurred_at),
+        "stored": iso_utc(event.stored_at),
         "authority": _agent(names.home_page, AUTHORITY),
         "version": XAPI_VERSION,
     }
@@ -202,7 +201,3 @@ def _duration(seconds: float) -> str:
     """ISO 8601 duration in seconds, e.g. PT12.5S."""
     number = f"{max(seconds, 0):.2f}".rstrip("0").rstrip(".")
     return f"PT{number}S"
-
-
-def _time(moment: datetime) -> str:
-    return aware(moment).isoformat().replace("+00:00", "Z")

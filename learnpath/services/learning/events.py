@@ -13,7 +13,7 @@ from typing import Any
 from sqlmodel import Session, select
 
 from learnpath.models import Enrollment, ProgressEvent
-from learnpath.models.base import utcnow
+from learnpath.vocabulary import utcnow
 
 EVENT_NAMESPACE = uuid.UUID("5b0c1f6e-2f7d-4c53-9a55-6c1f1f0d7a11")
 VERBS = ("launched", "answered", "completed", "passed", "failed", "waived")

@@ -34,6 +34,7 @@ from learnpath.models import (
 from learnpath.models import Response as Answer
 from learnpath.models.base import pk
 from learnpath.services.learning import behaviour, results
+from learnpath.vocabulary import DEFAULT_TARGET_LEVEL
 
 # The planner's tempo reads a learner's recent quiz answers, not their whole history.
 RECENT_ANSWERS = 200
@@ -103,7 +104,7 @@ def _targets(
     ).all():
         by_competency[competencies[target.competency_id]][target.role] = target.level
     return tuple(
-        planning.Target(slug, levels.pop("", "proficient"), levels)
+        planning.Target(slug, levels.pop("", DEFAULT_TARGET_LEVEL), levels)
         for slug, levels in sorted(by_competency.items())
     )
 

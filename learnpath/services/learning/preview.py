@@ -299,6 +299,15 @@ class _Catalog:
         )
 
 
+def known_groups(session: Session) -> tuple[list[str], list[str]]:
+    """The roles and the departments active learners have, to suggest while writing a rule."""
+    out = []
+    for column in (Learner.role, Learner.department):
+        query = select(column).distinct().where(column != "", col(Learner.active).is_(True))
+        out.append(list(session.exec(query.order_by(column)).all()))
+    return out[0], out[1]
+
+
 def find_learner(session: Session, who: str) -> Learner | None:
     """An active learner by employee (external) id or email."""
     return session.exec(

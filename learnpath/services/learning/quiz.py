@@ -29,10 +29,11 @@ from learnpath.irt import CatConfig, PlacementStep, placement_step
 from learnpath.models import Attempt, Competency, Enrollment, Item, Program
 from learnpath.models import Response as Answer
 from learnpath.models.assessment import ONE_ACTIVE, ONE_ACTIVE_WHERE
-from learnpath.models.base import aware, pk, utcnow
+from learnpath.models.base import pk
 from learnpath.services.catalog.banks import BankSnapshot, load_bank
 from learnpath.services.learning import events, results, trajectory
 from learnpath.services.learning.quiz_rules import rules_for
+from learnpath.vocabulary import aware, utcnow
 
 KINDS = ("placement", "check", "checkpoint")
 # A question page served this long after its clock started is a resume, so the clock restarts.

@@ -20,10 +20,11 @@ from sqlmodel import Session, col, select
 from learnpath.irt import estimate
 from learnpath.models import Attempt, CompetencyLevel, Item, LearnerStat
 from learnpath.models import Response as Answer
-from learnpath.models.base import LEVELS, aware, pk, utcnow
+from learnpath.models.base import pk
 from learnpath.planning import Bands, LevelEstimate
 from learnpath.services.catalog.banks import BankSnapshot
 from learnpath.services.learning import events
+from learnpath.vocabulary import LEVELS, aware, utcnow
 
 Z95 = 1.959964
 DECISION_SPEED = "decision_speed"

@@ -14,9 +14,10 @@ from datetime import datetime
 from sqlmodel import Session
 
 from learnpath.models import Module
-from learnpath.models.base import aware, pk
+from learnpath.models.base import pk
 from learnpath.services.learning import events
 from learnpath.services.learning.trajectory import Trajectory, TrajectoryError, replan
+from learnpath.vocabulary import aware
 
 MAX_MINUTES = 600
 

@@ -25,10 +25,11 @@ from learnpath.models import (
     Program,
     TrajectoryStep,
 )
-from learnpath.models.base import aware, pk, utcnow
+from learnpath.models.base import pk
 from learnpath.models.progress import ProfileChange
 from learnpath.services.learning import events
 from learnpath.services.learning.planinputs import plan_input
+from learnpath.vocabulary import aware, utcnow
 
 OPEN = ("assigned", "in_progress")
 LISTED_SETTINGS = {  # profile setting → the learner's attribute, and how the log names it

@@ -9,6 +9,7 @@ from wtforms import (
     Form,
     FormField,
     IntegerField,
+    RadioField,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -16,9 +17,10 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, Regexp
 
-from learnpath.models.base import LEVELS, MODULE_FORMATS
+from learnpath.forms import CheckboxesField
 from learnpath.studio.forms import SLUG, SLUG_MESSAGE, choices
 from learnpath.studio.forms.programs import RevisionForm
+from learnpath.vocabulary import LEVELS, MODULE_FORMATS
 
 ITEM_STATUSES = ("draft", "pretest", "active", "retired")
 MAX_OPTIONS = 6
@@ -132,3 +134,15 @@ class ItemForm(RevisionForm):
             "a": self.a.data,
             "b": self.b.data,
         }
+
+
+class SinglePreviewForm(Form):
+    """The answer part of a single-answer question, as the quiz page renders it."""
+
+    choice = RadioField("Your answer")
+
+
+class MultiplePreviewForm(Form):
+    """The answer part of a multiple-answer question, as the quiz page renders it."""
+
+    choice = CheckboxesField("Your answers")

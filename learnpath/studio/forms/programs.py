@@ -1,6 +1,6 @@
 """Program forms: list filter, new draft, settings, module list, targets, placement."""
 
-from typing import Any
+from typing import Any, get_args
 
 from flask import request
 from flask_wtf import FlaskForm
@@ -15,9 +15,13 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, Regexp
 
-from learnpath.learner.forms import CheckboxesField
-from learnpath.models.base import AUDIENCE_KINDS, DEPTHS, LEVELS, PROGRAM_STATUSES
+from learnpath.forms import CheckboxesField
+from learnpath.services.catalog.drafts import CREATABLE
 from learnpath.studio.forms import SLUG, SLUG_MESSAGE, choices
+from learnpath.vocabulary import LEVELS, AudienceKind, Depth, ProgramStatus
+
+PROGRAM_STATUSES = get_args(ProgramStatus)
+AUDIENCE_KINDS = get_args(AudienceKind)
 
 PROGRAM_FORMATS = ("online", "blended", "in-person")
 
@@ -31,7 +35,7 @@ class ProgramFilterForm(FlaskForm):
 
     depth = SelectField(
         "Depth",
-        choices=choices([("", "All depths")] + [(d, f"{d} · {n}") for d, n in DEPTHS.items()]),
+        choices=choices([("", "All depths")] + [(int(d), f"{int(d)} · {d.label}") for d in Depth]),
         coerce=_int_or_none,
         default="",
     )
@@ -67,7 +71,7 @@ class NewProgramForm(FlaskForm):
         description="Used in file names; made from the title when left empty.",
     )
     depth = SelectField(
-        "Depth", choices=choices([(1, "1 · boxed"), (5, "5 · personal")]), coerce=int
+        "Depth", choices=choices((int(d), f"{int(d)} · {d.label}") for d in CREATABLE), coerce=int
     )
 
 

@@ -17,11 +17,11 @@ from wtforms import (
 )
 from wtforms.validators import Length, NumberRange, Optional
 
-from learnpath.learner.forms import CheckboxesField
-from learnpath.models.base import LEVELS, MODULE_FORMATS
+from learnpath.forms import CheckboxesField
 from learnpath.planning.inputs import BEHAVIOURS, SPEED_BANDS
 from learnpath.studio.forms import choices
 from learnpath.studio.forms.programs import RevisionForm
+from learnpath.vocabulary import LEVELS, MODULE_FORMATS
 
 ACTIONS = (
     ("include", "include the modules"),

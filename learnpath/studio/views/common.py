@@ -6,12 +6,17 @@ from typing import Any, TypeVar
 from flask import abort, flash
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from sqlalchemy.orm.exc import StaleDataError
 
 from learnpath.db import get_session
 from learnpath.models import Program
 from learnpath.services.catalog import drafts
-from learnpath.services.catalog.authoring import Conflict, Invalid, validate
+from learnpath.services.catalog.authoring import (
+    Conflict,
+    Invalid,
+    Stale,
+    conflict_with,
+    validate,
+)
 from learnpath.studio.forms.programs import RevisionForm
 
 T = TypeVar("T")
@@ -41,12 +46,12 @@ def save(model: type[Any], row_id: int | None, action: Callable[[], T]) -> T:
         result = action()
         session.commit()
         return result
-    except StaleDataError as exc:
+    except Stale as exc:
         session.rollback()
-        fresh = session.get(model, row_id, populate_existing=True)
-        if fresh is None:  # deleted meanwhile: nothing to name
+        conflict = conflict_with(session, model, row_id)
+        if conflict is None:  # deleted meanwhile: nothing to name
             raise
-        raise Conflict(fresh.updated_by, fresh.updated_at) from exc
+        raise conflict from exc
     except Exception:
         session.rollback()
         raise

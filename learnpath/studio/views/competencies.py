@@ -1,17 +1,16 @@
 """Competency pages of the studio: list, page with bank health and items, editor."""
 
 from flask import abort, redirect, render_template, url_for
-from sqlmodel import col, select
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from learnpath.db import get_session
-from learnpath.models import Competency, Item
+from learnpath.models import Competency
 from learnpath.services.catalog import competency_edits, module_edits
 from learnpath.services.catalog.authoring import Conflict, Invalid
 from learnpath.studio.access import authoring
+from learnpath.studio.blueprint import bp
 from learnpath.studio.forms import choices
 from learnpath.studio.forms.catalog import CompetencyForm
-from learnpath.studio.views import bp
 from learnpath.studio.views.common import save, show_errors, user_name
 
 
@@ -35,9 +34,7 @@ def show_competency(slug: str) -> str:
     """A competency: prerequisites, bank health, items and modules."""
     competency = _competency_or_404(slug)
     session = get_session()
-    items = session.exec(
-        select(Item).where(Item.competency_id == competency.id).order_by(col(Item.slug))
-    ).all()
+    items = competency_edits.items_of(session, competency)
     return render_template(
         "studio/competency.html",
         competency=competency,
@@ -53,7 +50,7 @@ def _edit(competency: Competency | None) -> str | WerkzeugResponse:
     form = CompetencyForm(revision=competency.revision if competency else None)
     form.requires.choices = choices(
         (c.slug, c.name)
-        for c in session.exec(select(Competency).order_by(col(Competency.name))).all()
+        for c in competency_edits.all_competencies(session)
         if competency is None or c.id != competency.id
     )
     if competency is not None:

@@ -4,14 +4,14 @@ from collections.abc import Callable
 from typing import Any
 
 from flask import redirect, render_template, request, url_for
-from sqlmodel import col, select
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from learnpath.db import get_session
-from learnpath.models import Competency, Module, Program
-from learnpath.services.catalog import composition
+from learnpath.models import Program
+from learnpath.services.catalog import competency_edits, composition
 from learnpath.services.catalog.authoring import Conflict, Invalid
 from learnpath.studio.access import authoring
+from learnpath.studio.blueprint import bp
 from learnpath.studio.forms import choices
 from learnpath.studio.forms.programs import (
     AddModuleForm,
@@ -20,7 +20,6 @@ from learnpath.studio.forms.programs import (
     SettingsForm,
     TargetForm,
 )
-from learnpath.studio.views import bp
 from learnpath.studio.views.common import (
     button,
     program_or_404,
@@ -34,18 +33,12 @@ def editor_context(program: Program, **forms: Any) -> dict[str, Any]:
     """Everything the draft editor shows besides the settings form."""
     session = get_session()
     entries = composition.entries(session, program)
-    listed = {e.module.id for e in entries}
     add = forms.get("add") or AddModuleForm(revision=program.revision)
     add.module.choices = choices(
         (m.slug, f"{m.title} ({comp}, {m.level}, {m.minutes} min)")
-        for m, comp in session.exec(
-            select(Module, Competency.name)
-            .join(Competency, col(Competency.id) == Module.competency_id)
-            .order_by(col(Competency.name), col(Module.title))
-        ).all()
-        if m.id not in listed
+        for m, comp in composition.addable(session, program)
     )
-    competencies = session.exec(select(Competency).order_by(col(Competency.name))).all()
+    competencies = competency_edits.all_competencies(session)
     target = forms.get("target") or TargetForm(revision=program.revision)
     target.competency.choices = choices((c.slug, c.name) for c in competencies)
     built = {e.module.competency_id for e in entries}

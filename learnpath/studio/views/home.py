@@ -4,8 +4,8 @@ from flask import render_template
 
 from learnpath.db import get_session
 from learnpath.services.catalog import listing
+from learnpath.studio.blueprint import bp
 from learnpath.studio.forms.programs import ProgramFilterForm
-from learnpath.studio.views import bp
 
 
 @bp.route("/")

@@ -6,13 +6,12 @@ from flask import abort, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from learnpath.db import get_session
-from learnpath.learner.forms import MultipleAnswerForm, SingleAnswerForm
 from learnpath.models import Competency, Item
 from learnpath.services.catalog import competency_edits, item_edits
 from learnpath.services.catalog.authoring import Conflict, Invalid
 from learnpath.studio.access import authoring
-from learnpath.studio.forms.catalog import ItemForm
-from learnpath.studio.views import bp
+from learnpath.studio.blueprint import bp
+from learnpath.studio.forms.catalog import ItemForm, MultiplePreviewForm, SinglePreviewForm
 from learnpath.studio.views.common import save, show_errors, user_name
 
 
@@ -23,12 +22,13 @@ def _item_or_404(slug: str) -> Item:
     return item
 
 
-def learner_view(
-    data: dict[str, Any],
-) -> tuple[dict[str, Any], SingleAnswerForm | MultipleAnswerForm]:
-    """The question and answer form exactly as the quiz page builds them (authored order)."""
-    cls = MultipleAnswerForm if data["type"] == "multiple" else SingleAnswerForm
-    form = cls(formdata=None, meta={"csrf": False})
+AnswerForm = SinglePreviewForm | MultiplePreviewForm
+
+
+def learner_view(data: dict[str, Any]) -> tuple[dict[str, Any], AnswerForm]:
+    """The question and its answer field as the quiz page renders them (authored order)."""
+    cls = MultiplePreviewForm if data["type"] == "multiple" else SinglePreviewForm
+    form = cls(formdata=None)
     form.choice.choices = [(str(i), o["text"]) for i, o in enumerate(data["options"])]
     return {"stem": data["stem"], "kind": data["type"]}, form
 

@@ -3,17 +3,16 @@
 from typing import Any
 
 from flask import abort, redirect, render_template, request, url_for
-from sqlmodel import col, select
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from learnpath.db import get_session
-from learnpath.models import Competency, Module
-from learnpath.services.catalog import module_edits
+from learnpath.models import Module
+from learnpath.services.catalog import competency_edits, module_edits
 from learnpath.services.catalog.authoring import Conflict, Invalid
 from learnpath.studio.access import authoring
+from learnpath.studio.blueprint import bp
 from learnpath.studio.forms import choices
 from learnpath.studio.forms.catalog import ModuleForm
-from learnpath.studio.views import bp
 from learnpath.studio.views.common import save, show_errors, user_name
 
 
@@ -32,7 +31,7 @@ def list_modules() -> str:
     return render_template(
         "studio/modules.html",
         rows=module_edits.list_modules(session, competency),
-        competencies=session.exec(select(Competency).order_by(col(Competency.name))).all(),
+        competencies=competency_edits.all_competencies(session),
         chosen=competency,
     )
 
@@ -53,13 +52,11 @@ def show_module(slug: str) -> str:
 def _choices(form: ModuleForm, module: Module | None) -> None:
     session = get_session()
     form.competency.choices = choices(
-        session.exec(select(Competency.slug, Competency.name).order_by(col(Competency.name)))
+        (c.slug, c.name) for c in competency_edits.all_competencies(session)
     )
     others = [
         (slug, title)
-        for slug, title in session.exec(
-            select(Module.slug, Module.title).order_by(col(Module.title))
-        ).all()
+        for slug, title in module_edits.titles(session)
         if module is None or slug != module.slug
     ]
     form.requires.choices = choices(others)

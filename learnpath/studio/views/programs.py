@@ -8,8 +8,8 @@ from learnpath.models import Program
 from learnpath.services.catalog import browse, composition, drafts, publishing
 from learnpath.services.catalog.authoring import Conflict, Invalid
 from learnpath.studio.access import authoring
+from learnpath.studio.blueprint import bp
 from learnpath.studio.forms.programs import NewProgramForm, RevisionForm, SettingsForm
-from learnpath.studio.views import bp
 from learnpath.studio.views.common import (
     program_or_404,
     refused,

@@ -9,19 +9,18 @@ from collections.abc import Callable
 from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from sqlmodel import select
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from learnpath.db import get_session
-from learnpath.models import Competency, Learner, Program, utcnow
+from learnpath.models import Learner, Program
 from learnpath.services.catalog import personal
 from learnpath.services.catalog.authoring import Conflict, Invalid
 from learnpath.services.learning import preview
 from learnpath.studio.access import authoring
+from learnpath.studio.blueprint import bp
 from learnpath.studio.forms import choices
 from learnpath.studio.forms.programs import RevisionForm
 from learnpath.studio.forms.rules import RuleForm
-from learnpath.studio.views import bp
 from learnpath.studio.views.common import (
     button,
     program_or_404,
@@ -29,6 +28,7 @@ from learnpath.studio.views.common import (
     show_errors,
     user_name,
 )
+from learnpath.vocabulary import utcnow
 
 PER_PAGE = 25
 ERROR_FIELDS = {"below": "levels", "at_least": "levels", "rule": "name", "status": "name"}
@@ -37,7 +37,7 @@ ERROR_FIELDS = {"below": "levels", "at_least": "levels", "rule": "name", "status
 def _personal(slug: str, version: int) -> Program:
     """A personal program version, or 404 (other depths have no rules)."""
     program = program_or_404(slug, version)
-    if program.depth != 5:
+    if not program.is_personal:
         abort(404)
     return program
 
@@ -75,16 +75,10 @@ def _rule_form(program: Program, formdata: Any = None, **meta: Any) -> RuleForm:
     session = get_session()
     form = RuleForm(formdata=formdata, meta=meta or None, revision=program.revision)
     form.modules.choices = personal.module_choices(session, program)
-    names = session.exec(select(Competency.slug, Competency.name).order_by(Competency.name)).all()
+    names = personal.competency_choices(session)
     for row in form.levels:
         row.form.competency.choices = choices([("", "—"), *names])
     return form
-
-
-def _known(column: Any) -> list[str]:
-    """Values in use (roles, departments) to suggest while typing."""
-    rows = get_session().exec(select(column).distinct().where(column != "").order_by(column))
-    return list(rows.all())
 
 
 @bp.route("/programs/<slug>/v<int:version>/rules")
@@ -199,8 +193,7 @@ def _render_edit(program: Program, position: int | None, form: RuleForm, **conte
         program=program,
         position=position,
         form=form,
-        roles=_known(Learner.role),
-        departments=_known(Learner.department),
+        **dict(zip(("roles", "departments"), preview.known_groups(get_session()), strict=True)),
         **{"conflict": None, **context},
     )
 
