@@ -6,6 +6,7 @@ and re-imports unchanged. Rules are addressed by position: order matters (a late
 the same module), and the draft's revision guards against two authors editing the list at once.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -158,7 +159,7 @@ def _change(
     program: Program,
     user: str,
     revision: int | None,
-    edit: Any,
+    edit: Callable[[list[tuple[SegmentRule, list[int]]]], object],
 ) -> None:
     """Apply `edit` to the list of (row, module ids) and write the list back, if allowed."""
     if not program.is_personal:
