@@ -1,5 +1,9 @@
 """Small factories that build test data in a session."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from sqlalchemy import Engine, event
 from sqlmodel import Session
 
 from learnpath.models import Learner, User
@@ -53,3 +57,25 @@ def wipe(db: Session) -> None:
     for table in reversed(SQLModel.metadata.sorted_tables):
         db.execute(delete(table))
     db.commit()
+
+
+class Writes:
+    """SQL statements that change data (INSERT, UPDATE, DELETE) seen while counting."""
+
+    def __init__(self) -> None:
+        self.statements: list[str] = []
+
+    def __call__(self, conn: object, cursor: object, statement: str, *args: object) -> None:
+        if statement.lstrip().split(" ", 1)[0].upper() in ("INSERT", "UPDATE", "DELETE"):
+            self.statements.append(statement)
+
+
+@contextmanager
+def count_writes(engine: Engine) -> Iterator[Writes]:
+    """Record every data-changing statement the engine runs inside the block."""
+    writes = Writes()
+    event.listen(engine, "before_cursor_execute", writes)
+    try:
+        yield writes
+    finally:
+        event.remove(engine, "before_cursor_execute", writes)

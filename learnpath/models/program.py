@@ -120,6 +120,8 @@ class SegmentRule(SQLModel, table=True):
     name: str = Field(max_length=200)
     conditions: dict[str, Any] = json_field(dict)
     action: str = Field(max_length=16)
+    format: str = Field(default="", max_length=16)  # prefer_format: the preferred format
+    minutes_per_week: int | None = None  # pace: the weekly time it sets
 
 
 class SegmentRuleModule(SQLModel, table=True):

@@ -13,7 +13,18 @@ from learnpath.vocabulary import Depth
 TEST_OUT_Z = 1.645
 """One-sided 95 % normal quantile: tested out when θ − z·SE ≥ the module level's lower bound."""
 
-RuleAction = Literal["include", "exclude", "mandatory", "optional"]
+SpeedBand = Literal["fast", "typical", "slow"]
+SPEED_BANDS: tuple[SpeedBand, ...] = get_args(SpeedBand)
+"""Bands of decision speed and tempo, from a learner's ratio of actual to typical time."""
+
+Behaviour = Literal["starter", "customizer", "quiz-leaver"]
+BEHAVIOURS: tuple[Behaviour, ...] = get_args(Behaviour)
+"""Behaviour segments a learner can be in (the service decides membership from their records)."""
+
+ModuleAction = Literal["include", "exclude", "mandatory", "optional"]
+MODULE_ACTIONS: tuple[ModuleAction, ...] = get_args(ModuleAction)
+"""Rule actions on named modules; `prefer_format` and `pace` set a preference instead."""
+RuleAction = Literal[ModuleAction, "prefer_format", "pace"]
 AdjustmentKind = Literal["move", "add", "take_waived", "drop", "alternative", "pace", "due_date"]
 RULE_ACTIONS: tuple[RuleAction, ...] = get_args(RuleAction)
 ADJUSTMENT_KINDS: tuple[AdjustmentKind, ...] = get_args(AdjustmentKind)
@@ -64,22 +75,36 @@ class Target:
 
 @dataclass(frozen=True)
 class Condition:
-    """When a rule applies: every non-empty field must hold, each by any one of its values."""
+    """When a rule applies: every non-empty field must hold, each by any one of its values.
+
+    `below` / `at_least`: the learner's level in each named competency is below / at least the
+    given level; `decision_speed`, `tempo`: bands of SPEED_BANDS; `behaviour`: of BEHAVIOURS.
+    """
 
     roles: tuple[str, ...] = ()
     departments: tuple[str, ...] = ()
     interests: tuple[str, ...] = ()
     below: Mapping[str, str] = field(default_factory=lambda: _EMPTY)
+    at_least: Mapping[str, str] = field(default_factory=lambda: _EMPTY)
+    decision_speed: tuple[str, ...] = ()
+    tempo: tuple[str, ...] = ()
+    behaviour: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
 class Rule:
-    """A segment rule as data: when `when` holds, `then` acts on `modules` (in rule order)."""
+    """A segment rule as data: when `when` holds, `then` acts on `modules` (in rule order).
+
+    `prefer_format` names a `format` preferred among a module's formats; `pace` sets the weekly
+    minutes a plan starts from. Neither names modules.
+    """
 
     name: str
     when: Condition
     then: RuleAction
-    modules: tuple[str, ...]
+    modules: tuple[str, ...] = ()
+    format: str | None = None
+    pace_minutes_per_week: int | None = None
 
 
 @dataclass(frozen=True)
@@ -134,6 +159,12 @@ class Learner:
     interests: tuple[str, ...] = ()
     preferred_formats: tuple[str, ...] = ()
     pace_minutes_per_week: int = 120
+    # True when the learner chose their weekly time themselves: a rule's pace then yields to it.
+    pace_chosen: bool = False
+    # Bands of SPEED_BANDS ('' = not enough data) and behaviour segments, for rule conditions.
+    speed_band: str = ""
+    tempo_band: str = ""
+    behaviour: tuple[str, ...] = ()
     levels: Mapping[str, LevelEstimate] = field(default_factory=lambda: MappingProxyType({}))
     # The level name each estimate was stored with (the quiz's bands), for the program verdict.
     level_names: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))

@@ -48,7 +48,7 @@ def _run(inp: PlanInput, made_now: bool = False) -> tuple[Plan, list[Refusal | N
     select(pool)
     close(pool)
     outcomes: list[Refusal | None] = [None] * len(inp.adjustments)
-    pace, due = inp.learner.pace_minutes_per_week, inp.due
+    pace, due = _start_pace(pool), inp.due
     for i, adj in enumerate(inp.adjustments):
         if adj.kind in adjust.SET_KINDS:
             outcomes[i] = adjust.apply(pool, adj)
@@ -64,6 +64,12 @@ def _run(inp: PlanInput, made_now: bool = False) -> tuple[Plan, list[Refusal | N
     _undone_drops(pool, inp.adjustments, outcomes)
     sequence, after = _sequence(pool, inp.adjustments, outcomes)
     return _assemble(pool, sequence, after, pace, due, outcomes), outcomes
+
+
+def _start_pace(pool: Pool) -> int:
+    """The learner's own weekly time, or a rule's when the learner has not chosen one."""
+    learner, rule_pace = pool.inp.learner, pool.prefer.pace
+    return rule_pace if rule_pace and not learner.pace_chosen else learner.pace_minutes_per_week
 
 
 def _reclose(pool: Pool, adj: Adjustment) -> None:
@@ -184,8 +190,10 @@ def _step(
 
 
 def _notes(pool: Pool, sequence: list[str]) -> tuple[str, ...]:
-    """Prerequisites a rule leaves out or the program lacks, for planned modules."""
+    """A rule's weekly time; prerequisites a rule leaves out or the program lacks."""
     notes: list[str] = []
+    if pool.prefer.pace and not pool.inp.learner.pace_chosen:
+        notes.append(f"weekly time {pool.prefer.pace} minutes ({pool.prefer.pace_reason})")
     for module in sequence:
         for req in pool.requires[module]:
             head = pool.head(req)

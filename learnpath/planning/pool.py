@@ -8,11 +8,19 @@ from datetime import date
 from learnpath.vocabulary import DEPTH_RANGE, Depth
 
 from .errors import PlanningError
-from .inputs import ADJUSTMENT_KINDS, RULE_ACTIONS, Completion, ModuleInfo, PlanInput
+from .inputs import (
+    ADJUSTMENT_KINDS,
+    RULE_ACTIONS,
+    Completion,
+    ModuleInfo,
+    PlanInput,
+    Rule,
+)
 from .levels import Bands, level_index
 from .outputs import Reason, Status
-from .rules import RuleEffect, effects
+from .rules import Preferences, RuleEffect, effects, preferences
 
+_MAX_PACE = 7 * 24 * 60
 _NONE = Reason("", "")
 
 
@@ -55,7 +63,14 @@ class Pool:
     outside: dict[str, tuple[str, ...]]
     catalog: dict[str, ModuleInfo]
     floors: dict[str, float]
+    prefer: Preferences = field(default_factory=Preferences)
     chosen: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def formats(self) -> tuple[str, ...]:
+        """Preferred formats, best first: the learner's own, then those the rules prefer."""
+        own = self.inp.learner.preferred_formats
+        return own + tuple(f for f in self.prefer.formats if f not in own)
 
     def head(self, group: str) -> Slot:
         """The member of an alternative group that stands for it on the path."""
@@ -72,7 +87,9 @@ def build(inp: PlanInput) -> Pool:
     _check(inp)
     catalog = _catalog(inp.modules)
     bands = Bands.of(inp.program.level_bands)
-    rule_fx = effects(inp.program.rules, inp.learner, bands) if inp.program.personal else {}
+    personal = inp.program.personal
+    rule_fx = effects(inp.program.rules, inp.learner, bands) if personal else {}
+    prefer = preferences(inp.program.rules, inp.learner, bands) if personal else Preferences()
     roots = {m: m for m in catalog}
     roots.update({m.id: _root(catalog, m.id) for m in catalog.values() if m.alternative_of})
     slots = _slots(inp, catalog, roots, rule_fx)
@@ -85,7 +102,7 @@ def build(inp: PlanInput) -> Pool:
         requires[module], outside[module] = _requires(roots, slot, groups)
     z = inp.test_out_z
     floors = {c: e.theta - z * e.se for c, e in inp.learner.levels.items()}
-    return Pool(inp, bands, slots, groups, requires, outside, catalog, floors)
+    return Pool(inp, bands, slots, groups, requires, outside, catalog, floors, prefer)
 
 
 def _slots(
@@ -126,20 +143,29 @@ def _check(inp: PlanInput) -> None:
     if inp.program.depth not in tuple(Depth):
         first, last = DEPTH_RANGE
         raise PlanningError(f"depth must be {first} to {last}, not {inp.program.depth}")
-    if not 0 < inp.learner.pace_minutes_per_week <= 7 * 24 * 60:
+    if not 0 < inp.learner.pace_minutes_per_week <= _MAX_PACE:
         raise PlanningError("pace must be between 1 and 10080 minutes per week")
     low, high = inp.tempo_bounds
     if not 0 < low <= 1 <= high:
         raise PlanningError("tempo bounds must satisfy 0 < low ≤ 1 ≤ high")
     for rule in inp.program.rules:
-        if rule.then not in RULE_ACTIONS:
-            raise PlanningError(f"rule '{rule.name}': unknown action '{rule.then}'")
+        _check_rule(rule)
     for target in inp.program.targets:
         for level in (target.default, *target.roles.values()):
             level_index(level)
     for adjustment in inp.adjustments:
         if adjustment.kind not in ADJUSTMENT_KINDS:
             raise PlanningError(f"unknown adjustment kind '{adjustment.kind}'")
+
+
+def _check_rule(rule: Rule) -> None:
+    """A rule's action must be known and carry what it needs (modules, a format or a pace)."""
+    if rule.then not in RULE_ACTIONS:
+        raise PlanningError(f"rule '{rule.name}': unknown action '{rule.then}'")
+    if rule.then == "prefer_format" and not rule.format:
+        raise PlanningError(f"rule '{rule.name}': prefer_format needs a format")
+    if rule.then == "pace" and not 0 < (rule.pace_minutes_per_week or 0) <= _MAX_PACE:
+        raise PlanningError(f"rule '{rule.name}': pace must be 1 to {_MAX_PACE} minutes a week")
 
 
 def _catalog(modules: tuple[ModuleInfo, ...]) -> dict[str, ModuleInfo]:

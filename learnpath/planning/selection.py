@@ -96,8 +96,8 @@ def _completed(slot: Slot) -> None:
 
 
 def _default_choice(pool: Pool, slots: list[Slot]) -> Slot:
-    """Learner-neutral pick among formats: rule-included, then preferred format, then order."""
-    preferred = pool.inp.learner.preferred_formats
+    """Default pick among formats: rule-included, then preferred format, then program order."""
+    preferred = pool.formats
     open_ = [s for s in slots if not s.rule_excluded] or slots
 
     def key(s: Slot) -> tuple[int, int, int]:

@@ -19,6 +19,9 @@ DRAFT = {"slug": "matrix-draft", "version": 1}
 NOPE = {**DRAFT, "module": "no-such-module"}
 CLIENT = {"slug": "matrix-client", "version": 1}  # a specialized draft: authors only
 CLIENT_NOPE = {**CLIENT, "module": "no-such-module"}
+TEAM = {"slug": "team-lead-path", "version": 1}  # personal, published, five rules
+TEAM_DRAFT = {"slug": "team-lead-path", "version": 2}  # its new draft, opened in the test
+NO_RULE = {**TEAM_DRAFT, "position": 99}
 
 # endpoint → (method, url arguments, form data, expected status per role). POSTs send data that
 # gives every allowed role the same answer however often it is sent (a refusal or a no-op).
@@ -68,6 +71,12 @@ EXPECTED: dict[str, tuple[str, dict[str, Any], dict[str, str], dict[str, int]]] 
     "studio.remove_overlay": ("POST", {**CLIENT, "overlay_id": 999}, {}, DONE),
     "studio.take_in": ("GET", CLIENT, {}, DONE),  # no newer parent: said on the program page
     "studio.move_learners": ("GET", PUBLISHED, {}, FORM),
+    "studio.list_rules": ("GET", TEAM, {}, READ),
+    "studio.preview_rule": ("GET", {**TEAM, "position": 0}, {}, READ),
+    "studio.new_rule": ("POST", TEAM_DRAFT, {"name": ""}, FORM),
+    "studio.edit_rule": ("GET", {**TEAM_DRAFT, "position": 0}, {}, FORM),
+    "studio.remove_rule": ("POST", NO_RULE, {}, DONE),
+    "studio.move_rule": ("POST", NO_RULE, {"direction": "up"}, DONE),
 }
 
 
@@ -94,6 +103,9 @@ def test_each_role_gets_its_status_on_every_route(app: Flask, catalog: Session) 
     parent = drafts.find(catalog, PUBLISHED["slug"], PUBLISHED["version"])
     assert parent is not None
     derive_program(catalog, parent, "Ana", 3, "Matrix client", "Acme", "")
+    team = drafts.find(catalog, "team-lead-path", 1)
+    assert team is not None
+    drafts.open_draft(catalog, team, "Ana")
     catalog.commit()
     clients = _clients(app, catalog)
     wrong = {}

@@ -218,7 +218,7 @@ def _check_program_refs(
     for k, rule in enumerate(program.rules):
         for j, module in enumerate(rule.modules):
             _ref(at, ("rules", k, "modules", j), module, modules, "module", problems)
-        for comp in rule.when.below:
-            _ref(
-                at, ("rules", k, "when", "below", comp), comp, competencies, "competency", problems
-            )
+        for key, levels in (("below", rule.when.below), ("at_least", rule.when.at_least)):
+            for comp in levels:
+                loc = ("rules", k, "when", key, comp)
+                _ref(at, loc, comp, competencies, "competency", problems)

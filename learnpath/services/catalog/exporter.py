@@ -55,8 +55,9 @@ def export_catalog(session: Session, root: Path) -> list[Path]:
 class _Exporter:
     def __init__(self, session: Session) -> None:
         self.s = session
-        self.comp = {c.id: c.slug for c in session.exec(select(Competency)).all()}
-        self.mod = {m.id: m.slug for m in session.exec(select(Module)).all()}
+        # Ids to slugs only: whole Module rows (lesson bodies) would cost ~100 ms per 2,000.
+        self.comp = {i: slug for i, slug in session.exec(select(Competency.id, Competency.slug))}
+        self.mod = {i: slug for i, slug in session.exec(select(Module.id, Module.slug))}
 
     def _write(self, path: Path, text: str) -> Path:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -277,15 +278,20 @@ class _Exporter:
             mods = self.s.exec(
                 select(SegmentRuleModule.module_id).where(SegmentRuleModule.rule_id == r.id)
             ).all()
-            out.append(
-                {
-                    "name": r.name,
-                    "when": r.conditions,
-                    "then": r.action,
-                    "modules": sorted(self.mod[m] for m in mods),
-                }
-            )
+            out.append(rule_data(r, sorted(self.mod[m] for m in mods)))
         return out
+
+
+def rule_data(rule: SegmentRule, modules: list[str]) -> dict[str, Any]:
+    """A rule as its program file spells it (only the setting its action takes)."""
+    data: dict[str, Any] = {"name": rule.name, "when": rule.conditions, "then": rule.action}
+    if modules:
+        data["modules"] = modules
+    if rule.format:
+        data["format"] = rule.format
+    if rule.minutes_per_week is not None:
+        data["minutes_per_week"] = rule.minutes_per_week
+    return data
 
 
 def _item(item: Item, p: ItemParameter) -> dict[str, Any]:
@@ -318,3 +324,9 @@ def program_data(session: Session, program: Program) -> dict[str, Any]:
 def module_data(session: Session, module: Module) -> dict[str, Any]:
     """A module's front matter as its file holds it."""
     return _Exporter(session).module_meta(module)
+
+
+def modules_data(session: Session, modules: list[Module]) -> list[dict[str, Any]]:
+    """Several modules' front matter as their files hold it (the id maps are read once)."""
+    exporter = _Exporter(session)
+    return [exporter.module_meta(module) for module in modules]

@@ -3,6 +3,7 @@
 from datetime import time
 from typing import Any
 
+from sqlalchemy import delete
 from sqlmodel import Session, col, select
 
 from learnpath.models import (
@@ -18,7 +19,7 @@ from learnpath.models import (
 )
 from learnpath.models.base import pk
 from learnpath.services.catalog.parsed import At, Catalog
-from learnpath.services.catalog.schema import ChangeIn, ProgramIn
+from learnpath.services.catalog.schema import ChangeIn, ProgramIn, RuleIn
 from learnpath.services.catalog.sources import CatalogError, Problem
 from learnpath.services.catalog.upsert import Writer
 
@@ -152,6 +153,32 @@ def _sessions(p: ProgramIn, module_ids: dict[str, int]) -> list[dict[str, Any]]:
     ]
 
 
+def _rule_row(rule: SegmentRule, modules: list[int]) -> tuple[Any, ...]:
+    """A rule as compared between the database and a file: every field that gives it meaning."""
+    return (
+        rule.name,
+        rule.conditions,
+        rule.action,
+        rule.format,
+        rule.minutes_per_week,
+        sorted(modules),
+    )
+
+
+def rule_rows(r: RuleIn, module_ids: dict[str, int]) -> tuple[SegmentRule, list[int]]:
+    """A rule of a file (or of the studio) as its unsaved row and the ids of its modules."""
+    row = SegmentRule(
+        program_id=0,
+        position=0,
+        name=r.name,
+        conditions=r.when.model_dump(exclude_defaults=True),
+        action=r.then,
+        format=r.format or "",
+        minutes_per_week=r.minutes_per_week,
+    )
+    return row, sorted(module_ids[m] for m in r.modules)
+
+
 def _write_rules(w: Writer, program: Program, p: ProgramIn, module_ids: dict[str, int]) -> None:
     """Rules are compared as a whole list and rewritten only when any of them differs."""
     current = w.session.exec(
@@ -164,35 +191,28 @@ def _write_rules(w: Writer, program: Program, p: ProgramIn, module_ids: dict[str
         mods = w.session.exec(
             select(SegmentRuleModule.module_id).where(SegmentRuleModule.rule_id == rule.id)
         ).all()
-        have.append((rule.name, rule.conditions, rule.action, sorted(mods)))
-    want = [
-        (
-            r.name,
-            r.when.model_dump(exclude_defaults=True),
-            r.then,
-            sorted(module_ids[m] for m in r.modules),
-        )
-        for r in p.rules
-    ]
-    if have == want:
+        have.append(_rule_row(rule, list(mods)))
+    want = [rule_rows(r, module_ids) for r in p.rules]
+    if have == [_rule_row(*pair) for pair in want]:
         return
-    for rule in current:
-        for link in w.session.exec(
-            select(SegmentRuleModule).where(SegmentRuleModule.rule_id == rule.id)
-        ).all():
-            w.session.delete(link)
-        w.session.delete(rule)
-    w.session.flush()
-    for i, (name, conditions, action, mods) in enumerate(want):
-        rule = SegmentRule(
-            program_id=pk(program), position=i, name=name, conditions=conditions, action=action
-        )
-        w.session.add(rule)
-        w.session.flush()
-        for mid in mods:
-            w.session.add(SegmentRuleModule(rule_id=pk(rule), module_id=mid))
-    w.session.flush()
+    replace_rules(w.session, program, want)
     w.counts["SegmentRule sets replaced"] += 1
+
+
+def replace_rules(
+    session: Session, program: Program, rules: list[tuple[SegmentRule, list[int]]]
+) -> None:
+    """Delete the program's rules and write `rules` (unsaved rows, module ids) in their order."""
+    ids = select(SegmentRule.id).where(SegmentRule.program_id == program.id)
+    session.execute(delete(SegmentRuleModule).where(col(SegmentRuleModule.rule_id).in_(ids)))
+    session.execute(delete(SegmentRule).where(col(SegmentRule.program_id) == program.id))
+    for i, (rule, mods) in enumerate(rules):
+        rule.program_id, rule.position = pk(program), i
+        session.add(rule)
+        session.flush()
+        for mid in mods:
+            session.add(SegmentRuleModule(rule_id=pk(rule), module_id=mid))
+    session.flush()
 
 
 def _frozen_problem(session: Session, program: Program, path: str) -> Problem | None:

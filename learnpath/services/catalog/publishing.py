@@ -9,10 +9,10 @@ from sqlmodel import Session, col, select
 
 from learnpath.models import Competency, Module, ModulePrerequisite, Program
 from learnpath.models.base import pk
-from learnpath.services.catalog import composition
+from learnpath.services.catalog import composition, personal
 from learnpath.services.catalog.authoring import STUDIO, import_problems, source
 from learnpath.services.catalog.drafts import editable
-from learnpath.services.catalog.exporter import module_data, program_data
+from learnpath.services.catalog.exporter import modules_data, program_data
 from learnpath.services.catalog.listing import active_item_counts
 from learnpath.services.catalog.parsed import At, Catalog
 from learnpath.services.catalog.schema import ModuleIn, ProgramIn
@@ -47,8 +47,9 @@ def _checked(session: Session, program: Program) -> list[str]:
     parsed = source(as_published).validate(ProgramIn, problems)
     if parsed is not None:
         programs.programs[(program.slug, program.version)] = At(parsed, source({}))
-    for module in _reached(session, program):
-        model = source(module_data(session, module)).validate(ModuleIn, problems)
+    reached = _reached(session, program)
+    for module, data in zip(reached, modules_data(session, reached), strict=True):
+        model = source(data).validate(ModuleIn, problems)
         if model is not None:
             modules.modules[module.slug] = At(model, source({}))
             modules.bodies[module.slug] = module.body
@@ -81,6 +82,7 @@ def publish_problems(session: Session, program: Program) -> list[str]:
     reasons += _checked(session, program)
     reasons += _placement_problems(session, program)
     reasons += _target_problems(session, program)
+    reasons += personal.blocked_targets(session, program)
     parent = session.get(Program, program.parent_id) if program.parent_id else None
     if parent is not None and parent.status != "published":
         reasons.append(

@@ -8,11 +8,13 @@ from pydantic import (
     ConfigDict,
     Field,
     StringConstraints,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
 
 from learnpath.planning import Bands, PlanningError, RuleAction
+from learnpath.planning.inputs import MODULE_ACTIONS, Behaviour, SpeedBand
 from learnpath.vocabulary import (
     DEPTH_RANGE,
     LEVELS,
@@ -28,6 +30,8 @@ Slug = Annotated[
 ]
 Tag = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=60)]
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+RoleName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=80)]
+Department = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
 ItemStatus = Literal["draft", "pretest", "active", "retired"]
 Url = Annotated[str, StringConstraints(pattern=r"^https?://[^\s<>\"']+$", max_length=500)]
 
@@ -207,17 +211,44 @@ class TargetIn(Strict):
 
 
 class ConditionIn(Strict):
-    role: list[str] = []
-    department: list[str] = []
+    """Who a rule is for: every field given must hold, each by any one of its values."""
+
+    role: list[RoleName] = []
+    department: list[Department] = []
     interests: list[Tag] = []
     below: dict[Slug, Level] = {}
+    at_least: dict[Slug, Level] = {}
+    decision_speed: list[SpeedBand] = []
+    tempo: list[SpeedBand] = []
+    behaviour: list[Behaviour] = []
 
 
 class RuleIn(Strict):
+    """A segment rule: include/exclude/mandatory/optional on modules, or a format or pace."""
+
     name: Name
     when: ConditionIn
     then: RuleAction
-    modules: list[Slug] = Field(min_length=1)
+    modules: list[Slug] = Field(default=[], validate_default=True)
+    format: ModuleFormat | None = Field(default=None, validate_default=True)
+    minutes_per_week: int | None = Field(default=None, ge=1, le=10080, validate_default=True)
+
+    @field_validator("modules", "format", "minutes_per_week")
+    @classmethod
+    def _fits_action(cls, value: object, info: ValidationInfo) -> object:
+        then = info.data.get("then")
+        wanted = {"modules": then in MODULE_ACTIONS, "format": then == "prefer_format"}
+        needed = wanted.get(str(info.field_name), then == "pace")
+        if then is None or needed == bool(value):
+            return value
+        if needed:
+            return _missing(str(info.field_name), str(then))
+        raise ValueError(f"'{then}' takes no {str(info.field_name).replace('_', ' ')}")
+
+
+def _missing(field: str, then: str) -> object:
+    what = {"modules": "at least one module", "format": "a format"}.get(field, "minutes per week")
+    raise ValueError(f"'{then}' needs {what}")
 
 
 class ProgramIn(Strict):

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date
+from typing import Any
 
 from sqlmodel import Session, col, select
 
@@ -31,7 +32,7 @@ from learnpath.models import (
 )
 from learnpath.models import Response as Answer
 from learnpath.models.base import pk
-from learnpath.services.learning import plancatalog, results
+from learnpath.services.learning import behaviour, plancatalog, results
 from learnpath.vocabulary import DEFAULT_TARGET_LEVEL
 
 # The planner's tempo reads a learner's recent quiz answers, not their whole history.
@@ -89,27 +90,38 @@ def _rules(session: Session, program: Program, slugs: dict[int, str]) -> tuple[p
     return tuple(
         planning.Rule(
             name=r.name,
-            when=planning.Condition(
-                roles=tuple(r.conditions.get("role", ())),
-                departments=tuple(r.conditions.get("department", ())),
-                interests=tuple(r.conditions.get("interests", ())),
-                below=dict(r.conditions.get("below", {})),
-            ),
+            when=condition(r.conditions),
             then=r.action,  # type: ignore[arg-type]
             modules=tuple(sorted(acted[pk(r)])),
+            format=r.format or None,
+            pace_minutes_per_week=r.minutes_per_week,
         )
         for r in rules
+    )
+
+
+def condition(stored: dict[str, Any]) -> planning.Condition:
+    """A rule's stored conditions (its file's `when`) as the planner's Condition."""
+    return planning.Condition(
+        roles=tuple(stored.get("role", ())),
+        departments=tuple(stored.get("department", ())),
+        interests=tuple(stored.get("interests", ())),
+        below=dict(stored.get("below", {})),
+        at_least=dict(stored.get("at_least", {})),
+        decision_speed=tuple(stored.get("decision_speed", ())),
+        tempo=tuple(stored.get("tempo", ())),
+        behaviour=tuple(stored.get("behaviour", ())),
     )
 
 
 def learner_input(
     session: Session,
     learner: Learner,
-    enrollment: Enrollment,
+    enrollment: Enrollment | None,
     slugs: dict[int, str],
     competencies: dict[int, str],
 ) -> planning.Learner:
-    """Profile, levels, completed modules of this enrollment and recent quiz times."""
+    """Profile, levels, behaviour, modules completed in this enrollment (if any), quiz times."""
     stored = session.exec(
         select(CompetencyLevel).where(CompetencyLevel.learner_id == learner.id)
     ).all()
@@ -117,11 +129,16 @@ def learner_input(
         competencies[level.competency_id]: planning.LevelEstimate(level.theta, level.se)
         for level in stored
     }
-    done = session.exec(
-        select(TrajectoryStep).where(
-            TrajectoryStep.enrollment_id == enrollment.id, TrajectoryStep.status == "completed"
-        )
-    ).all()
+    done = (
+        session.exec(
+            select(TrajectoryStep).where(
+                TrajectoryStep.enrollment_id == enrollment.id,
+                TrajectoryStep.status == "completed",
+            )
+        ).all()
+        if enrollment is not None
+        else []
+    )
     completed = tuple(
         planning.Completion(
             slugs[s.module_id],
@@ -130,12 +147,17 @@ def learner_input(
         )
         for s in done
     )
+    facts = behaviour.behaviour(session, [pk(learner)])[pk(learner)]
     return planning.Learner(
         role=learner.role,
         department=learner.department,
         interests=tuple(learner.interests),
         preferred_formats=tuple(learner.preferred_formats),
         pace_minutes_per_week=learner.pace_minutes_per_week,
+        pace_chosen=behaviour.pace_chosen(session, pk(learner)),
+        speed_band=facts.speed_band,
+        tempo_band=facts.tempo_band,
+        behaviour=facts.segments,
         levels=levels,
         level_names={competencies[level.competency_id]: level.level for level in stored},
         completed=completed,
