@@ -144,4 +144,4 @@ def test_the_path_page_asks_as_many_queries_whatever_the_catalogs_size(
     add_unrelated(catalog, 300)
     with statements(engine) as large:
         assert client.get(url).status_code == 200
-    assert len(large) == len(small) <= 30
+    assert len(large) == len(small) <= 36  # 33 today: page, plan inputs, behaviour facts, sessions

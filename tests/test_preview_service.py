@@ -20,7 +20,7 @@ from learnpath.models.base import pk
 from learnpath.planning.rules import holds
 from learnpath.services.catalog import drafts
 from learnpath.services.catalog.schema import RuleIn
-from learnpath.services.learning import planinputs, preview
+from learnpath.services.learning import plancatalog, planinputs, preview
 from learnpath.services.learning.results import DECISION_SPEED
 from tests import factories
 from tests.test_trajectory_service import module
@@ -99,7 +99,7 @@ CONDITIONS = [
 
 def _expected(db: Session, people: list[Learner], when: planning.Condition) -> list[int]:
     """Ids the planner's own `holds` accepts, each learner read as a plan would read them."""
-    competencies = planinputs.competency_slugs(db)
+    competencies = plancatalog.all_competency_slugs(db)
     bands = planning.Bands.of(None)
     return sorted(
         pk(p)
