@@ -14,13 +14,8 @@ from learnpath.services.catalog import composition, derived_modules, drafts
 from learnpath.services.catalog.authoring import slugify
 from learnpath.services.catalog.derivation import derive_program, module_entries
 from tests import factories
-from tests.e2e.conftest import CHROMIUM, PROGRAM_SLUG, LiveApp
+from tests.e2e.conftest import PROGRAM_SLUG, LiveApp
 
-if not CHROMIUM.exists():
-    pytest.skip(
-        f"browser tests need Debian's Chromium at {CHROMIUM} (apt-get install chromium)",
-        allow_module_level=True,
-    )
 pytest.importorskip("playwright.sync_api", reason="playwright is a dev dependency")
 
 from playwright.sync_api import Page, expect

@@ -12,13 +12,8 @@ from sqlmodel import Session, select
 
 from learnpath.models import Attempt, Item, Response
 from learnpath.vocabulary import LEVELS
-from tests.e2e.conftest import CHROMIUM, Account, LiveApp
+from tests.e2e.conftest import Account, LiveApp
 
-if not CHROMIUM.exists():
-    pytest.skip(
-        f"browser tests need Debian's Chromium at {CHROMIUM} (apt-get install chromium)",
-        allow_module_level=True,
-    )
 pytest.importorskip("playwright.sync_api", reason="playwright is a dev dependency")
 
 from playwright.sync_api import Page, expect
