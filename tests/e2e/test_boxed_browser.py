@@ -147,3 +147,31 @@ def test_an_author_builds_a_boxed_program_and_publishes_it(
     shown = learner.locator("ol.modules > li strong").all_inner_texts()
     assert shown == [KINDS, AVERAGES, QUALITY]
     learner.context.close()
+
+
+def drag(page: Page, title: str, onto: str) -> None:
+    """Drag the row of `title` by its handle onto the row of `onto`; the page reloads."""
+    rows = page.locator("#modules tbody tr")
+    source, target = (rows.filter(has=page.get_by_role("link", name=t)) for t in (title, onto))
+    with page.expect_navigation():
+        source.locator(".drag-handle").drag_to(target)
+
+
+def test_an_author_drags_a_module_into_a_new_place(page: Page, live_app: LiveApp) -> None:
+    with Session(live_app.engine) as session:
+        slug = factories.boxed_program(session, ORDER, publish=False).slug
+        session.commit()
+    staff(live_app, page, "author")
+    page.goto(f"/studio/programs/{slug}/v1/edit")
+    expect(page.locator("#modules .drag-handle").first).to_be_visible()
+
+    drag(page, QUALITY, onto=AVERAGES)
+    assert listed(page) == [KINDS, QUALITY, AVERAGES]
+    dragged = ["dl-data-types", "dl-data-quality", "dl-averages-and-spread"]
+    assert stored(live_app, slug)[1] == dragged
+    shot(page, "program-edit-dragged")
+
+    drag(page, KINDS, onto=AVERAGES)
+    expect(page.get_by_role("status")).to_contain_text(f"requires “{KINDS}”")
+    assert listed(page) == [KINDS, QUALITY, AVERAGES]
+    assert stored(live_app, slug)[1] == dragged, "a refused drop changes nothing"
