@@ -91,7 +91,10 @@ def live_app(
 ) -> Iterator[LiveApp]:
     """The app with CSRF on and the shipped catalog, shared by every browser test."""
     url = _e2e_database(request, migrated, tmp_path_factory.mktemp("e2e"))
-    app = create_app({"TESTING": True, "DATABASE_URL": url, "SECRET_KEY": "e2e"})
+    # Every test logs in from 127.0.0.1 on this one server: the production limit (10 login
+    # posts a minute per address, tested in tests/test_auth.py) would refuse the eleventh.
+    config = {"TESTING": True, "DATABASE_URL": url, "SECRET_KEY": "e2e"}
+    app = create_app({**config, "LOGIN_RATE_LIMIT": "1000 per minute"})
     assert app.config["WTF_CSRF_ENABLED"], "the browser tests run with CSRF protection on"
     engine: Engine = app.extensions["learnpath.engine"]
     if PG_URL:
