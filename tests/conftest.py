@@ -58,7 +58,7 @@ def database_url(request: pytest.FixtureRequest, migrated: str, tmp_path: Path) 
     """A migrated database for one test: empty, or a copy holding the catalog if it asks for it."""
     if PG_URL:
         yield PG_URL
-        _truncate_all(PG_URL)
+        truncate_all(PG_URL)
         return
     path = tmp_path / "test.sqlite"
     wants_catalog = "catalog" in request.fixturenames
@@ -66,7 +66,8 @@ def database_url(request: pytest.FixtureRequest, migrated: str, tmp_path: Path) 
     yield f"sqlite:///{path}"
 
 
-def _truncate_all(url: str) -> None:
+def truncate_all(url: str) -> None:
+    """Empty every table of the PostgreSQL database at `url`."""
     engine = make_engine(url)
     names = ", ".join(f'"{t.name}"' for t in SQLModel.metadata.sorted_tables)
     with engine.begin() as conn:

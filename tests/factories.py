@@ -1,15 +1,27 @@
 """Small factories that build test data in a session."""
 
+import itertools
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 from sqlalchemy import Engine, event
 from sqlmodel import Session
 
-from learnpath.models import Learner, User
+from learnpath.models import Learner, Program, User
 from learnpath.services.accounts.users import create_user
+from learnpath.services.catalog import composition, drafts, publishing
+from learnpath.vocabulary import Depth
 
 PASSWORD = "correct horse battery"
+AUTHOR = "Factory"
+"""The name studio changes made by factories are recorded under."""
+
+_serial = itertools.count(1)
+
+
+def unique(prefix: str) -> str:
+    """`prefix`-N with an N no other call in this run gets: slugs and emails tests never share."""
+    return f"{prefix}-{next(_serial)}"
 
 
 def learner(db: Session, external_id: str = "E1", **fields: object) -> Learner:
@@ -34,6 +46,27 @@ def user(db: Session, email: str = "pat@example.com", roles: list[str] | None = 
         else None
     )
     return create_user(db, email, email.split("@")[0].title(), PASSWORD, roles, learner=profile)
+
+
+def staff(db: Session, role: str) -> User:
+    """A staff user with one role and an email of their own."""
+    return user(db, email=f"{unique(role)}@example.com", roles=[role])
+
+
+def boxed_program(
+    db: Session, modules: list[str], title: str = "", publish: bool = True
+) -> Program:
+    """A boxed program, version 1, of these modules in this order; published unless told not.
+
+    Made through the studio's services, as an author would; a unique title when none is given.
+    """
+    title = title or unique("Program").replace("-", " ")
+    program = drafts.create_program(db, AUTHOR, title, Depth.BOXED)
+    for slug in modules:
+        composition.add_module(db, program, AUTHOR, None, slug)
+    if publish:
+        publishing.publish(db, program, AUTHOR, None)
+    return program
 
 
 def snapshot(db: Session) -> dict[str, list[tuple[object, ...]]]:

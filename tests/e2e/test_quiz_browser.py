@@ -12,16 +12,13 @@ from sqlmodel import Session, select
 
 from learnpath.models import Attempt, Item, Response
 from learnpath.vocabulary import LEVELS
-from tests.e2e.conftest import CHROMIUM, LiveApp
+from tests.e2e.conftest import Account, LiveApp
 
-if not CHROMIUM.exists():
-    pytest.skip(
-        f"browser tests need Debian's Chromium at {CHROMIUM} (apt-get install chromium)",
-        allow_module_level=True,
-    )
 pytest.importorskip("playwright.sync_api", reason="playwright is a dev dependency")
 
 from playwright.sync_api import Page, expect
+
+from tests.e2e.browsing import log_in
 
 pytestmark = pytest.mark.browser
 
@@ -44,14 +41,6 @@ ATTRIBUTES_AND_VALUES = """() => {
 BROWSER_REFUSES = """form => [...form.elements]
   .filter(el => !el.checkValidity())
   .map(el => `${el.type} ${el.id}: ${el.validationMessage}`)"""
-
-
-def log_in(page: Page, live: LiveApp) -> None:
-    page.goto("/auth/login")
-    page.get_by_label("Email").fill(live.email)
-    page.get_by_label("Password").fill(live.password)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("button", name="Log out")).to_be_visible()
 
 
 def start_placement(page: Page) -> str:
@@ -116,8 +105,10 @@ def responses_of(live: LiveApp, uid: str) -> int:
     return int(count)
 
 
-def test_learner_takes_a_placement_to_the_end(page: Page, live_app: LiveApp) -> None:
-    log_in(page, live_app)
+def test_learner_takes_a_placement_to_the_end(
+    page: Page, live_app: LiveApp, learner: Account
+) -> None:
+    log_in(page, learner)
     uid = start_placement(page)
 
     submitted = 0
@@ -148,7 +139,7 @@ def test_learner_takes_a_placement_to_the_end(page: Page, live_app: LiveApp) -> 
 
 
 def test_back_button_then_resubmitting_keeps_the_first_answer(
-    page: Page, live_app: LiveApp
+    page: Page, live_app: LiveApp, learner: Account
 ) -> None:
     """Back, then Submit on the old question page: the first answer stands.
 
@@ -157,7 +148,7 @@ def test_back_button_then_resubmitting_keeps_the_first_answer(
     (desktop Chrome, Firefox, Safari) show the *old* page instead; a second tab opened before
     answering holds exactly that page, so it is the one submitted again.
     """
-    log_in(page, live_app)
+    log_in(page, learner)
     uid = start_placement(page)
     assert question_number(page) == 1
     old_page = page.context.new_page()

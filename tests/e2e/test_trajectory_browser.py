@@ -19,22 +19,17 @@ from learnpath.models import (
     ItemParameter,
     Program,
 )
-from tests.e2e.conftest import CHROMIUM, PROGRAM_SLUG, LiveApp
+from tests.e2e.conftest import PROGRAM_SLUG, Account, LiveApp
 
-if not CHROMIUM.exists():
-    pytest.skip(
-        f"browser tests need Debian's Chromium at {CHROMIUM} (apt-get install chromium)",
-        allow_module_level=True,
-    )
 pytest.importorskip("playwright.sync_api", reason="playwright is a dev dependency")
 
 from playwright.sync_api import Locator, Page, expect
 
+from tests.e2e.browsing import log_in
 from tests.e2e.test_quiz_browser import (
     BROWSER_REFUSES,
     MAX_QUESTIONS,
     PROGRAM_TITLE,
-    log_in,
     question_number,
     start_placement,
 )
@@ -129,13 +124,13 @@ def move_later(page: Page, title: str, anchor: str) -> str:
     return status.inner_text()
 
 
-def adjustments_of(live: LiveApp) -> tuple[int, list[Adjustment]]:
-    """The enrollment's id and its active adjustments."""
+def adjustments_of(live: LiveApp, learner: Account) -> tuple[int, list[Adjustment]]:
+    """The learner's enrollment id and its active adjustments."""
     with Session(live.engine) as session:
         enrollment = session.exec(
             select(Enrollment)
             .join(Program, Program.id == Enrollment.program_id)  # type: ignore[arg-type]
-            .where(Program.slug == PROGRAM_SLUG)
+            .where(Program.slug == PROGRAM_SLUG, Enrollment.learner_id == learner.learner_id)
         ).one()
         rows = session.exec(
             select(Adjustment).where(
@@ -147,17 +142,19 @@ def adjustments_of(live: LiveApp) -> tuple[int, list[Adjustment]]:
     return enrollment.id, list(rows)
 
 
-def levels_of(live: LiveApp) -> list[tuple[float, float, str]]:
+def levels_of(live: LiveApp, learner: Account) -> list[tuple[float, float, str]]:
     """The learner's (θ, SE, level) per competency, to explain a surprising plan."""
     with Session(live.engine) as session:
-        levels = session.exec(select(CompetencyLevel)).all()
+        levels = session.exec(
+            select(CompetencyLevel).where(CompetencyLevel.learner_id == learner.learner_id)
+        ).all()
     return [(level.theta, level.se, level.level) for level in levels]
 
 
 def test_learner_sees_tested_out_modules_and_reorders_the_plan(
-    page: Page, live_app: LiveApp
+    page: Page, live_app: LiveApp, learner: Account
 ) -> None:
-    log_in(page, live_app)
+    log_in(page, learner)
     answers = take_placement_as(page, live_app, ABILITY)
     assert any(answers) and not all(answers), answers
 
@@ -166,7 +163,7 @@ def test_learner_sees_tested_out_modules_and_reorders_the_plan(
     expect(page.get_by_text("waived (Tested Out)")).to_be_visible()
     page.get_by_role("link", name=PROGRAM_TITLE, exact=True).click()
     expect(page.get_by_role("heading", name=PROGRAM_TITLE, level=1)).to_be_visible()
-    enrollment_id, active = adjustments_of(live_app)
+    enrollment_id, active = adjustments_of(live_app, learner)
     assert page.url.endswith(f"/path/{enrollment_id}")
     assert active == []
     expect(page.get_by_role("button", name="Take the placement test")).to_have_count(0)
@@ -178,7 +175,9 @@ def test_learner_sees_tested_out_modules_and_reorders_the_plan(
         expect(step.get_by_role("button", name="Take it anyway")).to_be_visible()
 
     before = planned_titles(page)
-    assert len(before) >= 3, f"too little left to reorder: {before} ({levels_of(live_app)})"
+    assert len(before) >= 3, (
+        f"too little left to reorder: {before} ({levels_of(live_app, learner)})"
+    )
     unlocks = {title: [t for t in before if title in blockers_of(page, t)] for title in before}
     expect(page.get_by_text(UNCHANGED_LOG)).to_be_visible()
 
@@ -199,7 +198,7 @@ def test_learner_sees_tested_out_modules_and_reorders_the_plan(
     expect(changes).to_have_count(1)
     expect(changes.first).to_contain_text(moved)
     expect(changes.first.get_by_role("button", name="Undo")).to_be_visible()
-    enrollment_id, rows = adjustments_of(live_app)
+    enrollment_id, rows = adjustments_of(live_app, learner)
     assert [(r.kind, r.message) for r in rows] == [("move", moved)]
 
     # One place later still would put it after a step that requires it: the rules refuse.
@@ -209,7 +208,7 @@ def test_learner_sees_tested_out_modules_and_reorders_the_plan(
     assert "prerequisite" in message and module in message and dependent in message, message
     assert planned_titles(page) == after, "a refused change changes nothing"
     expect(changes).to_have_count(1)
-    assert [r.id for r in adjustments_of(live_app)[1]] == [rows[0].id]
+    assert [r.id for r in adjustments_of(live_app, learner)[1]] == [rows[0].id]
 
     page.reload()
     assert planned_titles(page) == after, "the change holds when the plan is computed again"

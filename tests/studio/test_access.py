@@ -36,6 +36,7 @@ EXPECTED: dict[str, tuple[str, dict[str, Any], dict[str, str], dict[str, int]]] 
     "studio.retire_program": ("POST", DRAFT, {}, DONE),
     "studio.add_module": ("POST", DRAFT, {"module": ""}, FORM),
     "studio.move_module": ("POST", NOPE, {"direction": "up"}, DONE),
+    "studio.order_modules": ("POST", DRAFT, {"module": "no-such-module"}, DONE),
     "studio.remove_module": ("POST", NOPE, {}, DONE),
     "studio.set_mandatory": ("POST", NOPE, {"mandatory": "1"}, DONE),
     "studio.set_target": ("POST", DRAFT, {"competency": ""}, FORM),

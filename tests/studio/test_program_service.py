@@ -131,6 +131,58 @@ def test_moving_above_a_prerequisite_is_refused_with_the_reason(catalog: Session
     ]
 
 
+def test_a_dragged_order_is_saved_unless_it_breaks_a_prerequisite(catalog: Session) -> None:
+    program = new_draft(catalog, "dl-data-types", "dl-averages-and-spread", "dl-data-quality")
+    composition.set_mandatory(catalog, program, "Ana", None, "dl-data-quality", False)
+    composition.reorder_modules(
+        catalog,
+        program,
+        "Ben",
+        program.revision,
+        ["dl-data-types", "dl-data-quality", "dl-averages-and-spread"],
+    )
+    assert order(catalog, program) == ["dl-data-types", "dl-data-quality", "dl-averages-and-spread"]
+    assert [e.mandatory for e in composition.entries(catalog, program)] == [True, False, True]
+    assert program.updated_by == "Ben"
+    catalog.commit()
+    before = snapshot(catalog)
+    with pytest.raises(Invalid) as caught:
+        composition.reorder_modules(
+            catalog,
+            program,
+            "Ben",
+            None,
+            ["dl-data-quality", "dl-data-types", "dl-averages-and-spread"],
+        )
+    assert caught.value.errors["modules"] == [
+        "“Checking data quality before you trust a number” requires “Kinds of data and how to "
+        "summarize them”, which must come before it"
+    ]
+    catalog.rollback()
+    assert snapshot(catalog) == before
+
+
+@pytest.mark.parametrize(
+    "slugs",
+    [
+        ["dl-data-types"],
+        ["dl-data-types", "dl-averages-and-spread", "dl-averages-and-spread"],
+        ["dl-data-types", "dl-averages-and-spread", "pm-scope"],
+    ],
+)
+def test_a_dragged_order_must_name_every_module_once(catalog: Session, slugs: list[str]) -> None:
+    program = new_draft(catalog, "dl-data-types", "dl-averages-and-spread")
+    catalog.commit()
+    before = snapshot(catalog)
+    with pytest.raises(Invalid) as caught:
+        composition.reorder_modules(catalog, program, "Ana", None, slugs)
+    assert caught.value.errors == {
+        "modules": ["the list has changed since it was shown: reload the page"]
+    }
+    catalog.rollback()
+    assert snapshot(catalog) == before
+
+
 def test_a_pool_may_be_in_any_order_and_removal_and_mandatory_work(catalog: Session) -> None:
     program = new_draft(catalog, "dl-data-types", "dl-averages-and-spread", depth=5)
     composition.move_module(catalog, program, "Ana", None, "dl-averages-and-spread", -1)

@@ -118,6 +118,29 @@ def test_module_list_editing_with_up_down_and_refusals(
     assert "requires" in page.lower() and "Estimated time" in page
 
 
+def test_a_dropped_order_is_posted_whole_and_checked(
+    catalog: Session, client: FlaskClient, login
+) -> None:  # type: ignore[no-untyped-def]
+    base = author_with_draft(catalog, login)
+    for slug in ("dl-data-types", "dl-averages-and-spread", "dl-data-quality"):
+        client.post(f"{base}/modules", data={"module": slug})
+    editor = client.get(f"{base}/edit").get_data(as_text=True)
+    assert f'action="{base}/modules/order"' in editor and 'data-order-form="module-order"' in editor
+    assert "vendor/sortablejs/Sortable.min.js" in editor
+    dropped = ["dl-data-types", "dl-data-quality", "dl-averages-and-spread"]
+    data = {"module": dropped, "revision": revision_on(editor)}
+    response = client.post(f"{base}/modules/order", data=data)
+    assert response.headers["Location"] == f"{base}/edit"
+    assert [e.module.slug for e in composition.entries(catalog, program(catalog))] == dropped
+    response = client.post(f"{base}/modules/order", data={"module": dropped[::-1]})
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Not saved: “Averages, spread and outliers” requires" in page
+    assert [e.module.slug for e in composition.entries(catalog, program(catalog))] == dropped
+    stale = {"module": dropped[::-1], "revision": revision_on(editor)}
+    page = client.post(f"{base}/modules/order", data=stale, follow_redirects=True)
+    assert "changed by" in page.get_data(as_text=True)
+
+
 def test_publish_lists_every_reason_then_publishes_and_edit_opens_v2(
     catalog: Session, client: FlaskClient, login
 ) -> None:  # type: ignore[no-untyped-def]

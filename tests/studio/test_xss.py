@@ -55,7 +55,8 @@ def _enter(client: FlaskClient, i: int, payload: str) -> list[str]:
             "checkpoints": "offered",
         },
     )
-    client.post(f"{base}/modules", data={"module": f"xss-m{i}"})
+    for module in (f"xss-m{i}", "dl-data-types"):  # two: the editor then loads its scripts
+        client.post(f"{base}/modules", data={"module": module})
     return [
         f"/studio/competencies/xss-{i}",
         f"/studio/competencies/xss-{i}/edit",
@@ -100,3 +101,5 @@ def test_the_checker_finds_what_would_run() -> None:
     assert (
         executable('<iframe src="https://www.youtube-nocookie.com/embed/abcdefgh"></iframe>') == []
     )
+    assert executable('<script src="/static/studio/reorder.js" defer></script>') == []
+    assert executable('<script src="//evil.example/static/x.js"></script>') == ["<script>"]

@@ -37,6 +37,8 @@ class _Executable(HTMLParser):
         values = dict(attrs)
         if tag == "iframe" and (values.get("src") or "").startswith(self.allowed_frames):
             return
+        if tag == "script" and (values.get("src") or "").startswith("/static/"):
+            return  # the app's own files (the drag-to-reorder of the draft editor)
         if tag in _ACTIVE_TAGS and not (
             (tag == "meta" and "charset" in values) or "name" in values
         ):
@@ -50,7 +52,7 @@ class _Executable(HTMLParser):
 
 
 def executable(page: str) -> list[str]:
-    """What in the page would run script (allowed video players are not counted)."""
+    """What in the page would run script (allowed video players and /static/ files not counted)."""
     parser = _Executable(("https://www.youtube-nocookie.com/embed/", "https://player.vimeo.com/"))
     parser.feed(page)
     return parser.found

@@ -159,7 +159,22 @@ def move_module(
 ) -> None:
     """Move a module one place up (-1) or down (+1); refused when it breaks a prerequisite."""
     items = entries(session, program)
-    items = shift(items, _index(items, slug), step)
+    _reorder(session, program, user, revision, shift(items, _index(items, slug), step))
+
+
+def reorder_modules(
+    session: Session, program: Program, user: str, revision: int | None, slugs: list[str]
+) -> None:
+    """Put the list in the order `slugs` names every module (a drag); refused like a move."""
+    items = {e.module.slug: e for e in entries(session, program)}
+    if sorted(slugs) != sorted(items):
+        raise Invalid.one("modules", "the list has changed since it was shown: reload the page")
+    _reorder(session, program, user, revision, [items[slug] for slug in slugs])
+
+
+def _reorder(
+    session: Session, program: Program, user: str, revision: int | None, items: list[Entry]
+) -> None:
     _own(program, revision, user, "modules")
     _refuse_bad_order(program, items, [e.module for e in items])
     _save_order(session, program, [(pk(e.module), e.mandatory) for e in items])

@@ -128,6 +128,18 @@ def move_module(slug: str, version: int, module: str) -> WerkzeugResponse:
     )
 
 
+@bp.route("/programs/<slug>/v<int:version>/modules/order", methods=["POST"])
+@authoring
+def order_modules(slug: str, version: int) -> WerkzeugResponse:
+    """Put the modules in the order dropped by drag and drop (refused with the reason)."""
+    slugs = request.form.getlist("module")
+    return _button(
+        slug,
+        version,
+        lambda p, rev: composition.reorder_modules(get_session(), p, user_name(), rev, slugs),
+    )
+
+
 @bp.route("/programs/<slug>/v<int:version>/modules/<module>/remove", methods=["POST"])
 @authoring
 def remove_module(slug: str, version: int, module: str) -> WerkzeugResponse:

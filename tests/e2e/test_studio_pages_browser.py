@@ -1,0 +1,171 @@
+"""Every GET page of the studio, opened in Chromium as an author and as a facilitator.
+
+Runs after the other browser tests (marker after_e2e), so the lists show what they made. The
+routes come from the app's URL map and their parameters from data this test makes (programs of
+each kind, a catalog competency, item and module): a new page is visited without being named
+here, and the test fails if one cannot be. Each page must answer 200 without a redirect and
+carry one <h1>, or, for a facilitator, the 403 page; every page opened is saved under
+screenshots/studio/pages/<role>/ (git-ignored). Opening them all writes nothing.
+"""
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from flask import url_for
+from sqlmodel import Session, col, select
+from werkzeug.routing import Rule
+
+from learnpath.models import Competency, Enrollment, Item, Module
+from learnpath.models.base import pk
+from learnpath.services.catalog import composition, drafts, publishing
+from learnpath.services.catalog.derivation import derive_program
+from learnpath.vocabulary import Depth
+from tests import factories
+from tests.e2e.conftest import PROGRAM_SLUG, LiveApp
+
+pytest.importorskip("playwright.sync_api", reason="playwright is a dev dependency")
+
+from playwright.sync_api import Page
+
+from tests.e2e.browsing import shot, staff
+
+pytestmark = [pytest.mark.browser, pytest.mark.after_e2e]
+
+PROGRAM = "/studio/programs/<slug>/v<int:version>"
+FACILITATOR_PAGES = {"studio.home", "studio.facilitation", "studio.derive", "studio.take_in"}
+"""Pages a facilitator works in: each must open for them, not only for authors."""
+
+
+@dataclass
+class Samples:
+    """URL parameters to fill studio routes with, programs in the order they are tried."""
+
+    slugs: dict[str, str]  # the path segment after /studio/ → a slug of that kind
+    programs: list[dict[str, Any]] = field(default_factory=list)
+
+
+def _title(kind: str) -> str:
+    return factories.unique(f"{kind} sample").replace("-", " ")
+
+
+def _programs(session: Session, modules: list[str]) -> list[dict[str, Any]]:
+    """A draft of each kind, a published v2 with a learner waiting on v1, and that v1."""
+    v1 = factories.boxed_program(session, modules, _title("Published"))
+    learner = factories.learner(session, factories.unique("crawl"))
+    session.add(Enrollment(learner_id=pk(learner), program_id=pk(v1)))
+    v2 = drafts.open_draft(session, v1, factories.AUTHOR)
+    composition.remove_module(session, v2, factories.AUTHOR, None, modules[-1])
+    publishing.publish(session, v2, factories.AUTHOR, None)
+    boxed = factories.boxed_program(session, modules, _title("Boxed"), publish=False)
+    children = [
+        derive_program(session, v1, factories.AUTHOR, depth, _title(depth.label), "Acme", "")
+        for depth in (Depth.SPECIALIZED, Depth.FACILITATED)
+    ]
+    personal = drafts.create_program(session, factories.AUTHOR, _title("Personal"), 5)
+    for slug in modules:
+        composition.add_module(session, personal, factories.AUTHOR, None, slug)
+    found = [boxed, *children, personal, v2, v1]
+    return [{"slug": p.slug, "version": p.version} for p in found]
+
+
+def samples(live: LiveApp) -> Samples:
+    """Programs made for the crawl, and a competency, item and module of the catalog."""
+    with Session(live.engine) as session:
+        essentials = drafts.find(session, PROGRAM_SLUG, 1)
+        assert essentials is not None
+        modules = [e.module.slug for e in composition.entries(session, essentials)]
+        competency = session.exec(select(Competency).order_by(col(Competency.slug))).first()
+        item = session.exec(select(Item).order_by(col(Item.slug))).first()
+        module = session.exec(select(Module).order_by(col(Module.slug))).first()
+        assert competency and item and module, "the shipped catalog is loaded"
+        slugs = {"competencies": competency.slug, "items": item.slug, "modules": module.slug}
+        found = Samples(slugs, _programs(session, modules))
+        session.commit()
+    return found
+
+
+def studio_pages(live: LiveApp) -> list[Rule]:
+    """The studio's GET routes, in URL order."""
+    rules = live.app.url_map.iter_rules()
+    found = [r for r in rules if r.endpoint.startswith("studio.") and "GET" in (r.methods or ())]
+    return sorted(found, key=lambda r: r.rule)
+
+
+def fillings(rule: Rule, data: Samples) -> list[dict[str, Any]]:
+    """The parameters to try for a route, best first; [] when the data has none for it."""
+    arguments = set(rule.arguments)
+    if not arguments:
+        return [{}]
+    if rule.rule.startswith(PROGRAM) and arguments == {"slug", "version"}:
+        return data.programs
+    kind = rule.rule.split("/")[2]
+    if arguments == {"slug"} and kind in data.slugs:
+        return [{"slug": data.slugs[kind]}]
+    return []
+
+
+def status_of(page: Page, url: str) -> int:
+    """The status `url` answers with the page's cookies, redirects not followed (cheap probe)."""
+    return page.request.get(url, max_redirects=0).status
+
+
+def heading(page: Page, url: str) -> str:
+    """Open `url` in the page; its <h1> when it has exactly one, else ''."""
+    page.goto(url)
+    headings = page.locator("h1").all_inner_texts()
+    return headings[0].strip() if len(headings) == 1 else ""
+
+
+def crawl(live: LiveApp, page: Page, data: Samples, role: str) -> dict[str, int | str]:
+    """Open every studio page as `role`: each page's status, or what was tried when it failed.
+
+    Also checks that opening them all wrote nothing to the database.
+    """
+    with Session(live.engine) as session:
+        before = factories.snapshot(session)
+    answers = _open_all(live, page, data, role)
+    with Session(live.engine) as session:
+        after = factories.snapshot(session)
+    changed = [table for table in before if before[table] != after[table]]
+    assert not changed, f"opening the studio pages as {role} changed {changed}"
+    return answers
+
+
+def _open_all(live: LiveApp, page: Page, data: Samples, role: str) -> dict[str, int | str]:
+    answers: dict[str, int | str] = {}
+    for rule in studio_pages(live):
+        tried = []
+        for values in fillings(rule, data):
+            with live.app.test_request_context():
+                url = url_for(rule.endpoint, **values)
+            status: int | str = status_of(page, url)
+            if status == 200 and not heading(page, url):
+                status = "200 without one <h1>"
+            tried.append(f"{url} → {status}")
+            if status == 200:
+                shot(page, f"pages/{role}/{rule.endpoint.removeprefix('studio.')}")
+                answers[rule.endpoint] = 200
+                break
+        else:
+            refused = tried and all(t.endswith("→ 403") for t in tried)
+            answers[rule.endpoint] = 403 if refused else f"{rule.rule}: {tried or 'no data'}"
+    return answers
+
+
+def test_every_studio_page_opens_with_a_heading(page: Page, live_app: LiveApp) -> None:
+    data = samples(live_app)
+    staff(live_app, page, "author")
+    by_author = crawl(live_app, page, data, "author")
+    assert studio_pages(live_app) and len(by_author) == len(studio_pages(live_app))
+    failed = {k: v for k, v in by_author.items() if v != 200}
+    assert not failed, f"studio pages an author could not open: {failed}"
+
+    page.context.clear_cookies()
+    staff(live_app, page, "facilitator")
+    by_facilitator = crawl(live_app, page, data, "facilitator")
+    failed = {k: v for k, v in by_facilitator.items() if v not in (200, 403)}
+    assert not failed, f"studio pages a facilitator could not open: {failed}"
+    opened = {k for k, v in by_facilitator.items() if v == 200}
+    assert opened >= FACILITATOR_PAGES, FACILITATOR_PAGES - opened
+    assert opened < set(by_author), "facilitators are kept out of the authoring forms"
