@@ -19,6 +19,7 @@ from werkzeug.routing import Rule
 from learnpath.models import Competency, Enrollment, Item, Module
 from learnpath.models.base import pk
 from learnpath.services.catalog import composition, drafts, publishing
+from learnpath.services.catalog import personal as personal_rules
 from learnpath.services.catalog.derivation import derive_program
 from learnpath.vocabulary import Depth
 from tests import factories
@@ -65,6 +66,10 @@ def _programs(session: Session, modules: list[str]) -> list[dict[str, Any]]:
     personal = drafts.create_program(session, factories.AUTHOR, _title("Personal"), 5)
     for slug in modules:
         composition.add_module(session, personal, factories.AUTHOR, None, slug)
+    rule = {"name": "Team leads", "when": {"role": ["team-lead"]}, "then": "mandatory"}
+    personal_rules.add_rule(
+        session, personal, factories.AUTHOR, None, {**rule, "modules": modules[:1]}
+    )
     found = [boxed, *children, personal, v2, v1]
     return [{"slug": p.slug, "version": p.version} for p in found]
 
@@ -100,6 +105,8 @@ def fillings(rule: Rule, data: Samples) -> list[dict[str, Any]]:
     if rule.rule.startswith(PROGRAM) and arguments == {"slug", "version"}:
         return data.programs
     kind = rule.rule.split("/")[2]
+    if rule.rule.startswith(PROGRAM) and arguments == {"slug", "version", "position"}:
+        return [{**p, "position": 0} for p in data.programs]  # the personal draft has a rule
     if arguments == {"slug"} and kind in data.slugs:
         return [{"slug": data.slugs[kind]}]
     return []
