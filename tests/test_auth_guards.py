@@ -63,3 +63,16 @@ def test_a_session_naming_no_user_id_is_a_visitor(client: FlaskClient, login, fo
     with client.session_transaction() as session:
         session["_user_id"] = forged
     assert client.get("/programs").status_code == 302
+
+
+def test_a_session_cookie_replayed_from_another_browser_is_logged_out(
+    client: FlaskClient, login
+) -> None:  # type: ignore[no-untyped-def]
+    login("learner")
+    assert client.get("/programs").status_code == 200
+
+    # Flask-Login's "strong" protection: the session is bound to the browser that logged in,
+    # and a replay from another one ends it for both.
+    stolen = client.get("/programs", headers={"User-Agent": "another browser"})
+    assert stolen.status_code == 302
+    assert client.get("/programs").status_code == 302
