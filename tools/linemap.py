@@ -8,6 +8,7 @@ line runs at import), and a mutant no test runs survives without a test run.
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import sys
@@ -38,10 +39,14 @@ def _any(frame: FrameType, event: str, arg: Any) -> Any:
     return _in_target
 
 
-def pytest_configure(config: pytest.Config) -> None:
-    """Start tracing before the tests' modules import the target."""
-    sys.settrace(_any)
-    threading.settrace(_any)
+# Trace from this plugin's import on (before conftest.py), and import the target now: its
+# module-level lines (constants, decorators, signatures) run for every test, not for the first
+# test that happens to import it.
+sys.settrace(_any)
+threading.settrace(_any)
+if "MUTATE_TRACE" in os.environ:
+    _name = os.environ["MUTATE_TRACE"].removesuffix(".py").removesuffix("/__init__")
+    importlib.import_module(_name.replace("/", "."))
 
 
 @pytest.hookimpl(hookwrapper=True)
