@@ -76,3 +76,9 @@ def test_a_session_cookie_replayed_from_another_browser_is_logged_out(
     stolen = client.get("/programs", headers={"User-Agent": "another browser"})
     assert stolen.status_code == 302
     assert client.get("/programs").status_code == 302
+
+
+def test_the_login_form_labels_its_fields(client: FlaskClient) -> None:
+    page = client.get("/auth/login").get_data(as_text=True)
+    assert '<label for="email">Email</label>' in page
+    assert '<label for="password">Password</label>' in page
