@@ -82,3 +82,32 @@ def test_the_login_form_labels_its_fields(client: FlaskClient) -> None:
     page = client.get("/auth/login").get_data(as_text=True)
     assert '<label for="email">Email</label>' in page
     assert '<label for="password">Password</label>' in page
+
+
+def _email(length: int) -> str:
+    """A well-formed address of exactly `length` characters (labels of at most 63)."""
+    local = "a" * 64
+    labels, left = [], length - len(local) - 1 - len(".com")
+    while left > 0:
+        size = min(63, left)
+        if left - size == 1:  # a label after the dot needs a character
+            size -= 2
+        labels.append("b" * size)
+        left -= size + 1
+    return f"{local}@{'.'.join(labels)}.com"
+
+
+@pytest.mark.parametrize(
+    ("field", "longest", "message"),
+    [("email", 254, "longer than 254"), ("password", 200, "longer than 200")],
+)
+def test_login_fields_are_refused_one_character_past_their_limit(
+    client: FlaskClient, field: str, longest: int, message: str
+) -> None:
+    def attempt(length: int) -> str:
+        data = {"email": "pat@example.com", "password": "x"}
+        data[field] = _email(length) if field == "email" else "p" * length
+        return client.post("/auth/login", data=data).get_data(as_text=True)
+
+    assert message not in attempt(longest)
+    assert message in attempt(longest + 1)
