@@ -13,6 +13,15 @@ def test_visitors_start_on_the_catalog_behind_the_login(client: FlaskClient) -> 
     assert response.headers["Location"] == "/programs"
 
 
+@pytest.mark.parametrize("path", ["/path", "/quizzes", "/profile", "/programs"])
+def test_visitors_are_sent_to_log_in_from_every_learner_page(
+    client: FlaskClient, path: str
+) -> None:
+    response = client.get(path)
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/auth/login?next=")
+
+
 @pytest.mark.parametrize(("roles", "start"), [(["learner"], "/path"), (["admin"], "/programs")])
 def test_learners_start_on_their_paths_and_staff_on_the_catalog(
     client: FlaskClient, login, roles: list[str], start: str
