@@ -5,6 +5,7 @@ import json
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
+from sqlalchemy import text
 from sqlmodel import Session
 
 from learnpath.services.integration import sync
@@ -59,3 +60,23 @@ def test_a_poller_ahead_of_the_clock_keeps_its_own_watermark_in_utc(db: Session)
     assert window.through == ahead and window.through.utcoffset() == timedelta(0)
     behind = sync.open_window(db, None, ahead - timedelta(hours=2), 10)
     assert behind.through < ahead - timedelta(minutes=59)
+
+
+def test_every_cursor_length_decodes_whatever_padding_it_lost() -> None:
+    lengths = set()
+    for row_id in (1, 12, 123, 1234, 12345, 123456, 1234567, 12345678, 123456789):
+        for micro in (0, 1, 12, 123, 1234, 12345, 123456):
+            last = (STAMP.replace(microsecond=micro), row_id)
+            cursor = sync.Window(THROUGH).cursor(last)
+            lengths.add(len(cursor) % 20)
+            assert sync.decode(cursor) == (THROUGH, last)
+    assert len(lengths) >= 10  # lengths of every residue the padding rules meet
+
+
+def test_the_sqlite_watermark_is_one_microsecond_before_the_database_clock(
+    db: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    clock = text("SELECT '2026-01-01 00:00:00.000'")
+    monkeypatch.setattr(sync, "SQLITE_NOW", clock)
+    expected = datetime(2025, 12, 31, 23, 59, 59, 999999, tzinfo=UTC)
+    assert sync.consistent_through(db) == expected
