@@ -73,10 +73,13 @@ def test_every_cursor_length_decodes_whatever_padding_it_lost() -> None:
     assert len(lengths) >= 10  # lengths of every residue the padding rules meet
 
 
-def test_the_sqlite_watermark_is_one_microsecond_before_the_database_clock(
+def test_the_watermark_is_one_microsecond_before_the_database_clock(
     db: Session, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    clock = text("SELECT '2026-01-01 00:00:00.000'")
-    monkeypatch.setattr(sync, "SQLITE_NOW", clock)
+    if db.connection().dialect.name == "postgresql":
+        clock = text("SELECT TIMESTAMPTZ '2026-01-01 00:00:00+00'")
+        monkeypatch.setattr(sync, "PG_WATERMARK", clock)
+    else:
+        monkeypatch.setattr(sync, "SQLITE_NOW", text("SELECT '2026-01-01 00:00:00.000'"))
     expected = datetime(2025, 12, 31, 23, 59, 59, 999999, tzinfo=UTC)
     assert sync.consistent_through(db) == expected
