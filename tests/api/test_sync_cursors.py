@@ -8,7 +8,10 @@ import pytest
 from sqlalchemy import text
 from sqlmodel import Session
 
-from learnpath.services.integration import sync
+from learnpath.models import Learner
+from learnpath.models.base import aware, pk
+from learnpath.services.integration import learners, sync
+from tests import factories
 
 THROUGH = datetime(2026, 3, 4, 5, 6, 7, 890123, tzinfo=UTC)
 STAMP = datetime(2026, 3, 1, 0, 0, 0, 5, tzinfo=UTC)
@@ -83,3 +86,21 @@ def test_the_watermark_is_one_microsecond_before_the_database_clock(
         monkeypatch.setattr(sync, "SQLITE_NOW", text("SELECT '2026-01-01 00:00:00.000'"))
     expected = datetime(2025, 12, 31, 23, 59, 59, 999999, tzinfo=UTC)
     assert sync.consistent_through(db) == expected
+
+
+def test_a_window_holds_the_row_stamped_exactly_at_its_watermark(db: Session) -> None:
+    first, second = factories.learner(db, "E1"), factories.learner(db, "E2")
+    db.commit()
+    db.refresh(first)
+    through = aware(first.updated_at)
+    rows, _ = learners.page(db, sync.Window(through, limit=10))
+    listed = [r.external_id for r in rows]
+    assert "E1" in listed
+    assert ("E2" in listed) is (aware(db.get(Learner, pk(second)).updated_at) <= through)  # type: ignore[union-attr]
+
+
+def test_the_watermark_can_be_read_after_writing_in_the_same_transaction(db: Session) -> None:
+    factories.learner(db, "E1")
+    db.flush()
+    before = datetime.now(UTC) - timedelta(minutes=1)
+    assert sync.consistent_through(db) > before
