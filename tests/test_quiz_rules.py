@@ -5,10 +5,11 @@ import math
 import pytest
 from sqlmodel import Session, select
 
-from learnpath.models import Competency, CompetencyLevel, Program
+from learnpath.models import Competency, CompetencyLevel, Enrollment, Program
 from learnpath.models.base import pk
 from learnpath.services.learning import quiz_rules
 from tests import factories
+from tests.test_quiz_service import SLUGS, enroll
 
 STOPPING = ("se_target", "max_items", "min_items")
 
@@ -69,3 +70,43 @@ def test_a_placement_shares_its_limits_out_over_its_competencies(
     assert {_stopping(r) for r in config["rules"].values()} == {expected}
     assert config["program_id"] == program.id
     assert config["ids"] == {c.slug: pk(c) for c in competencies}
+
+
+def test_offers_are_a_placement_per_program_then_a_check_or_checkpoint_per_competency(
+    catalog: Session,
+) -> None:
+    enrollment = enroll(catalog, SLUGS[1])
+    withdrawn = Enrollment(
+        learner_id=enrollment.learner_id,
+        program_id=_program(catalog, SLUGS[0]).id,
+        status="withdrawn",
+    )
+    (measured,) = _competencies(catalog, "data-literacy")
+    catalog.add_all(
+        [
+            withdrawn,
+            CompetencyLevel(
+                learner_id=enrollment.learner_id,
+                competency_id=pk(measured),
+                theta=0.0,
+                se=0.4,
+                level="x",
+            ),
+        ]
+    )
+    catalog.flush()
+
+    found = quiz_rules.offers(catalog, enrollment.learner_id)
+    placements = [o for o in found if o.kind == "placement"]
+    assert [(o.title, o.enrollment) for o in placements] == [
+        (_program(catalog, SLUGS[1]).title, enrollment)
+    ]
+    assert found[: len(placements)] == placements
+    kinds = {o.competencies[0].slug: o.kind for o in found[len(placements) :]}
+    assert kinds["data-literacy"] == "checkpoint"
+    assert set(kinds.values()) == {"check", "checkpoint"}
+    assert len(kinds) == len(catalog.exec(select(Competency)).all())
+
+
+def _program(db: Session, slug: str) -> Program:
+    return db.exec(select(Program).where(Program.slug == slug)).one()
