@@ -7,6 +7,7 @@ from sqlmodel import Session
 
 from learnpath.auth import role_required
 from learnpath.models import User
+from tests import factories
 
 
 @pytest.fixture
@@ -82,6 +83,27 @@ def test_the_login_form_labels_its_fields(client: FlaskClient) -> None:
     page = client.get("/auth/login").get_data(as_text=True)
     assert '<label for="email">Email</label>' in page
     assert '<label for="password">Password</label>' in page
+    assert "Keep me logged in on this device" in page
+
+
+@pytest.mark.parametrize(
+    ("target", "landing"),
+    [
+        ("/programs?depth=2", "/programs?depth=2"),
+        ("//evil.example/x", "/"),
+        ("https://evil.example/x", "/"),
+        ("programs", "/"),
+    ],
+)
+def test_after_login_only_same_site_paths_are_followed(
+    client: FlaskClient, db: Session, target: str, landing: str
+) -> None:
+    factories.user(db)
+    db.commit()
+    data = {"email": "pat@example.com", "password": factories.PASSWORD}
+    response = client.post("/auth/login", query_string={"next": target}, data=data)
+    assert response.status_code == 302
+    assert response.headers["Location"] == landing
 
 
 def _email(length: int) -> str:
