@@ -156,7 +156,7 @@ def run(
     """Mutate the selected modules, `jobs` at a time, each job in its own copy of the tree."""
     slots: queue.Queue[Path] = queue.Queue()
     for i in range(min(jobs, len(selected))):
-        slot = WORK / f"copy-{i}"
+        slot = WORK / f"copy-{os.getpid()}-{i}"  # runs for other modules may go on meanwhile
         make_copy(slot, revision)
         slots.put(slot)
 
@@ -170,6 +170,8 @@ def run(
     smallest_first = sorted(selected, key=lambda t: (ROOT / t.module).stat().st_size)
     with ThreadPoolExecutor(max_workers=jobs) as pool:
         list(pool.map(one, smallest_first))
+    while not slots.empty():
+        shutil.rmtree(slots.get(), ignore_errors=True)
 
 
 def main(argv: list[str] | None = None) -> int:
