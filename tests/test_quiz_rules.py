@@ -110,3 +110,17 @@ def test_offers_are_a_placement_per_program_then_a_check_or_checkpoint_per_compe
 
 def _program(db: Session, slug: str) -> Program:
     return db.exec(select(Program).where(Program.slug == slug)).one()
+
+
+@pytest.mark.parametrize(
+    ("kind", "expected"), [("check", (0.3, 20, 5)), ("checkpoint", (0.35, 8, 3))]
+)
+def test_a_check_or_checkpoint_from_an_enrollment_keeps_its_own_rules(
+    catalog: Session, kind: str, expected: tuple[float, int, int]
+) -> None:
+    enrollment = enroll(catalog, "team-lead-path")
+    program = _program(catalog, "team-lead-path")
+    assert program.placement  # limits of its own, which only its placement follows
+    (competency,) = _competencies(catalog, "data-literacy")
+    config = quiz_rules.rules_for(catalog, enrollment.learner_id, kind, [competency], program)
+    assert _stopping(config["rules"]["data-literacy"]) == expected
