@@ -1,44 +1,11 @@
-"""The login and role guards themselves: who gets past `role_required`, whose session holds."""
+"""The login guard itself: whose session holds, which login input and redirects it takes."""
 
 import pytest
-from flask import Flask
 from flask.testing import FlaskClient
 from sqlmodel import Session
 
-from learnpath.auth import role_required
 from learnpath.models import User
 from tests import factories
-
-
-@pytest.fixture
-def guarded(app: Flask) -> Flask:
-    """The app with a page only admins and authors may open, guarded as any view would be."""
-
-    @role_required("admin", "author")
-    def staff_only() -> str:
-        return "staff page"
-
-    app.add_url_rule("/test/staff-only", view_func=staff_only)
-    return app
-
-
-@pytest.mark.parametrize(
-    ("roles", "status"),
-    [(["learner"], 403), (["facilitator"], 403), (["author"], 200), (["learner", "admin"], 200)],
-)
-def test_role_required_lets_in_any_listed_role_and_no_other(
-    guarded: Flask, client: FlaskClient, login, roles: list[str], status: int
-) -> None:  # type: ignore[no-untyped-def]
-    login(*roles)
-    response = client.get("/test/staff-only")
-    assert response.status_code == status
-    assert ("staff page" in response.get_data(as_text=True)) is (status == 200)
-
-
-def test_role_required_sends_visitors_to_log_in(guarded: Flask, client: FlaskClient) -> None:
-    response = client.get("/test/staff-only")
-    assert response.status_code == 302
-    assert response.headers["Location"].startswith("/auth/login?next=")
 
 
 def test_a_deactivated_user_loses_their_open_session(

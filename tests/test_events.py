@@ -5,8 +5,9 @@ from datetime import UTC, datetime, timedelta
 from sqlmodel import Session, select
 
 from learnpath.models import Enrollment, Program, ProgressEvent
-from learnpath.models.base import aware, pk
+from learnpath.models.base import pk
 from learnpath.services.learning import events
+from learnpath.vocabulary import aware
 from tests.test_quiz_service import SLUGS, enroll
 
 LONG_AGO = datetime(2020, 1, 2, 3, 4, 5, tzinfo=UTC)

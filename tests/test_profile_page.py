@@ -4,7 +4,7 @@ from flask.testing import FlaskClient
 from sqlmodel import Session
 
 from learnpath.models import Learner
-from learnpath.models.base import aware
+from learnpath.vocabulary import aware
 from tests.test_trajectory_views import enrolled
 
 

@@ -9,8 +9,9 @@ from sqlalchemy import text
 from sqlmodel import Session
 
 from learnpath.models import Learner
-from learnpath.models.base import aware, pk
+from learnpath.models.base import pk
 from learnpath.services.integration import learners, sync
+from learnpath.vocabulary import aware
 from tests import factories
 
 THROUGH = datetime(2026, 3, 4, 5, 6, 7, 890123, tzinfo=UTC)
