@@ -50,7 +50,12 @@ def test_the_login_form_labels_its_fields(client: FlaskClient) -> None:
     page = client.get("/auth/login").get_data(as_text=True)
     assert '<label for="email">Email</label>' in page
     assert '<label for="password">Password</label>' in page
-    assert "Keep me logged in on this device" in page
+    assert 'value="y"> Keep me logged in on this device</label>' in page
+
+
+def test_the_login_page_says_why_a_visitor_was_sent_there(client: FlaskClient) -> None:
+    page = client.get("/programs", follow_redirects=True).get_data(as_text=True)
+    assert '<p class="flash" role="status">Please log in to continue.</p>' in page
 
 
 @pytest.mark.parametrize(
