@@ -24,6 +24,23 @@ def test_visitors_are_sent_to_log_in_from_every_learner_page(
     assert response.headers["Location"].startswith("/auth/login?next=")
 
 
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("POST", "/quizzes"),
+        ("GET", "/quizzes/some-attempt"),
+        ("POST", "/quizzes/some-attempt"),
+        ("GET", "/quizzes/some-attempt/results"),
+    ],
+)
+def test_visitors_are_sent_to_log_in_from_every_quiz_route(
+    client: FlaskClient, method: str, path: str
+) -> None:
+    response = client.open(path, method=method, data={"kind": "check"})
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/auth/login?next=")
+
+
 @pytest.mark.parametrize(("roles", "start"), [(["learner"], "/path"), (["admin"], "/programs")])
 def test_learners_start_on_their_paths_and_staff_on_the_catalog(
     client: FlaskClient, login, roles: list[str], start: str
