@@ -8,7 +8,7 @@ FLASK := $(BIN)/flask --app learnpath
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test lint format typecheck bench setup browser clean
+.PHONY: run test lint format typecheck bench setup browser clean mutate
 
 $(STAMP): pyproject.toml requirements.lock
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is required ($(PYTHON) not found)"; exit 1; }
@@ -28,16 +28,16 @@ browser:  ## Debian's chromium for the end-to-end tests (skipped when absent)
 	@test -x /usr/bin/chromium || { (apt-get update -qq && apt-get install -y -qq chromium >/dev/null) || echo "could not install chromium: browser tests will be skipped"; }
 
 lint: $(STAMP) typecheck  ## ruff, the layer contracts (pyproject.toml [tool.importlinter]), mypy
-	$(BIN)/ruff check learnpath tests $(wildcard benchmarks)
-	$(BIN)/ruff format --check learnpath tests $(wildcard benchmarks)
+	$(BIN)/ruff check learnpath tests tools $(wildcard benchmarks)
+	$(BIN)/ruff format --check learnpath tests tools $(wildcard benchmarks)
 	$(BIN)/lint-imports --no-cache
 
 typecheck: $(STAMP)  ## mypy over the package ([tool.mypy] in pyproject.toml)
 	$(BIN)/mypy
 
 format: $(STAMP)
-	$(BIN)/ruff format learnpath tests $(wildcard benchmarks)
-	$(BIN)/ruff check --fix learnpath tests $(wildcard benchmarks)
+	$(BIN)/ruff format learnpath tests tools $(wildcard benchmarks)
+	$(BIN)/ruff check --fix learnpath tests tools $(wildcard benchmarks)
 
 test: $(STAMP) browser lint  ## set up, lint, run the whole suite
 	$(BIN)/pytest -q
@@ -51,5 +51,8 @@ bench: $(STAMP)  ## benchmarks print their figures
 	$(BIN)/python benchmarks/bench_quiz_http.py --workers 8 --threads 1  # needs PostgreSQL on 127.0.0.1:5432
 	-$(BIN)/python benchmarks/bench_api.py  # needs PostgreSQL on 127.0.0.1:5432
 
+mutate: $(STAMP)  ## mutation testing of permissions and promises (slow; docs/testing.md): MUTATE_ARGS="--only GLOB --jobs 2"
+	nice $(BIN)/python tools/mutate.py $(MUTATE_ARGS)
+
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis .mutation
