@@ -2,10 +2,11 @@
 
 Runs after the other browser tests (marker after_e2e), so the lists show what they made. The
 routes come from the app's URL map and their parameters from data this test makes (programs of
-each kind, a catalog competency, item and module): a new page is visited without being named
-here, and the test fails if one cannot be. Each page must answer 200 without a redirect and
-carry one <h1>, or, for a facilitator, the 403 page; every page opened is saved under
-screenshots/studio/pages/<role>/ (git-ignored). Opening them all writes nothing.
+each kind, a rule of the personal one, a catalog competency, item and module): a new page is
+visited without being named here, and the test fails if one cannot be (then give `samples` what
+it needs). Each page must answer 200 without a redirect and carry one <h1>, or, for a
+facilitator, the 403 page; every page opened is saved under screenshots/studio/pages/<role>/
+(git-ignored). Opening them all writes nothing.
 """
 
 from dataclasses import dataclass, field
@@ -18,8 +19,7 @@ from werkzeug.routing import Rule
 
 from learnpath.models import Competency, Enrollment, Item, Module
 from learnpath.models.base import pk
-from learnpath.services.catalog import composition, drafts, publishing
-from learnpath.services.catalog import personal as personal_rules
+from learnpath.services.catalog import composition, drafts, personal, publishing
 from learnpath.services.catalog.derivation import derive_program
 from learnpath.vocabulary import Depth
 from tests import factories
@@ -44,14 +44,18 @@ class Samples:
 
     slugs: dict[str, str]  # the path segment after /studio/ → a slug of that kind
     programs: list[dict[str, Any]] = field(default_factory=list)
+    within: dict[str, Any] = field(default_factory=dict)  # a program route's other parameters
 
 
 def _title(kind: str) -> str:
     return factories.unique(f"{kind} sample").replace("-", " ")
 
 
-def _programs(session: Session, modules: list[str]) -> list[dict[str, Any]]:
-    """A draft of each kind, a published v2 with a learner waiting on v1, and that v1."""
+def _programs(session: Session, modules: list[str], within: dict[str, Any]) -> list[dict[str, Any]]:
+    """A draft of each kind, a published v2 with a learner waiting on v1, and that v1.
+
+    The personal draft has a rule; its position goes in `within`.
+    """
     v1 = factories.boxed_program(session, modules, _title("Published"))
     learner = factories.learner(session, factories.unique("crawl"))
     session.add(Enrollment(learner_id=pk(learner), program_id=pk(v1)))
@@ -63,14 +67,13 @@ def _programs(session: Session, modules: list[str]) -> list[dict[str, Any]]:
         derive_program(session, v1, factories.AUTHOR, depth, _title(depth.label), "Acme", "")
         for depth in (Depth.SPECIALIZED, Depth.FACILITATED)
     ]
-    personal = drafts.create_program(session, factories.AUTHOR, _title("Personal"), 5)
+    pool = drafts.create_program(session, factories.AUTHOR, _title("Personal"), Depth.PERSONAL)
     for slug in modules:
-        composition.add_module(session, personal, factories.AUTHOR, None, slug)
-    rule = {"name": "Team leads", "when": {"role": ["team-lead"]}, "then": "mandatory"}
-    personal_rules.add_rule(
-        session, personal, factories.AUTHOR, None, {**rule, "modules": modules[:1]}
-    )
-    found = [boxed, *children, personal, v2, v1]
+        composition.add_module(session, pool, factories.AUTHOR, None, slug)
+    rule = {"name": "Analysts", "when": {"role": ["analyst"]}, "then": "include"}
+    rule["modules"] = modules[-1:]
+    within["position"] = personal.add_rule(session, pool, factories.AUTHOR, None, rule)
+    found = [boxed, *children, pool, v2, v1]
     return [{"slug": p.slug, "version": p.version} for p in found]
 
 
@@ -85,7 +88,8 @@ def samples(live: LiveApp) -> Samples:
         module = session.exec(select(Module).order_by(col(Module.slug))).first()
         assert competency and item and module, "the shipped catalog is loaded"
         slugs = {"competencies": competency.slug, "items": item.slug, "modules": module.slug}
-        found = Samples(slugs, _programs(session, modules))
+        found = Samples(slugs)
+        found.programs = _programs(session, modules, found.within)
         session.commit()
     return found
 
@@ -102,11 +106,10 @@ def fillings(rule: Rule, data: Samples) -> list[dict[str, Any]]:
     arguments = set(rule.arguments)
     if not arguments:
         return [{}]
-    if rule.rule.startswith(PROGRAM) and arguments == {"slug", "version"}:
-        return data.programs
+    others = arguments - {"slug", "version"}
+    if rule.rule.startswith(PROGRAM) and others <= set(data.within):
+        return [{**p, **{name: data.within[name] for name in others}} for p in data.programs]
     kind = rule.rule.split("/")[2]
-    if rule.rule.startswith(PROGRAM) and arguments == {"slug", "version", "position"}:
-        return [{**p, "position": 0} for p in data.programs]  # the personal draft has a rule
     if arguments == {"slug"} and kind in data.slugs:
         return [{"slug": data.slugs[kind]}]
     return []
