@@ -12,7 +12,7 @@ from learnpath.services.catalog import competency_edits, composition
 from learnpath.services.catalog.authoring import Conflict, Invalid
 from learnpath.studio.access import authoring
 from learnpath.studio.blueprint import bp
-from learnpath.studio.forms import choices
+from learnpath.studio.forms import accept_posted, choices
 from learnpath.studio.forms.programs import (
     AddModuleForm,
     PlacementForm,
@@ -105,7 +105,7 @@ def add_module(slug: str, version: int) -> str | WerkzeugResponse:
     """Add a module to the draft's list or pool."""
     program = program_or_404(slug, version)
     form = AddModuleForm()
-    form.module.choices = choices([(request.form.get("module", ""), "")])
+    accept_posted(form.module)
     return _form_save(
         program,
         form,
@@ -169,7 +169,7 @@ def set_target(slug: str, version: int) -> str | WerkzeugResponse:
     """Set a competency's target level (for a role, in personal programs)."""
     program = program_or_404(slug, version)
     form = TargetForm()
-    form.competency.choices = choices([(request.form.get("competency", ""), "")])
+    accept_posted(form.competency)
     return _form_save(
         program,
         form,

@@ -23,7 +23,7 @@ from learnpath.services.catalog.parent_diff import parent_diff
 from learnpath.services.learning import versions
 from learnpath.studio.access import authoring, may_edit, require_editor
 from learnpath.studio.blueprint import bp
-from learnpath.studio.forms import choices
+from learnpath.studio.forms import accept_posted, choices
 from learnpath.studio.forms.derived import AddDerivedForm, DeriveForm, OverrideForm, SwapForm
 from learnpath.studio.forms.programs import RevisionForm
 from learnpath.studio.views.common import (
@@ -199,8 +199,7 @@ def move_derived(slug: str, version: int, module: str) -> WerkzeugResponse:
 def swap_derived(slug: str, version: int) -> str | WerkzeugResponse:
     """Put another module in a module's place."""
     form = SwapForm()
-    form.module.choices = choices([(request.form.get("module", ""), "")])
-    form.with_.choices = choices([(request.form.get("with", ""), "")])
+    accept_posted(form.module, form.with_)
     return _form(
         slug,
         version,
@@ -217,8 +216,7 @@ def swap_derived(slug: str, version: int) -> str | WerkzeugResponse:
 def add_derived(slug: str, version: int) -> str | WerkzeugResponse:
     """Add a module (a client's case, a department's own module) after another one."""
     form = AddDerivedForm()
-    form.module.choices = choices([(request.form.get("module", ""), "")])
-    form.after.choices = choices([(request.form.get("after", ""), "")])
+    accept_posted(form.module, form.after)
     return _form(
         slug,
         version,
@@ -235,7 +233,7 @@ def add_derived(slug: str, version: int) -> str | WerkzeugResponse:
 def override_target(slug: str, version: int) -> str | WerkzeugResponse:
     """Aim at another level of a competency than the parent, within its bounds."""
     form = OverrideForm()
-    form.competency.choices = choices([(request.form.get("competency", ""), "")])
+    accept_posted(form.competency)
     return _form(
         slug,
         version,
