@@ -5,6 +5,7 @@ Views that change content, or show a form to change it, add `@authoring` (author
 Facilitators read everything, derive facilitated (depth 2) programs and edit those: their
 sessions, notes, examples and wording, taking in the parent's new version, publishing them
 (`require_editor`). Specialized and deep programs, and moving learners, stay with authors.
+Administration (API clients, the audit log) is for admins only (`@admin_only`).
 """
 
 from collections.abc import Callable
@@ -40,6 +41,24 @@ def authoring(view: Callable[..., Any]) -> Callable[..., Any]:
         return view(*args, **kwargs)
 
     return wrapped
+
+
+def admin_only(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Only admins may call the view; marked so that tests can tell admin pages apart."""
+
+    @wraps(view)
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        if not is_admin():
+            abort(403, "Only admins administer the studio: people, API clients, the audit log.")
+        return view(*args, **kwargs)
+
+    wrapped.admin_only = True  # type: ignore[attr-defined]
+    return wrapped
+
+
+def is_admin() -> bool:
+    """Whether the logged-in user is an admin (shows or hides the administration links)."""
+    return "admin" in current_roles()
 
 
 def may_edit(depth: int) -> bool:
