@@ -5,6 +5,7 @@ from typing import Any
 from flask import Flask, url_for
 from sqlmodel import Session
 
+from learnpath.models import ApiClient
 from learnpath.services.catalog import drafts
 from learnpath.services.catalog.derivation import derive_program
 from tests import factories
@@ -13,6 +14,8 @@ ROLES = ("anonymous", "learner", "author", "facilitator", "admin")
 READ = {"anonymous": 302, "learner": 403, "author": 200, "facilitator": 200, "admin": 200}
 FORM = {"anonymous": 302, "learner": 403, "author": 200, "facilitator": 403, "admin": 200}
 DONE = {"anonymous": 302, "learner": 403, "author": 302, "facilitator": 403, "admin": 302}
+ADMIN = {"anonymous": 302, "learner": 403, "author": 403, "facilitator": 403, "admin": 200}
+ADMIN_DONE = {**ADMIN, "admin": 302}
 
 PUBLISHED = {"slug": "data-literacy-essentials", "version": 1}
 DRAFT = {"slug": "matrix-draft", "version": 1}
@@ -22,6 +25,7 @@ CLIENT_NOPE = {**CLIENT, "module": "no-such-module"}
 TEAM = {"slug": "team-lead-path", "version": 1}  # personal, published, five rules
 TEAM_DRAFT = {"slug": "team-lead-path", "version": 2}  # its new draft, opened in the test
 NO_RULE = {**TEAM_DRAFT, "position": 99}
+API_CLIENT = {"client_id": "lpc_matrix"}  # made in the test
 
 # endpoint → (method, url arguments, form data, expected status per role). POSTs send data that
 # gives every allowed role the same answer however often it is sent (a refusal or a no-op).
@@ -78,6 +82,16 @@ EXPECTED: dict[str, tuple[str, dict[str, Any], dict[str, str], dict[str, int]]] 
     "studio.edit_rule": ("GET", {**TEAM_DRAFT, "position": 0}, {}, FORM),
     "studio.remove_rule": ("POST", NO_RULE, {}, DONE),
     "studio.move_rule": ("POST", NO_RULE, {"direction": "up"}, DONE),
+    # Administration: admins only (tests/studio/test_admin_views.py shows nothing changes).
+    "studio.audit": ("GET", {}, {}, ADMIN),
+    "studio.audit_csv": ("GET", {}, {}, ADMIN),
+    "studio.list_api_clients": ("GET", {}, {}, ADMIN),
+    "studio.new_api_client": ("POST", {}, {"name": ""}, ADMIN),
+    "studio.show_api_client": ("GET", API_CLIENT, {}, ADMIN),
+    "studio.edit_api_client": ("POST", API_CLIENT, {"name": ""}, ADMIN),
+    "studio.rotate_api_client": ("POST", API_CLIENT, {}, ADMIN),  # a new secret each time
+    "studio.revoke_api_client": ("POST", API_CLIENT, {}, ADMIN_DONE),
+    "studio.reactivate_api_client": ("POST", API_CLIENT, {}, ADMIN_DONE),
 }
 
 
@@ -107,6 +121,7 @@ def test_each_role_gets_its_status_on_every_route(app: Flask, catalog: Session) 
     team = drafts.find(catalog, "team-lead-path", 1)
     assert team is not None
     drafts.open_draft(catalog, team, "Ana")
+    catalog.add(ApiClient(client_id="lpc_matrix", name="Matrix", secret_hash="-", scopes=""))
     catalog.commit()
     clients = _clients(app, catalog)
     wrong = {}
@@ -116,6 +131,7 @@ def test_each_role_gets_its_status_on_every_route(app: Flask, catalog: Session) 
         got = {}
         for role in ROLES:
             response = clients[role].open(url, method=method, data=data)
+            response.close()  # a streamed answer (the audit CSV) holds its request context open
             got[role] = response.status_code
             went_to_login = response.headers.get("Location", "").startswith("/auth/login?next=")
             if went_to_login != (role == "anonymous"):

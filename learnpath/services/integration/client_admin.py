@@ -7,6 +7,7 @@ both call these functions.
 """
 
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import func, update
 from sqlmodel import Session, col, select
@@ -24,11 +25,22 @@ class ClientRow:
     live_tokens: int
 
 
+def _live() -> Any:
+    """Tokens neither revoked nor expired."""
+    return (col(ApiToken.revoked_at).is_(None), col(ApiToken.expires_at) > utcnow())
+
+
+def live_tokens(session: Session, client: ApiClient) -> int:
+    """How many of the client's tokens still work."""
+    query = select(func.count()).where(col(ApiToken.client_id) == client.id, *_live())
+    return int(session.exec(query).one())
+
+
 def list_clients(session: Session) -> list[ClientRow]:
     """Every client, active ones first, by name, with its count of live tokens."""
     live = (
         select(ApiToken.client_id, func.count().label("n"))
-        .where(col(ApiToken.revoked_at).is_(None), col(ApiToken.expires_at) > utcnow())
+        .where(*_live())
         .group_by(col(ApiToken.client_id))
         .subquery()
     )

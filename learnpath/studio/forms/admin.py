@@ -22,6 +22,12 @@ SCOPE_LABELS = {
 }
 
 
+def _some_scope(_form: FlaskForm, field: Field) -> None:
+    """At least one box ticked (InputRequired would mark every checkbox required)."""
+    if not field.data:
+        raise ValidationError("Choose at least one scope.")
+
+
 class AuditFilterForm(FlaskForm):
     """Filter the audit log by person, entity (and row) and days (a GET form: no CSRF token)."""
 
@@ -67,7 +73,7 @@ class ApiClientForm(FlaskForm):
     scopes = CheckboxesField(
         "Scopes",
         choices=choices((s, SCOPE_LABELS[s]) for s in SCOPES),
-        validators=[InputRequired(message="Choose at least one scope.")],
+        validators=[_some_scope],
         description="Grant only what the system needs.",
     )
 
