@@ -3,10 +3,10 @@
 import base64
 
 import pytest
-from flask.testing import FlaskClient
+from flask.testing import FlaskClient, FlaskCliRunner
 from sqlmodel import Session, col, select
 
-from learnpath.models import ApiClient, ApiToken
+from learnpath.models import ApiClient, ApiToken, AuditEntry
 from learnpath.services.integration import client_admin
 from learnpath.services.integration.clients import ClientError, create_client, digest
 
@@ -135,3 +135,33 @@ def test_find_sees_revoked_clients_and_refuses_nul(db: Session) -> None:
     assert client_admin.find(db, row.client_id) is row
     assert client_admin.find(db, "lpc_\x00") is None
     assert db.exec(select(ApiClient).where(col(ApiClient.active))).all() == []
+
+
+def test_the_commands_share_the_lifecycle_and_are_audited_as_cli(
+    db: Session, client: FlaskClient, runner: FlaskCliRunner
+) -> None:
+    row, secret = _made(db)
+    headers = _token(client, row.client_id, secret)
+    listed = runner.invoke(args=["api-client", "list"])
+    assert f"{row.client_id}  active     1 live  learners:read  Workday" in listed.output
+    revoked = runner.invoke(args=["api-client", "revoke", row.client_id])
+    assert revoked.exit_code == 0, revoked.output
+    assert client.get(LEARNERS, headers=headers).status_code == 401
+    assert runner.invoke(args=["api-client", "reactivate", row.client_id]).exit_code == 0
+    assert client.get(LEARNERS, headers=headers).status_code == 401
+    rotated = runner.invoke(args=["api-client", "rotate", row.client_id])
+    new_secret = rotated.output.split("client_secret:")[1].split()[0]
+    db.expire_all()
+    assert db.get(ApiClient, row.id).secret_hash == digest(new_secret)  # type: ignore[union-attr]
+    origins = {e.origin for e in db.exec(select(AuditEntry)).all() if e.entity == "apiclient"}
+    assert origins == {
+        "flask api-client revoke",
+        "flask api-client reactivate",
+        "flask api-client rotate",
+    }
+    assert {e.actor for e in db.exec(select(AuditEntry)).all()} == {"cli"}
+
+
+def test_a_command_on_an_unknown_client_fails(runner: FlaskCliRunner) -> None:
+    result = runner.invoke(args=["api-client", "revoke", "lpc_nobody"])
+    assert result.exit_code != 0 and "no API client 'lpc_nobody'" in result.output
