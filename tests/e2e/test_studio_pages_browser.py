@@ -1,11 +1,13 @@
-"""Every GET page of the studio, opened in Chromium as an author and as a facilitator.
+"""Every GET page of the studio, opened in Chromium as an author, a facilitator and an admin.
 
 Runs after the other browser tests (marker after_e2e), so the lists show what they made. The
 routes come from the app's URL map and their parameters from data this test makes (programs of
 each kind, a rule of the personal one, a catalog competency, item and module): a new page is
 visited without being named here, and the test fails if one cannot be (then give `samples` what
 it needs). Each page must answer 200 without a redirect and carry one <h1>, or, for a
-facilitator, the 403 page; every page opened is saved under screenshots/studio/pages/<role>/
+facilitator, the 403 page; admin pages (views marked by `@admin_only`) answer authors and
+facilitators with 403 and open for an admin. A download (the audit CSV) must answer 200 and is
+not opened as a page. Every page opened is saved under screenshots/studio/pages/<role>/
 (git-ignored). Opening them all writes nothing.
 """
 
@@ -21,6 +23,7 @@ from learnpath.models import Competency, Enrollment, Item, Module
 from learnpath.models.base import pk
 from learnpath.services.catalog import composition, drafts, personal, publishing
 from learnpath.services.catalog.derivation import derive_program
+from learnpath.services.integration.clients import create_client
 from learnpath.vocabulary import Depth
 from tests import factories
 from tests.e2e.conftest import PROGRAM_SLUG, LiveApp
@@ -45,6 +48,7 @@ class Samples:
     slugs: dict[str, str]  # the path segment after /studio/ → a slug of that kind
     programs: list[dict[str, Any]] = field(default_factory=list)
     within: dict[str, Any] = field(default_factory=dict)  # a program route's other parameters
+    named: dict[str, Any] = field(default_factory=dict)  # other routes' parameters, by name
 
 
 def _title(kind: str) -> str:
@@ -90,15 +94,23 @@ def samples(live: LiveApp) -> Samples:
         slugs = {"competencies": competency.slug, "items": item.slug, "modules": module.slug}
         found = Samples(slugs)
         found.programs = _programs(session, modules, found.within)
+        client, _secret = create_client(session, _title("HR system"), "learners:read")
+        found.named["client_id"] = client.client_id
         session.commit()
     return found
 
 
-def studio_pages(live: LiveApp) -> list[Rule]:
-    """The studio's GET routes, in URL order."""
+def studio_pages(live: LiveApp, only: set[str] | None = None) -> list[Rule]:
+    """The studio's GET routes (or `only` these endpoints), in URL order."""
     rules = live.app.url_map.iter_rules()
     found = [r for r in rules if r.endpoint.startswith("studio.") and "GET" in (r.methods or ())]
-    return sorted(found, key=lambda r: r.rule)
+    return sorted([r for r in found if only is None or r.endpoint in only], key=lambda r: r.rule)
+
+
+def admin_pages(live: LiveApp) -> set[str]:
+    """The studio pages only admins open (their views are marked by @admin_only)."""
+    views = live.app.view_functions
+    return {r.endpoint for r in studio_pages(live) if getattr(views[r.endpoint], "admin_only", 0)}
 
 
 def fillings(rule: Rule, data: Samples) -> list[dict[str, Any]]:
@@ -109,15 +121,22 @@ def fillings(rule: Rule, data: Samples) -> list[dict[str, Any]]:
     others = arguments - {"slug", "version"}
     if rule.rule.startswith(PROGRAM) and others <= set(data.within):
         return [{**p, **{name: data.within[name] for name in others}} for p in data.programs]
+    if arguments <= set(data.named):
+        return [{name: data.named[name] for name in arguments}]
     kind = rule.rule.split("/")[2]
     if arguments == {"slug"} and kind in data.slugs:
         return [{"slug": data.slugs[kind]}]
     return []
 
 
-def status_of(page: Page, url: str) -> int:
-    """The status `url` answers with the page's cookies, redirects not followed (cheap probe)."""
-    return page.request.get(url, max_redirects=0).status
+def status_of(page: Page, url: str) -> int | str:
+    """The status `url` answers with the page's cookies, redirects not followed (cheap probe).
+
+    A 200 that is not HTML (a CSV download) is "download": there is no page to open.
+    """
+    response = page.request.get(url, max_redirects=0)
+    html = response.headers.get("content-type", "").startswith("text/html")
+    return response.status if response.status != 200 or html else "download"
 
 
 def heading(page: Page, url: str) -> str:
@@ -127,14 +146,16 @@ def heading(page: Page, url: str) -> str:
     return headings[0].strip() if len(headings) == 1 else ""
 
 
-def crawl(live: LiveApp, page: Page, data: Samples, role: str) -> dict[str, int | str]:
-    """Open every studio page as `role`: each page's status, or what was tried when it failed.
+def crawl(
+    live: LiveApp, page: Page, data: Samples, role: str, only: set[str] | None = None
+) -> dict[str, int | str]:
+    """Open every studio page (or `only` these) as `role`: each one's status, or what was tried.
 
     Also checks that opening them all wrote nothing to the database.
     """
     with Session(live.engine) as session:
         before = factories.snapshot(session)
-    answers = _open_all(live, page, data, role)
+    answers = _open_all(live, page, data, role, only)
     with Session(live.engine) as session:
         after = factories.snapshot(session)
     changed = [table for table in before if before[table] != after[table]]
@@ -142,14 +163,19 @@ def crawl(live: LiveApp, page: Page, data: Samples, role: str) -> dict[str, int 
     return answers
 
 
-def _open_all(live: LiveApp, page: Page, data: Samples, role: str) -> dict[str, int | str]:
+def _open_all(
+    live: LiveApp, page: Page, data: Samples, role: str, only: set[str] | None
+) -> dict[str, int | str]:
     answers: dict[str, int | str] = {}
-    for rule in studio_pages(live):
+    for rule in studio_pages(live, only):
         tried = []
         for values in fillings(rule, data):
             with live.app.test_request_context():
                 url = url_for(rule.endpoint, **values)
-            status: int | str = status_of(page, url)
+            status = status_of(page, url)
+            if status == "download":
+                answers[rule.endpoint] = 200
+                break
             if status == 200 and not heading(page, url):
                 status = "200 without one <h1>"
             tried.append(f"{url} → {status}")
@@ -165,11 +191,12 @@ def _open_all(live: LiveApp, page: Page, data: Samples, role: str) -> dict[str, 
 
 def test_every_studio_page_opens_with_a_heading(page: Page, live_app: LiveApp) -> None:
     data = samples(live_app)
+    admin_only = admin_pages(live_app)
     staff(live_app, page, "author")
     by_author = crawl(live_app, page, data, "author")
     assert studio_pages(live_app) and len(by_author) == len(studio_pages(live_app))
-    failed = {k: v for k, v in by_author.items() if v != 200}
-    assert not failed, f"studio pages an author could not open: {failed}"
+    failed = {k: v for k, v in by_author.items() if v != (403 if k in admin_only else 200)}
+    assert not failed, f"studio pages an author could not open (or opened, admin's): {failed}"
 
     page.context.clear_cookies()
     staff(live_app, page, "facilitator")
@@ -178,4 +205,10 @@ def test_every_studio_page_opens_with_a_heading(page: Page, live_app: LiveApp) -
     assert not failed, f"studio pages a facilitator could not open: {failed}"
     opened = {k for k, v in by_facilitator.items() if v == 200}
     assert opened >= FACILITATOR_PAGES, FACILITATOR_PAGES - opened
-    assert opened < set(by_author), "facilitators are kept out of the authoring forms"
+    assert opened < set(by_author) - admin_only, "facilitators are kept out of authoring forms"
+
+    page.context.clear_cookies()
+    staff(live_app, page, "admin")
+    assert admin_only >= {"studio.audit", "studio.list_api_clients", "studio.show_api_client"}
+    by_admin = crawl(live_app, page, data, "admin", admin_only)
+    assert by_admin == dict.fromkeys(admin_only, 200), "admin pages an admin could not open"
