@@ -11,6 +11,7 @@ from learnpath.models import ApiClient, AuditEntry
 from learnpath.services.audit.values import REDACTED
 from learnpath.services.integration.clients import create_client, digest
 from tests import factories
+from tests.studio.xss import CORPUS, executable
 
 LEARNERS = "/api/v1/learners"
 
@@ -171,3 +172,22 @@ def test_creating_a_client_needs_the_csrf_token(
     assert token is not None
     response = client.post("/studio/api-clients/new", data={**data, "csrf_token": token.group(1)})
     assert response.status_code == 200 and len(db.exec(select(ApiClient)).all()) == 1
+
+
+def test_the_xss_corpus_in_client_names_executes_nowhere(
+    client: FlaskClient, db: Session, login
+) -> None:  # type: ignore[no-untyped-def]
+    login("admin")
+    for payload in CORPUS:
+        data = {"name": payload[:200], "scopes": ["learners:read"]}
+        assert not executable(client.post("/studio/api-clients/new", data=data).text)
+    rows = db.exec(select(ApiClient)).all()
+    assert len(rows) == len(CORPUS)
+    pages = ["/studio/api-clients", "/studio/audit", "/studio/audit?entity=apiclient"]
+    for row in rows:
+        pages += [
+            f"/studio/api-clients/{row.client_id}",
+            f"/studio/api-clients/{row.client_id}/edit",
+        ]
+    executed = {url: found for url in pages if (found := executable(client.get(url).text))}
+    assert executed == {}
