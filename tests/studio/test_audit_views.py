@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from flask import Flask
 from flask.testing import FlaskClient
 from sqlmodel import Session, col, func, select
 
@@ -132,3 +133,14 @@ def test_the_csv_export_neutralises_formula_cells(client: FlaskClient, db: Sessi
     assert [r["actor"] for r in rows] == ["'" + n for n in names]
     assert [r["origin"] for r in rows] == ["'" + n for n in names]
     assert rows[0]["at"] == "2026-03-01T12:00:00Z" and rows[0]["entity"] == "program"
+
+
+def test_the_streamed_export_returns_its_connection(
+    app: Flask, client: FlaskClient, db: Session, login
+) -> None:  # type: ignore[no-untyped-def]
+    login("admin")
+    _log(db, 3)
+    response = client.get("/studio/audit.csv")
+    assert len(response.get_data(as_text=True).splitlines()) == 4
+    response.close()
+    assert app.extensions["learnpath.engine"].pool.checkedout() == 0

@@ -1,5 +1,6 @@
 """The audit log page (admins): filters, pages of entries, CSV export."""
 
+from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
@@ -41,6 +42,15 @@ def audit() -> str:
     return render_template("studio/audit.html", form=form, found=found, here=_here, csv=csv_url)
 
 
+def _csv_lines(flt: log.AuditFilter) -> Iterator[str]:
+    """The CSV, read through a session opened while streaming.
+
+    Flask ends the request (closing its session) before the body is streamed, then pushes the
+    contexts again around the streaming: a session taken now is closed when that ends.
+    """
+    yield from log.csv_lines(get_session(), flt)
+
+
 @bp.route("/audit.csv")
 @admin_only
 def audit_csv() -> Response | str:
@@ -49,8 +59,7 @@ def audit_csv() -> Response | str:
     flt = form.filters()
     if flt is None:  # the page says what is wrong beside the filter
         return render_template("studio/audit.html", form=form, found=None, here=_here, csv="")
-    lines = log.csv_lines(get_session(), flt)
-    response = Response(stream_with_context(lines), mimetype="text/csv")
+    response = Response(stream_with_context(_csv_lines(flt)), mimetype="text/csv")
     name = f"audit-{date.today().isoformat()}.csv"
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
