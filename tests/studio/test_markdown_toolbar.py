@@ -141,9 +141,11 @@ def test_every_markdown_field_on_every_studio_page_has_the_toolbar(
             assert area.get("name") in {name for _, name in PLAIN}, f"{url}: {area}"
         for target, toolbar in page.toolbars.items():
             assert target in {a.get("id") for a in page.textareas}, f"{url}: toolbar for {target}"
-            assert toolbar.get("aria-label", "").startswith("Formatting: ")
+            assert toolbar.get("aria-label") == "Markdown formatting"
+            assert toolbar.get("aria-controls") == target
             labels = [b.get("aria-label") for b in page.buttons[target]]
             assert labels and all(labels) and "Bold" in labels, f"{url}: {labels}"
+            assert {b.get("role") for b in page.buttons[target]} == {"button"}
         loads = [s for s in page.scripts if (s.get("src") or "").endswith(TOOLBAR)]
         assert bool(loads) == bool(page.toolbars), url
         assert all(s.get("type") == "module" for s in loads)
