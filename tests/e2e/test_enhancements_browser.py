@@ -15,6 +15,7 @@ from learnpath.services.catalog import drafts, facilitation
 from learnpath.services.catalog.derivation import derive_program, module_entries
 from tests import factories
 from tests.e2e.conftest import PROGRAM_SLUG, LiveApp
+from tests.studio.test_derivation_service import ESSENTIALS
 
 pytest.importorskip("playwright.sync_api", reason="playwright is a dev dependency")
 
@@ -28,14 +29,8 @@ KINDS = "Kinds of data and how to summarize them"
 AVERAGES = "Averages, spread and outliers"
 QUALITY = "Checking data quality before you trust a number"
 DASHBOARDS = "Designing a dashboard people act on"
-DRAGGED = [
-    "dl-data-types",
-    "dl-data-quality",
-    "dl-averages-and-spread",
-    "dl-reading-charts",
-    "dl-correlation-causation",
-    "dl-dashboards",
-]
+DRAGGED = [ESSENTIALS[0], ESSENTIALS[3], *ESSENTIALS[1:3], *ESSENTIALS[4:]]
+"""Essentials' order with data quality dragged onto averages (it requires only kinds of data)."""
 
 
 def body_of(live: LiveApp, slug: str) -> str:

@@ -17,20 +17,14 @@ from learnpath.services.catalog.authoring import Invalid
 from learnpath.services.catalog.derivation import module_entries
 from learnpath.services.catalog.ordering import CHANGED, reordered, shift
 from tests.factories import snapshot
+from tests.studio.test_derivation_service import ESSENTIALS
 from tests.studio.test_derived_views import derived, find
 from tests.studio.test_program_views import revision_on
 from tests.studio.test_rule_views import DRAFT_URL, rules_of
 
 CLIENT = "/studio/programs/data-for-acme/v1"
 COHORT = "/studio/programs/acme-cohort/v1"
-PARENT_ORDER = [
-    "dl-data-types",
-    "dl-averages-and-spread",
-    "dl-reading-charts",
-    "dl-data-quality",
-    "dl-correlation-causation",
-    "dl-dashboards",
-]
+PARENT_ORDER = ESSENTIALS
 DRAGGED = [PARENT_ORDER[0], PARENT_ORDER[3], *PARENT_ORDER[1:3], *PARENT_ORDER[4:]]
 
 

@@ -168,7 +168,7 @@ def reorder_overlays(
 ) -> None:
     """Put the notes in the order `ids` names them all (a drag)."""
     rows = [row for row, _ in overlays(session, program)]
-    _place(session, program, user, revision, reordered(rows, ids, lambda o: o.id, "overlay"))
+    _place(session, program, user, revision, reordered(rows, ids, pk, "overlay"))
 
 
 def move_overlay(
