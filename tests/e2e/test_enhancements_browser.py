@@ -10,8 +10,8 @@ module before its prerequisite is refused with the reason, and the page stays us
 import pytest
 from sqlmodel import Session, col, select
 
-from learnpath.models import Module, ProgramOverlay
-from learnpath.services.catalog import drafts, facilitation
+from learnpath.models import Module, ProgramOverlay, SegmentRule
+from learnpath.services.catalog import drafts, facilitation, personal
 from learnpath.services.catalog.derivation import derive_program, module_entries
 from tests import factories
 from tests.e2e.conftest import PROGRAM_SLUG, LiveApp
@@ -177,3 +177,30 @@ def test_a_facilitator_drags_a_note_into_place(page: Page, live_app: LiveApp) ->
         ).all()
     assert list(texts) == ["Third note", "First note", "Second note"]
     expect(page.locator("#notes li[data-key]").first).to_contain_text("Third note")
+
+
+def test_an_author_drags_a_rule_later(page: Page, live_app: LiveApp) -> None:
+    names = ["Video for analysts", "Reading for analysts", "Slow pace for leads"]
+    with Session(live_app.engine, expire_on_commit=False) as session:
+        title = factories.unique("Drag personal").replace("-", " ")
+        program = drafts.create_program(session, "Ana", title, 5)
+        session.flush()
+        for name, fmt in zip(names, ["video", "reading", None], strict=True):
+            then = {"then": "prefer_format", "format": fmt} if fmt else {"then": "pace"}
+            rule = {"name": name, "when": {"role": ["analyst"]}, **then}
+            if not fmt:
+                rule["minutes_per_week"] = 60
+            personal.add_rule(session, program, "Ana", None, rule)
+        session.commit()
+    page.set_viewport_size({"width": 1280, "height": 1400})
+    staff(live_app, page, "author")
+    page.goto(f"/studio/programs/{program.slug}/v1/rules")
+    drag(page, "#rules li[data-key]", names[0], onto=names[2])
+    with Session(live_app.engine) as session:
+        stored = session.exec(
+            select(SegmentRule.name)
+            .where(SegmentRule.program_id == program.id)
+            .order_by(col(SegmentRule.position))
+        ).all()
+    assert list(stored) == [names[1], names[2], names[0]]
+    expect(page.locator("#rules li[data-key] strong").first).to_have_text(names[1])
