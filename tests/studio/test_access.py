@@ -99,6 +99,11 @@ EXPECTED: dict[str, tuple[str, dict[str, Any], dict[str, str], dict[str, int]]] 
 }
 
 
+def arrange_admin(db: Session) -> None:
+    """What the admin rows address: the API client API_CLIENT."""
+    db.add(ApiClient(client_id=API_CLIENT["client_id"], name="Matrix", secret_hash="-", scopes=""))
+
+
 def _clients(app: Flask, db: Session) -> dict[str, Any]:
     clients = {"anonymous": app.test_client()}
     for role in ROLES[1:]:
@@ -125,7 +130,7 @@ def test_each_role_gets_its_status_on_every_route(app: Flask, catalog: Session) 
     team = drafts.find(catalog, "team-lead-path", 1)
     assert team is not None
     drafts.open_draft(catalog, team, "Ana")
-    catalog.add(ApiClient(client_id="lpc_matrix", name="Matrix", secret_hash="-", scopes=""))
+    arrange_admin(catalog)
     catalog.commit()
     clients = _clients(app, catalog)
     wrong = {}
