@@ -32,13 +32,15 @@ def show_program(slug: str, version: int) -> str:
     program = program_or_404(slug, version)
     session = get_session()
     view = browse.program_view(session, slug, version)
+    entries = composition.entries(session, program)
+    draft = program.status == "draft"
     return render_template(
         "studio/program.html",
         view=view,
-        entries=composition.entries(session, program),
+        entries=entries,
         targets=composition.targets(session, program),
         versions=drafts.versions(session, slug),
-        problems=publishing.publish_problems(session, program) if program.status == "draft" else [],
+        problems=publishing.publish_problems(session, program, entries) if draft else [],
         form=RevisionForm(revision=program.revision),
         **program_extras(program),
     )
