@@ -17,7 +17,8 @@ It reports, never asserts:
 - every studio page an author opens (home, lists, program, editor, rules, module, competency,
   item), p50/p95 (target ≤ 100 ms).
 
-    .venv/bin/python benchmarks/bench_studio.py [--learners 10000] [--modules 2000] [--repeat 30] [--pages-only]
+    .venv/bin/python benchmarks/bench_studio.py [--learners 10000] [--modules 2000] [--repeat 30]
+        [--pages-only] [--match 'program page']
     .venv/bin/python benchmarks/bench_studio.py --pg postgresql+psycopg://postgres@127.0.0.1:5432
 """
 

@@ -17,7 +17,6 @@ from learnpath.models import (
     Program,
     ProgramModule,
 )
-from learnpath.models.base import pk
 from learnpath.services.catalog import derive
 from learnpath.services.catalog.parsed import Catalog, Known
 from learnpath.services.catalog.programs import write_programs

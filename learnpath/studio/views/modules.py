@@ -8,7 +8,7 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 from learnpath.db import get_session
 from learnpath.models import Module
 from learnpath.models.base import pk
-from learnpath.services.catalog import competency_edits, module_edits
+from learnpath.services.catalog import competency_edits, module_edits, module_lists
 from learnpath.services.catalog.authoring import Conflict, Invalid
 from learnpath.services.learning import trajectory
 from learnpath.studio.access import authoring
@@ -16,6 +16,8 @@ from learnpath.studio.blueprint import bp
 from learnpath.studio.forms import choices
 from learnpath.studio.forms.catalog import ModuleForm
 from learnpath.studio.views.common import save, show_errors, user_name
+from learnpath.studio.views.lists import list_order, module_filter, page_number
+from learnpath.vocabulary import LEVELS, MODULE_FORMATS
 
 
 def _module_or_404(slug: str) -> Module:
@@ -27,14 +29,20 @@ def _module_or_404(slug: str) -> Module:
 
 @bp.route("/modules")
 def list_modules() -> str:
-    """Modules with competency, level, format, minutes and how many programs use them."""
-    competency = request.args.get("competency") or None
+    """Modules with competency, level, format, minutes and use: filtered, sorted, paginated."""
     session = get_session()
+    filters = module_filter()
+    page, order = module_lists.modules_page(
+        session, filters, list_order("competency"), page_number()
+    )
     return render_template(
         "studio/modules.html",
-        rows=module_edits.list_modules(session, competency),
+        page=page,
+        order=order,
+        filters=filters,
         competencies=competency_edits.all_competencies(session),
-        chosen=competency,
+        levels=LEVELS,
+        formats=MODULE_FORMATS,
     )
 
 
