@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from sqlalchemy import Select
 from sqlmodel import Session, col, select
 
 from learnpath.models import (
@@ -59,18 +60,9 @@ def _requires(session: Session, module_ids: list[int]) -> dict[int, list[Module]
     return found
 
 
-def addable(session: Session, program: Program) -> list[tuple[Module, str]]:
-    """Modules not yet in the program, with their competency's name, by competency and title."""
-    listed = select(ProgramModule.module_id).where(ProgramModule.program_id == program.id)
-    return [
-        (module, name)
-        for module, name in session.exec(
-            select(Module, Competency.name)
-            .join(Competency, col(Competency.id) == Module.competency_id)
-            .where(col(Module.id).not_in(listed))
-            .order_by(col(Competency.name), col(Module.title))
-        ).all()
-    ]
+def listed_ids(program: Program) -> Select[tuple[int]]:
+    """The ids of the program's modules, as a query (to leave them out of a picker)."""
+    return select(ProgramModule.module_id).where(ProgramModule.program_id == program.id)
 
 
 def estimated_minutes(items: list[Entry]) -> int:

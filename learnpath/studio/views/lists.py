@@ -1,11 +1,17 @@
-"""Query arguments of the studio's long lists: page, sort order, module filters; page links."""
+"""Query arguments of the studio's long lists (page, order, module filters), links, pickers."""
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import request, url_for
+from wtforms.fields.choices import SelectChoice
 
+from learnpath.db import get_session
+from learnpath.models import Module
+from learnpath.services.catalog import module_edits
 from learnpath.services.catalog.module_lists import ModuleFilter
 from learnpath.services.catalog.paging import Order
+from learnpath.studio.forms import choices
 
 
 def page_number(name: str = "page") -> int:
@@ -35,3 +41,14 @@ def url_with(**changes: Any) -> str:
     for name in (k for k, v in changes.items() if v is None):
         args.pop(name, None)
     return url_for(str(request.endpoint), **(request.view_args or {}), **args)
+
+
+def picker_choices(
+    rows: list[tuple[Module, str]], kept: str | None, label: Callable[[Module, str], str]
+) -> list[SelectChoice]:
+    """A picker page's modules as options, plus the one a refused form posted (kept selected)."""
+    options = [(m.slug, label(m, comp)) for m, comp in rows]
+    if kept and all(slug != kept for slug, _ in options):
+        found = module_edits.find(get_session(), kept)
+        options.insert(0, (kept, found.title if found else kept))
+    return choices(options)
