@@ -3,8 +3,8 @@
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from sqlalchemy import Select
 from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from learnpath.models import (
     Competency,
@@ -60,7 +60,7 @@ def _requires(session: Session, module_ids: list[int]) -> dict[int, list[Module]
     return found
 
 
-def listed_ids(program: Program) -> Select[tuple[int]]:
+def listed_ids(program: Program) -> SelectOfScalar[int]:
     """The ids of the program's modules, as a query (to leave them out of a picker)."""
     return select(ProgramModule.module_id).where(ProgramModule.program_id == program.id)
 

@@ -2,6 +2,7 @@
 
 from collections import Counter
 from dataclasses import dataclass
+from typing import Any
 
 from sqlmodel import Session, col, func, or_, select
 
@@ -82,7 +83,7 @@ def programs_page(
             )
         )
     version = col(Program.version)
-    keys = {
+    keys: dict[str, list[Any]] = {
         "id": [col(Program.slug), -version],
         "title": [col(Program.title), version],
         "depth": [col(Program.depth), col(Program.slug), version],

@@ -4,14 +4,15 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, func
+from sqlalchemy import func
 from sqlmodel import Session, col, or_, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from learnpath.models import Competency, Module, ProgramModule
 from learnpath.services.catalog.module_edits import ModuleRow
 from learnpath.services.catalog.paging import PAGE_SIZE, Order, Page, like, ordered, page_of
 
-PICKER_SIZE = 25
+PICKER_SIZE = 50
 """Modules a picker offers at a time (its search narrows them down)."""
 
 
@@ -24,14 +25,14 @@ class ModuleFilter:
     format: str | None = None
     text: str | None = None
 
-    def apply(self, query: Select[Any]) -> Select[Any]:
+    def apply(self, query: Any) -> Any:
         """The query keeping only matching modules (it must join Competency)."""
         if self.competency:
-            query = query.where(Competency.slug == self.competency)
+            query = query.where(col(Competency.slug) == self.competency)
         if self.level:
-            query = query.where(Module.level == self.level)
+            query = query.where(col(Module.level) == self.level)
         if self.format:
-            query = query.where(Module.format == self.format)
+            query = query.where(col(Module.format) == self.format)
         if self.text and self.text.strip():
             pattern = like(self.text.strip())
             query = query.where(
@@ -63,7 +64,7 @@ def modules_page(
         .join(Competency, col(Competency.id) == Module.competency_id)
         .outerjoin(uses, uses.c.module_id == Module.id)
     )
-    keys = {
+    keys: dict[str, list[Any]] = {
         "title": [col(Module.title)],
         "competency": [col(Competency.name), col(Module.title)],
         "level": [col(Module.level), col(Module.title)],
@@ -81,7 +82,7 @@ def picker_page(
     session: Session,
     filters: ModuleFilter,
     number: int,
-    leave_out: Collection[int] | Select[Any] = (),
+    leave_out: Collection[int] | SelectOfScalar[int] = (),
 ) -> Page[tuple[Module, str]]:
     """Modules an editor may add (not those `leave_out` holds: ids, or a query of ids), by
     competency and title, with their competency's name: PICKER_SIZE at a time."""
@@ -90,7 +91,7 @@ def picker_page(
         .join(Competency, col(Competency.id) == Module.competency_id)
         .order_by(col(Competency.name), col(Module.title), col(Module.id))
     )
-    if isinstance(leave_out, Select) or leave_out:
+    if isinstance(leave_out, SelectOfScalar) or leave_out:
         query = query.where(col(Module.id).not_in(leave_out))
     page = page_of(session, query, number, PICKER_SIZE)
     return Page([(m, name) for m, name in page.rows], page.number, page.size, page.total)

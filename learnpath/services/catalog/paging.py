@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from math import ceil
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy import func, select
 from sqlmodel import Session
 
 T = TypeVar("T")
@@ -47,12 +47,8 @@ class Page(Generic[T]):
 
 
 def ordered(
-    query: Select[Any],
-    order: Order,
-    keys: Mapping[str, Sequence[ColumnElement[Any]]],
-    default: str,
-    tiebreak: ColumnElement[Any],
-) -> tuple[Select[Any], Order]:
+    query: Any, order: Order, keys: Mapping[str, Sequence[Any]], default: str, tiebreak: Any
+) -> tuple[Any, Order]:
     """The query sorted by `order` (an unknown key sorts by `default`), then by `tiebreak`."""
     if order.key not in keys:
         order = Order(default, order.descending)
@@ -60,13 +56,19 @@ def ordered(
     return query.order_by(*columns, tiebreak), order
 
 
-def page_of(session: Session, query: Select[Any], number: int, size: int = PAGE_SIZE) -> Page[Any]:
+def page_of(session: Session, query: Any, number: int, size: int = PAGE_SIZE) -> Page[Any]:
     """Rows `number` of the sorted query, and the count; a number past the end gives the last."""
     counted = select(func.count()).select_from(query.order_by(None).subquery())
     total = int(session.execute(counted).scalar_one())
     number = min(max(1, number), max(1, ceil(total / size)))
     rows = session.execute(query.offset((number - 1) * size).limit(size)).all()
     return Page(list(rows), number, size, total)
+
+
+def slice_page(rows: Sequence[T], number: int, size: int = PAGE_SIZE) -> Page[T]:
+    """A page of a list already read (a program's own modules: read whole for its totals)."""
+    number = min(max(1, number), max(1, ceil(len(rows) / size)))
+    return Page(list(rows[(number - 1) * size : number * size]), number, size, len(rows))
 
 
 def like(text: str) -> str:

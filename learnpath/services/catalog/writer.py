@@ -129,8 +129,8 @@ def known_from_db(session: Session) -> Known:
         select(ModulePrerequisite.module_id, ModulePrerequisite.requires_id)
     ).all():
         reqs.setdefault(mid, []).append(mods[rid])
-    for mid, slug, cid in rows:
-        known.modules[slug] = (comp[cid], reqs.get(_id(mid), []))
+    for row_id, slug, cid in rows:
+        known.modules[slug] = (comp[cid], reqs.get(_id(row_id), []))
     lists: dict[int, list[tuple[str, bool]]] = {}
     for program_id, module_id, mandatory in session.exec(
         select(ProgramModule.program_id, ProgramModule.module_id, ProgramModule.mandatory).order_by(
@@ -138,10 +138,10 @@ def known_from_db(session: Session) -> Known:
         )
     ).all():
         lists.setdefault(program_id, []).append((mods[module_id], mandatory))
-    for program_id, slug, version, depth in session.exec(
+    for row_id, slug, version, depth in session.exec(
         select(Program.id, Program.slug, Program.version, Program.depth)
     ).all():
-        entries = lists.get(_id(program_id), [])
+        entries = lists.get(_id(row_id), [])
         known.programs[(slug, version)] = derive.Resolved(depth, entries)
     return known
 

@@ -10,6 +10,7 @@ from learnpath.db import get_session
 from learnpath.models import Program
 from learnpath.services.catalog import competency_edits, composition, module_lists
 from learnpath.services.catalog.authoring import Conflict, Invalid
+from learnpath.services.catalog.paging import slice_page
 from learnpath.studio.access import authoring
 from learnpath.studio.blueprint import bp
 from learnpath.studio.forms import accept_posted, choices
@@ -56,6 +57,10 @@ def editor_context(program: Program, **forms: Any) -> dict[str, Any]:
     return {
         "program": program,
         "entries": entries,
+        # A pool has no order to drag, so it can be shown a page at a time; a list is whole.
+        "shown": slice_page(entries, page_number("pool_page"), len(entries) or 1)
+        if not program.is_personal
+        else slice_page(entries, page_number("pool_page")),
         "minutes": composition.estimated_minutes(entries),
         "targets": composition.targets(session, program),
         "add": add,

@@ -37,10 +37,11 @@ def module_filter(text: str = "q") -> ModuleFilter:
 
 def url_with(**changes: Any) -> str:
     """This page's address with some query arguments changed (None drops one): page links."""
-    args = {**request.args.to_dict(), **{k: str(v) for k, v in changes.items() if v is not None}}
+    args: dict[str, Any] = {**(request.view_args or {}), **request.args.to_dict()}
+    args |= {k: str(v) for k, v in changes.items() if v is not None}
     for name in (k for k, v in changes.items() if v is None):
         args.pop(name, None)
-    return url_for(str(request.endpoint), **(request.view_args or {}), **args)
+    return url_for(str(request.endpoint), **args)
 
 
 def picker_choices(

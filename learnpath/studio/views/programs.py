@@ -7,6 +7,7 @@ from learnpath.db import get_session
 from learnpath.models import Program
 from learnpath.services.catalog import browse, composition, drafts, publishing
 from learnpath.services.catalog.authoring import Conflict, Invalid
+from learnpath.services.catalog.paging import slice_page
 from learnpath.studio.access import authoring, require_editor
 from learnpath.studio.blueprint import bp
 from learnpath.studio.forms.programs import NewProgramForm, RevisionForm, SettingsForm
@@ -20,6 +21,7 @@ from learnpath.studio.views.common import (
 )
 from learnpath.studio.views.composition import editor_context
 from learnpath.studio.views.derived import editor_of, program_extras
+from learnpath.studio.views.lists import page_number
 
 
 def _to_program(program: Program, endpoint: str = "studio.show_program") -> WerkzeugResponse:
@@ -38,6 +40,7 @@ def show_program(slug: str, version: int) -> str:
         "studio/program.html",
         view=view,
         entries=entries,
+        shown=slice_page(entries, page_number("modules_page")),
         targets=composition.targets(session, program),
         versions=drafts.versions(session, slug),
         problems=publishing.publish_problems(session, program, entries) if draft else [],
