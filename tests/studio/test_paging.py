@@ -149,3 +149,25 @@ def test_the_module_editor_finds_candidates_without_saving_and_keeps_the_typed_f
     assert snapshot(catalog) == before
     assert 'value="Typed title"' in page
     assert options(page, "requires") == [f"far-{i:03d}" for i in range(40, 50)]
+
+
+def test_a_long_pool_is_shown_a_page_at_a_time_on_the_editor_and_the_program_page(
+    catalog: Session, client: FlaskClient, login
+) -> None:  # type: ignore[no-untyped-def]
+    login("author")
+    drafts.open_draft(catalog, drafts.find(catalog, "team-lead-path", 1), "A")  # type: ignore[arg-type]
+    catalog.commit()
+    grow(catalog, 60)
+    draft = drafts.find(catalog, "team-lead-path", 2)
+    assert draft is not None
+    pool = len(
+        catalog.exec(select(ProgramModule).where(ProgramModule.program_id == draft.id)).all()
+    )
+    base = "/studio/programs/team-lead-path/v2"
+    editor = client.get(f"{base}/edit").get_data(as_text=True)
+    assert editor.count("<tr data-module=") == 50 and "data-order-form" not in editor
+    rest = client.get(f"{base}/edit?pool_page=2").get_data(as_text=True)
+    assert rest.count("<tr data-module=") == pool - 50
+    assert f"Modules of the pool 51–{pool} of {pool}" in rest
+    page = client.get(f"{base}?modules_page=2").get_data(as_text=True)
+    assert '<ol class="modules" start="51">' in page and "Grown lesson 59" in page

@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from sqlalchemy.orm import defer
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
@@ -40,6 +41,7 @@ def entries(session: Session, program: Program) -> list[Entry]:
     """The program's modules in order, each with its prerequisite modules."""
     rows = session.exec(
         select(Module, ProgramModule.mandatory)
+        .options(defer(Module.body))  # type: ignore[arg-type]  # lists never show lessons
         .join(ProgramModule, col(ProgramModule.module_id) == Module.id)
         .where(ProgramModule.program_id == program.id)
         .order_by(col(ProgramModule.position))
@@ -52,6 +54,7 @@ def _requires(session: Session, module_ids: list[int]) -> dict[int, list[Module]
     found: dict[int, list[Module]] = {}
     for module_id, required in session.exec(
         select(ModulePrerequisite.module_id, Module)
+        .options(defer(Module.body))  # type: ignore[arg-type]
         .join(Module, col(Module.id) == ModulePrerequisite.requires_id)
         .where(col(ModulePrerequisite.module_id).in_(module_ids))
         .order_by(col(Module.title))

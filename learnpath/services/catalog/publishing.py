@@ -5,6 +5,7 @@ prerequisite cycles, order, derivation), plus what only publishing requires: eno
 for the placement, reachable role targets, a published parent.
 """
 
+from sqlalchemy.orm import defer
 from sqlmodel import Session, col, select
 
 from learnpath.models import Competency, Module, ModulePrerequisite, Program, ProgramModule
@@ -54,7 +55,6 @@ def _checked(session: Session, program: Program) -> list[str]:
         model = source(data).validate(ModuleIn, problems)
         if model is not None:
             modules.modules[module.slug] = At(model, source({}))
-            modules.bodies[module.slug] = module.body
     known = known_from_db(session)
     for catalog in (modules, programs):
         problems += [p for p in import_problems(session, catalog, known) if p.file == STUDIO]
@@ -78,6 +78,7 @@ def reached_modules(session: Session, program: Program) -> list[Module]:
     return list(
         session.exec(
             select(Module)
+            .options(defer(Module.body))  # type: ignore[arg-type]  # the checks never read it
             .where(col(Module.id).in_(select(reached.c.module_id)))
             .order_by(place.is_(None), place, col(Module.id))
         ).all()
