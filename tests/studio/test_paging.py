@@ -45,6 +45,8 @@ def test_the_modules_list_pages_filters_and_sorts_on_the_server(
     shown = re.findall(r'<td class="num">(\d+)</td><td class="num">\d+</td>', by_minutes)
     assert [int(m) for m in shown] == sorted((int(m) for m in shown), reverse=True)
     assert 'aria-sort="descending"' in by_minutes
+    literal = client.get("/studio/modules?q=%25_").get_data(as_text=True)  # not wildcards
+    assert "No modules." in literal
 
 
 def test_the_programs_list_finds_sorts_and_counts(

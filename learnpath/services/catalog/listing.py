@@ -4,11 +4,18 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-from sqlmodel import Session, col, func, or_, select
+from sqlmodel import Session, col, func, select
 
 from learnpath.models import Competency, Enrollment, Item, Module, Program, ProgramModule
 from learnpath.models.base import pk
-from learnpath.services.catalog.paging import PAGE_SIZE, Order, Page, like, ordered, page_of
+from learnpath.services.catalog.paging import (
+    PAGE_SIZE,
+    Order,
+    Page,
+    having_words,
+    ordered,
+    page_of,
+)
 
 THIN_BANK = 20
 """Fewer active items than this in a competency a placement measures: warn the author."""
@@ -74,14 +81,7 @@ def programs_page(
         query = query.where(Program.depth == filters.depth)
     if filters.status:
         query = query.where(Program.status == filters.status)
-    if filters.text and filters.text.strip():
-        pattern = like(filters.text.strip())
-        query = query.where(
-            or_(
-                col(Program.title).ilike(pattern, escape="\\"),
-                col(Program.slug).ilike(pattern, escape="\\"),
-            )
-        )
+    query = having_words(query, filters.text, Program.title, Program.slug)
     version = col(Program.version)
     keys: dict[str, list[Any]] = {
         "id": [col(Program.slug), -version],

@@ -5,12 +5,19 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import func
-from sqlmodel import Session, col, or_, select
+from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
 from learnpath.models import Competency, Module, ProgramModule
 from learnpath.services.catalog.module_edits import ModuleRow
-from learnpath.services.catalog.paging import PAGE_SIZE, Order, Page, like, ordered, page_of
+from learnpath.services.catalog.paging import (
+    PAGE_SIZE,
+    Order,
+    Page,
+    having_words,
+    ordered,
+    page_of,
+)
 
 PICKER_SIZE = 50
 """Modules a picker offers at a time (its search narrows them down)."""
@@ -33,15 +40,7 @@ class ModuleFilter:
             query = query.where(col(Module.level) == self.level)
         if self.format:
             query = query.where(col(Module.format) == self.format)
-        if self.text and self.text.strip():
-            pattern = like(self.text.strip())
-            query = query.where(
-                or_(
-                    col(Module.title).ilike(pattern, escape="\\"),
-                    col(Module.slug).ilike(pattern, escape="\\"),
-                )
-            )
-        return query
+        return having_words(query, self.text, Module.title, Module.slug)
 
 
 def _uses() -> Any:

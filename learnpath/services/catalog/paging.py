@@ -6,7 +6,7 @@ from math import ceil
 from typing import Any, Generic, TypeVar
 
 from sqlalchemy import func, select
-from sqlmodel import Session
+from sqlmodel import Session, col, or_
 
 T = TypeVar("T")
 PAGE_SIZE = 50
@@ -71,7 +71,10 @@ def slice_page(rows: Sequence[T], number: int, size: int = PAGE_SIZE) -> Page[T]
     return Page(list(rows[(number - 1) * size : number * size]), number, size, len(rows))
 
 
-def like(text: str) -> str:
-    """A LIKE pattern matching `text` anywhere (its own % and _ taken literally)."""
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
+def having_words(query: Any, text: str | None, *columns: Any) -> Any:
+    """The query keeping rows where one of `columns` holds `text` (any case; none: all rows)."""
+    if not text or not text.strip():
+        return query
+    escaped = text.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    pattern = f"%{escaped}%"  # the text's own % and _ taken literally
+    return query.where(or_(*(col(c).ilike(pattern, escape="\\") for c in columns)))
