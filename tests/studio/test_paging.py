@@ -173,3 +173,25 @@ def test_a_long_pool_is_shown_a_page_at_a_time_on_the_editor_and_the_program_pag
     assert f"Modules of the pool 51–{pool} of {pool}" in rest
     page = client.get(f"{base}?modules_page=2").get_data(as_text=True)
     assert '<ol class="modules" start="51">' in page and "Grown lesson 59" in page
+
+
+def test_a_refused_add_keeps_the_chosen_module_selected_though_off_the_pickers_page(
+    catalog: Session, client: FlaskClient, login
+) -> None:  # type: ignore[no-untyped-def]
+    login("author")
+    program = drafts.open_draft(catalog, drafts.find(catalog, "data-literacy-essentials", 1), "A")  # type: ignore[arg-type]
+    catalog.commit()
+    listed = catalog.exec(
+        select(Module.slug)
+        .join(ProgramModule, col(ProgramModule.module_id) == Module.id)
+        .where(ProgramModule.program_id == program.id)
+    ).first()
+    assert listed is not None
+    before = snapshot(catalog)
+    page = client.post(
+        f"/studio/programs/{program.slug}/v2/modules",
+        data={"module": listed, "revision": program.revision},
+    ).get_data(as_text=True)
+    assert "is already in the program" in page and snapshot(catalog) == before
+    chosen = re.search(r'<select[^>]*id="module"[^>]*>(.*?)</select>', page, re.S)
+    assert chosen and re.search(rf'<option selected value="{listed}"', chosen.group(1))
