@@ -167,9 +167,9 @@ def test_a_long_pool_is_shown_a_page_at_a_time_on_the_editor_and_the_program_pag
     )
     base = "/studio/programs/team-lead-path/v2"
     editor = client.get(f"{base}/edit").get_data(as_text=True)
-    assert editor.count("<tr data-module=") == 50 and "data-order-form" not in editor
+    assert editor.count("<tr data-key=") == 50 and "data-order-form" not in editor
     rest = client.get(f"{base}/edit?pool_page=2").get_data(as_text=True)
-    assert rest.count("<tr data-module=") == pool - 50
+    assert rest.count("<tr data-key=") == pool - 50
     assert f"Modules of the pool 51–{pool} of {pool}" in rest
     page = client.get(f"{base}?modules_page=2").get_data(as_text=True)
     assert '<ol class="modules" start="51">' in page and "Grown lesson 59" in page
