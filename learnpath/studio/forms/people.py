@@ -46,7 +46,7 @@ class UserForm(FlaskForm):
     """A user's name, roles and learner profile fields (department, manager, HR id)."""
 
     name = StringField("Name", validators=[InputRequired(), Length(max=200)])
-    roles = CheckboxesField("Roles", choices=[(r, r) for r in ROLES])
+    roles = CheckboxesField("Roles", choices=choices((r, r) for r in ROLES))
     department = SelectField("Department", validate_choice=False)
     manager = StringField(
         "Manager (email or external id)",
@@ -80,10 +80,12 @@ class NewUserForm(UserForm):
     email = EmailField("Email", validators=[InputRequired(), Email(), Length(max=254)])
     access = RadioField(
         "How they get in",
-        choices=[
-            ("invite", "Invite link: they choose a password (valid 72 hours)"),
-            ("password", "Set a password now and pass it on"),
-        ],
+        choices=choices(
+            [
+                ("invite", "Invite link: they choose a password (valid 72 hours)"),
+                ("password", "Set a password now and pass it on"),
+            ]
+        ),
         default="invite",
     )
     password = PasswordField("Password (if set now)", validators=[Optional(), Length(max=200)])
