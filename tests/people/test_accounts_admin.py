@@ -25,7 +25,11 @@ def test_a_new_learner_gets_a_profile_with_department_and_manager(db: Session) -
     user = admin.create_account(db, "Nia@Example.com", profile)
     learner = db.get(Learner, user.learner_id)
     assert learner is not None
-    assert (learner.external_id, learner.department, learner.manager_id) == ("E77", "Sales", pk(boss))
+    assert (learner.external_id, learner.department, learner.manager_id) == (
+        "E77",
+        "Sales",
+        pk(boss),
+    )
     assert user.email == "nia@example.com" and roles_of(db, pk(user)) == {"learner"}
 
 

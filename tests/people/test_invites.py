@@ -81,9 +81,7 @@ def test_a_short_password_is_refused_and_the_link_stays(db: Session) -> None:
     assert db.exec(select(Invite)).one().used_at is None
 
 
-def test_the_page_sets_the_password_once_then_login_works(
-    client: FlaskClient, db: Session
-) -> None:
+def test_the_page_sets_the_password_once_then_login_works(client: FlaskClient, db: Session) -> None:
     user, token = _invited(db)
     page = client.get(f"/auth/invite/{token}")
     assert page.status_code == 200 and "Welcome, Ivy" in page.get_data(as_text=True)

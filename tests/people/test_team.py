@@ -78,8 +78,6 @@ def test_a_learner_without_reports_has_an_empty_team_and_no_link(
     assert 'href="/team"' not in client.get("/programs").get_data(as_text=True)
 
 
-def test_a_staff_account_without_a_learner_profile_is_refused(
-    client: FlaskClient, login
-) -> None:  # type: ignore[no-untyped-def]
+def test_a_staff_account_without_a_learner_profile_is_refused(client: FlaskClient, login) -> None:  # type: ignore[no-untyped-def]
     login("admin")
     assert client.get("/team").status_code == 403

@@ -17,6 +17,7 @@ from learnpath.services.accounts.users import (
     AccountError,
     create_user,
     learner_profile,
+    new_email,
     roles_of,
 )
 from learnpath.services.integration.learners import chain_above
@@ -157,10 +158,11 @@ def create_account(session: Session, email: str, profile: Profile, password: str
     """
     if not profile.name.strip():
         raise AccountError("name: a user needs a name")
+    email = new_email(session, email)  # before a learner profile is looked up by it
     password = password or secrets.token_urlsafe(32)
     needs_profile = "learner" in profile.roles or profile.department or profile.manager
     learner = None
-    if needs_profile and "@" in email:
+    if needs_profile:
         learner = learner_profile(session, email, profile.name.strip(), profile.external_id or None)
     user = create_user(session, email, profile.name.strip(), password, profile.roles, learner)
     if learner is not None:
