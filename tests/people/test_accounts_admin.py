@@ -39,7 +39,7 @@ def test_an_author_gets_no_learner_profile(db: Session) -> None:
 
 
 def test_an_unknown_department_is_refused_beside_its_field(db: Session) -> None:
-    with pytest.raises(AccountError, match="^department: no department is called 'Nowhere'"):
+    with pytest.raises(AccountError, match=r"^department: no department is called 'Nowhere'"):
         admin.create_account(db, "x@example.com", Profile("X", ["learner"], department="Nowhere"))
 
 
@@ -59,7 +59,7 @@ def test_a_manager_must_exist_and_not_loop(db: Session, manager: str, message: s
 def test_an_external_id_of_someone_else_is_refused(db: Session) -> None:
     factories.learner(db, "TAKEN")
     user = factories.user(db, email="lee@example.com")
-    with pytest.raises(AccountError, match="^external_id: 'TAKEN' is the HR id of"):
+    with pytest.raises(AccountError, match=r"^external_id: 'TAKEN' is the HR id of"):
         admin.update_user(db, user, Profile("Lee", ["learner"], external_id="TAKEN"))
 
 
@@ -89,16 +89,16 @@ def test_deactivate_and_reactivate(db: Session) -> None:
 def test_an_admin_cannot_deactivate_themselves(db: Session) -> None:
     actor = _admin(db, "root")
     _admin(db, "other")
-    with pytest.raises(AccountError, match="^active: you cannot deactivate your own account"):
+    with pytest.raises(AccountError, match=r"^active: you cannot deactivate your own account"):
         admin.set_active(db, actor, False, actor)
 
 
 def test_the_last_active_admin_can_be_neither_deactivated_nor_demoted(db: Session) -> None:
     only, other = _admin(db, "only"), _admin(db, "other")
     admin.set_active(db, other, False, only)  # other admins left: allowed
-    with pytest.raises(AccountError, match="^roles: Only is the last active admin"):
+    with pytest.raises(AccountError, match=r"^roles: Only is the last active admin"):
         admin.set_roles(db, only, ["author"])
-    with pytest.raises(AccountError, match="^active: Only is the last active admin"):
+    with pytest.raises(AccountError, match=r"^active: Only is the last active admin"):
         admin.set_active(db, only, False, other)  # as if by a stale session
     assert roles_of(db, pk(only)) == {"admin"}
 

@@ -64,9 +64,9 @@ def _departments_of(db: Session) -> dict[str, list[str]]:
 
 def test_create_refuses_empty_and_case_twins_and_tidies_spaces(db: Session) -> None:
     assert departments.create(db, "  Field   Sales ").name == "Field Sales"
-    with pytest.raises(AccountError, match="^name: a department called 'field sales' exists"):
+    with pytest.raises(AccountError, match=r"^name: a department called 'field sales' exists"):
         departments.create(db, "field sales")
-    with pytest.raises(AccountError, match="^name: a department needs a name"):
+    with pytest.raises(AccountError, match=r"^name: a department needs a name"):
         departments.create(db, "   ")
 
 
@@ -103,7 +103,7 @@ def test_rename_rewrites_people_audiences_and_rules_published_ones_too(
 
 def test_rename_to_another_departments_name_is_refused(db: Session, sales: Department) -> None:
     departments.create(db, "Ops")
-    with pytest.raises(AccountError, match="^name: 'Ops' exists; merge into it instead"):
+    with pytest.raises(AccountError, match=r"^name: 'Ops' exists; merge into it instead"):
         departments.rename(db, sales, "ops", "Ada")
 
 
@@ -126,7 +126,7 @@ def test_merge_moves_everything_and_removes_the_source(db: Session, sales: Depar
 
 
 def test_a_department_cannot_merge_into_itself(db: Session, sales: Department) -> None:
-    with pytest.raises(AccountError, match="^into: "):
+    with pytest.raises(AccountError, match=r"^into: "):
         departments.merge(db, sales, sales, "Ada")
 
 

@@ -70,13 +70,13 @@ def test_a_deactivated_users_link_does_not_work_and_none_is_issued(db: Session) 
     with pytest.raises(invites.InviteError) as refused:
         invites.check(db, token, utcnow())
     assert refused.value.refusal == "inactive"
-    with pytest.raises(AccountError, match="^active: reactivate"):
+    with pytest.raises(AccountError, match=r"^active: reactivate"):
         invites.issue(db, user, "Ada", utcnow())
 
 
 def test_a_short_password_is_refused_and_the_link_stays(db: Session) -> None:
     _, token = _invited(db)
-    with pytest.raises(AccountError, match="^password: "):
+    with pytest.raises(AccountError, match=r"^password: "):
         invites.redeem(db, token, "short", utcnow())
     assert db.exec(select(Invite)).one().used_at is None
 
