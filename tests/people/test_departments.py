@@ -3,7 +3,7 @@
 import pytest
 from sqlmodel import Session, SQLModel, select
 
-from learnpath.models import Department, Learner, Program, SegmentRule
+from learnpath.models import Department, Enrollment, Learner, Program, SegmentRule
 from learnpath.models.base import pk
 from learnpath.services.accounts import departments
 from learnpath.services.accounts.users import AccountError
@@ -145,3 +145,18 @@ def test_every_column_naming_a_department_is_a_place_renames_rewrite() -> None:
     }
     assert found == set(rewritten_by)
     assert set(rewritten_by.values()) | {"segment rules"} == set(departments.PLACES)
+
+
+def test_moved_learners_enrollment_records_change_for_hr_sync(
+    db: Session, sales: Department
+) -> None:
+    mover = db.exec(select(Learner).where(Learner.external_id == "S1")).one()
+    program = db.exec(select(Program).where(Program.status == "published")).first()
+    assert program is not None
+    enrollment = Enrollment(learner_id=pk(mover), program_id=pk(program))
+    db.add(enrollment)
+    db.commit()
+    with factories.count_writes(db.get_bind()) as writes:  # type: ignore[arg-type]
+        departments.merge(db, sales, departments.create(db, "Ops"), "Ada")
+        db.flush()
+    assert any(w.lstrip().upper().startswith("UPDATE ENROLLMENT") for w in writes.statements)
