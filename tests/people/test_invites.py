@@ -8,7 +8,7 @@ from sqlmodel import Session, select
 from werkzeug.security import check_password_hash
 
 from learnpath.models import Invite, User
-from learnpath.services.accounts import invites
+from learnpath.services.accounts import admin, invites
 from learnpath.services.accounts.users import AccountError
 from learnpath.vocabulary import utcnow
 from tests import factories
@@ -72,6 +72,16 @@ def test_a_deactivated_users_link_does_not_work_and_none_is_issued(db: Session) 
     assert refused.value.refusal == "inactive"
     with pytest.raises(AccountError, match=r"^active: reactivate"):
         invites.issue(db, user, "Ada", utcnow())
+
+
+def test_deactivating_ends_the_link_for_good(db: Session) -> None:
+    user, token = _invited(db)
+    actor = factories.staff(db, "admin")
+    admin.set_active(db, user, False, actor)
+    admin.set_active(db, user, True, actor)
+    with pytest.raises(invites.InviteError) as refused:
+        invites.check(db, token, utcnow())
+    assert refused.value.refusal == "expired"
 
 
 def test_a_short_password_is_refused_and_the_link_stays(db: Session) -> None:

@@ -12,7 +12,7 @@ from sqlmodel import Session, col, delete, select
 
 from learnpath.models import Learner, User, UserRole
 from learnpath.models.base import pk
-from learnpath.services.accounts import departments
+from learnpath.services.accounts import departments, invites
 from learnpath.services.accounts.users import (
     AccountError,
     create_user,
@@ -22,7 +22,7 @@ from learnpath.services.accounts.users import (
 )
 from learnpath.services.integration.learners import chain_above
 from learnpath.services.learning import events, trajectory
-from learnpath.vocabulary import ROLES
+from learnpath.vocabulary import ROLES, utcnow
 
 
 @dataclass(frozen=True)
@@ -57,7 +57,7 @@ def _keep_an_admin(session: Session, user: User, field: str) -> None:
 
 
 def set_active(session: Session, user: User, active: bool, actor: User) -> None:
-    """Deactivate (their sessions end at the next request) or reactivate a login."""
+    """Deactivate (their sessions end at the next request, their links now) or reactivate."""
     if user.active == active:
         return
     if not active and pk(user) == pk(actor):
@@ -67,6 +67,8 @@ def set_active(session: Session, user: User, active: bool, actor: User) -> None:
     session.refresh(user)  # the row as the locking read left it
     user.active = active
     session.add(user)
+    if not active:  # reactivating does not revive a link issued before
+        invites.end_links(session, pk(user), utcnow())
     session.flush()
 
 

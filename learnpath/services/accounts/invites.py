@@ -47,12 +47,7 @@ def issue(session: Session, user: User, by: str, now: datetime) -> str:
     """A new link token for the user (earlier unused ones end now); shown once, stored hashed."""
     if not user.active:
         raise AccountError("active: reactivate the user before inviting them")
-    session.exec(
-        update(Invite)
-        .where(col(Invite.user_id) == pk(user), col(Invite.used_at).is_(None))
-        .where(col(Invite.expires_at) > now)
-        .values(expires_at=now)
-    )
+    end_links(session, pk(user), now)
     token = secrets.token_urlsafe(32)
     session.add(
         Invite(
@@ -65,6 +60,16 @@ def issue(session: Session, user: User, by: str, now: datetime) -> str:
     )
     session.flush()
     return token
+
+
+def end_links(session: Session, user_id: int, now: datetime) -> None:
+    """Every unused link of the user stops working now (a new one, or deactivation)."""
+    session.exec(
+        update(Invite)
+        .where(col(Invite.user_id) == user_id, col(Invite.used_at).is_(None))
+        .where(col(Invite.expires_at) > now)
+        .values(expires_at=now)
+    )
 
 
 def check(session: Session, token: str, now: datetime) -> tuple[Invite, User]:
