@@ -115,11 +115,6 @@ class MergeForm(FlaskForm):
         self.into.choices = choices(names)
 
 
-def field_names() -> dict[str, str]:
-    """Service error keys → form fields."""
-    return {"role": "roles", "active": ""}
-
-
 def prefill(form: UserForm, values: dict[str, Any]) -> None:
     """Show stored values in the form (on a GET only: a POST keeps what was typed)."""
     for key, value in values.items():
