@@ -1,12 +1,21 @@
 """Departments: create, rename and merge rewrite the name everywhere it lives, in step."""
 
 import pytest
-from sqlmodel import Session, SQLModel, select
+from sqlmodel import Session, SQLModel, col, select
 
-from learnpath.models import Department, Enrollment, Learner, Program, SegmentRule
+from learnpath.models import (
+    Department,
+    Enrollment,
+    Learner,
+    Module,
+    Program,
+    SegmentRule,
+    TrajectoryStep,
+)
 from learnpath.models.base import pk
 from learnpath.services.accounts import departments
 from learnpath.services.accounts.users import AccountError
+from learnpath.services.learning import trajectory
 from learnpath.vocabulary import Depth
 from tests import factories
 
@@ -147,16 +156,36 @@ def test_every_column_naming_a_department_is_a_place_renames_rewrite() -> None:
     assert set(rewritten_by.values()) | {"segment rules"} == set(departments.PLACES)
 
 
-def test_moved_learners_enrollment_records_change_for_hr_sync(
-    db: Session, sales: Department
-) -> None:
-    mover = db.exec(select(Learner).where(Learner.external_id == "S1")).one()
-    program = db.exec(select(Program).where(Program.status == "published")).first()
+def _stored_status(db: Session, enrollment: Enrollment, slug: str) -> str:
+    """The stored plan's status of one module ('' when the plan does not hold it)."""
+    db.expire_all()
+    found = db.exec(
+        select(TrajectoryStep.status)
+        .join(Module, col(Module.id) == TrajectoryStep.module_id)
+        .where(TrajectoryStep.enrollment_id == enrollment.id, Module.slug == slug)
+    ).first()
+    return found or ""
+
+
+def test_stored_plans_follow_a_merge_and_stay_right_after_a_rename(catalog: Session) -> None:
+    """Team Lead Path includes the invoice-fraud case for Finance staff (a department rule)."""
+    db = catalog
+    finance, ops = departments.create(db, "Finance"), departments.create(db, "Ops")
+    learner = factories.learner(db, "MOVER", department="Ops", role="team-lead")
+    program = db.exec(select(Program).where(Program.slug == "team-lead-path")).first()
     assert program is not None
-    enrollment = Enrollment(learner_id=pk(mover), program_id=pk(program))
+    enrollment = Enrollment(learner_id=pk(learner), program_id=pk(program))
     db.add(enrollment)
+    db.flush()
+    trajectory.replan(db, enrollment)
     db.commit()
-    with factories.count_writes(db.get_bind()) as writes:  # type: ignore[arg-type]
-        departments.merge(db, sales, departments.create(db, "Ops"), "Ada")
-        db.flush()
-    assert any(w.lstrip().upper().startswith("UPDATE ENROLLMENT") for w in writes.statements)
+    case = "sec-fin-invoice-fraud"
+    assert _stored_status(db, enrollment, case) in ("", "excluded")
+    departments.merge(db, ops, finance, "Ada")
+    db.commit()
+    assert _stored_status(db, enrollment, case) == "planned"
+    departments.rename(db, finance, "Money", "Ada")  # rule and learner renamed together
+    db.commit()
+    assert _stored_status(db, enrollment, case) == "planned"
+    rule = db.exec(select(SegmentRule).where(SegmentRule.program_id == program.id)).all()
+    assert ["Money"] in [r.conditions.get("department") for r in rule]

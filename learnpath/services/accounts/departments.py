@@ -16,28 +16,35 @@ match nobody.
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlmodel import Session, col, func, select
+from sqlmodel import Session, col, func, select, update
 
 from learnpath.models import Department, Learner, Program, SegmentRule
 from learnpath.models.base import pk
 from learnpath.services.accounts.users import AccountError
-from learnpath.services.learning import events, trajectory
+from learnpath.services.learning import trajectory
 
 MAX_NAME = 120
 
 
 def _learners(session: Session, old: str, new: str, actor: str) -> int:
-    """Learners in the department move to the new name; their records change, plans follow."""
-    rows = session.exec(select(Learner).where(Learner.department == old)).all()
-    for learner in rows:
-        learner.department = new
-        session.add(learner)
-    session.flush()
-    for learner in rows:
-        session.refresh(learner)  # the database stamps updated_at
-        events.touch_learner_enrollments(session, pk(learner), learner.updated_at)
-        trajectory.replan_learner(session, pk(learner))
-    return len(rows)
+    """Learners in the department move to the new name (the database stamps them for HR sync)."""
+    moved = session.exec(
+        update(Learner)
+        .where(col(Learner.department) == old)
+        .values(department=new)
+        .execution_options(synchronize_session="fetch")
+    )
+    return int(moved.rowcount)
+
+
+def _programs_naming(session: Session, names: set[str]) -> set[int]:
+    """Programs with a segment rule whose conditions name one of these departments."""
+    folded = {n.casefold() for n in names}
+    return {
+        rule.program_id
+        for rule in session.exec(select(SegmentRule)).all()
+        if any(n.casefold() in folded for n in rule.conditions.get("department") or [])
+    }
 
 
 def _audiences(session: Session, old: str, new: str, actor: str) -> int:
@@ -73,6 +80,22 @@ PLACES: dict[str, Place] = {
     "segment rules": _rules,
 }
 """Every place a department's name is stored, rewritten old → new; each returns its count."""
+
+
+def rewrite_everywhere(session: Session, old: str, new: str, actor: str) -> dict[str, int]:
+    """Rewrite the name in every place, then re-plan whom it may concern; counts per place.
+
+    Plans change only through segment rules: the learners of both names who are enrolled in a
+    program whose rules name either of them are re-planned, once everything is rewritten (a
+    merge makes the source's rules apply to the target's people too); nobody else is.
+    """
+    in_either = select(Learner.id).where(col(Learner.department).in_([old, new]))
+    learners = [i for i in session.exec(in_either).all() if i is not None]
+    programs = _programs_naming(session, {old, new})
+    counts = {place: rewrite(session, old, new, actor) for place, rewrite in PLACES.items()}
+    if learners and programs:
+        trajectory.replan_learners_in(session, learners, programs)
+    return counts
 
 
 @dataclass(frozen=True)
@@ -142,7 +165,7 @@ def rename(session: Session, department: Department, new: str, actor: str) -> di
     other = by_name(session, new)
     if other is not None and pk(other) != pk(department):
         raise AccountError(f"name: '{other.name}' exists; merge into it instead")
-    counts = {place: rewrite(session, old, new, actor) for place, rewrite in PLACES.items()}
+    counts = rewrite_everywhere(session, old, new, actor)
     department.name = new
     session.add(department)
     session.flush()
@@ -153,10 +176,7 @@ def merge(session: Session, source: Department, target: Department, actor: str) 
     """Move everything of `source` (people, audiences, rules) to `target`; `source` goes."""
     if pk(source) == pk(target):
         raise AccountError("into: choose another department to merge into")
-    counts = {
-        place: rewrite(session, source.name, target.name, actor)
-        for place, rewrite in PLACES.items()
-    }
+    counts = rewrite_everywhere(session, source.name, target.name, actor)
     session.delete(source)
     session.flush()
     return counts
