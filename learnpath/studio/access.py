@@ -5,7 +5,9 @@ Views that change content, or show a form to change it, add `@authoring` (author
 Facilitators read everything, derive facilitated (depth 2) programs and edit those: their
 sessions, notes, examples and wording, taking in the parent's new version, publishing them
 (`require_editor`). Specialized and deep programs, and moving learners, stay with authors.
-Administration (API clients, the audit log) is for admins only (`@admin_only`).
+People admin (users, departments) is a blueprint inside the studio whose every request also
+passes `admin_guard`: admins only. API clients and the audit log are admin-only views
+(`@admin_only`, with the same check).
 """
 
 from collections.abc import Callable
@@ -20,6 +22,7 @@ from learnpath.vocabulary import Depth
 
 STAFF = frozenset({"author", "facilitator", "admin"})
 AUTHORS = frozenset({"author", "admin"})
+ADMINS = frozenset({"admin"})
 
 
 def guard() -> Any:
@@ -29,6 +32,17 @@ def guard() -> Any:
     if not current_roles() & STAFF:
         abort(403, "The studio is for L&D staff: authors, facilitators and admins.")
     return None
+
+
+def admin_guard() -> None:
+    """Before every people-admin request (after `guard`): only admins go on."""
+    if not current_roles() & ADMINS:
+        abort(403, "People admin is for admins: ask one to make this change.")
+
+
+def is_admin() -> bool:
+    """Whether the logged-in user is an admin (shows or hides the administration links)."""
+    return bool(current_roles() & ADMINS)
 
 
 def authoring(view: Callable[..., Any]) -> Callable[..., Any]:
@@ -49,16 +63,11 @@ def admin_only(view: Callable[..., Any]) -> Callable[..., Any]:
     @wraps(view)
     def wrapped(*args: Any, **kwargs: Any) -> Any:
         if not is_admin():
-            abort(403, "Only admins administer the studio: people, API clients, the audit log.")
+            abort(403, "API clients and the audit log are for admins.")
         return view(*args, **kwargs)
 
     wrapped.admin_only = True  # type: ignore[attr-defined]
     return wrapped
-
-
-def is_admin() -> bool:
-    """Whether the logged-in user is an admin (shows or hides the administration links)."""
-    return "admin" in current_roles()
 
 
 def may_edit(depth: int) -> bool:

@@ -1,7 +1,7 @@
 """audit: the audit log of studio and admin writes; revoked API tokens
 
 Revision ID: 0012
-Revises: 0007
+Revises: 0011
 
 `auditentry` records every studio and admin write (who, when, which row, before/after) in the
 transaction of the change. The application never updates or deletes its rows (an ORM event
@@ -21,7 +21,7 @@ import sqlmodel
 from alembic import op
 
 revision: str = "0012"
-down_revision: str | None = "0007"
+down_revision: str | None = "0011"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,23 +1,18 @@
 """Reading the audit log: filters, pages, the people and entities it names, CSV export."""
 
-import csv
-import io
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from math import ceil
-from typing import Any
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
 from learnpath.models import AuditEntry
+from learnpath.services.export import csv_row
 from learnpath.vocabulary import iso_utc
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-"""A spreadsheet reads a cell starting with one of these as a formula (CSV injection)."""
 
 CSV_COLUMNS = ("at", "actor", "actor_id", "origin", "action", "entity", "entity_id", "changes")
 
@@ -91,23 +86,11 @@ def entities(session: Session) -> list[str]:
     return list(session.exec(query).all())
 
 
-def safe_cell(value: Any) -> str:
-    """A CSV cell a spreadsheet shows as text: a leading formula character gets a quote first."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
-
-
 def csv_lines(session: Session, flt: AuditFilter, batch: int = 500) -> Iterator[str]:
     """The matching entries as CSV, oldest first, header first, formula cells neutralised."""
     query = _matching(flt).order_by(col(AuditEntry.at), col(AuditEntry.id))
-    yield _line(CSV_COLUMNS)
+    yield csv_row(CSV_COLUMNS)
     for entry in session.exec(query.execution_options(yield_per=batch)):
         changes = json.dumps(entry.changes, ensure_ascii=False, sort_keys=True)
         values = (iso_utc(entry.at), entry.actor, entry.actor_id, entry.origin, entry.action)
-        yield _line((*values, entry.entity, entry.entity_id, changes))
-
-
-def _line(values: tuple[Any, ...]) -> str:
-    out = io.StringIO()
-    csv.writer(out).writerow([safe_cell(v) for v in values])
-    return out.getvalue()
+        yield csv_row((*values, entry.entity, entry.entity_id, changes))
