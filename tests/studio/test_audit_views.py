@@ -13,6 +13,7 @@ from sqlmodel import Session, col, func, select
 from learnpath.models import AuditEntry, Competency
 from learnpath.services.catalog import competency_edits
 from learnpath.services.catalog.authoring import Invalid
+from tests import factories
 
 NEW_COMPETENCY = {"slug": "audited", "name": "Audited", "description": "", "requires": []}
 
@@ -137,3 +138,16 @@ def test_the_streamed_export_returns_its_connection(
     assert len(response.get_data(as_text=True).splitlines()) == 4
     response.close()
     assert app.extensions["learnpath.engine"].pool.checkedout() == 0
+
+
+def test_people_admin_is_audited_without_calling_anything(
+    client: FlaskClient, db: Session, login
+) -> None:  # type: ignore[no-untyped-def]
+    admin = login("admin", email="root@example.com")
+    user = factories.user(db, email="quinn@example.com")
+    db.commit()
+    assert client.post(f"/studio/people/users/{user.id}/deactivate").status_code == 302
+    (entry,) = [e for e in entries(db) if e.entity == "user" and e.action == "update"]
+    assert (entry.actor_id, entry.entity_id) == (admin.id, str(user.id))
+    assert entry.changes["active"] == [True, False]
+    assert entry.origin == f"POST /studio/people/users/{user.id}/deactivate"
