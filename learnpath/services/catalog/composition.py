@@ -14,6 +14,7 @@ from learnpath.models import (
     ProgramTarget,
 )
 from learnpath.models.base import pk
+from learnpath.services.catalog import ownership
 from learnpath.services.catalog.authoring import Invalid, validate
 from learnpath.services.catalog.checks import order_violations
 from learnpath.services.catalog.derivation import sets_placement
@@ -60,14 +61,15 @@ def _requires(session: Session, module_ids: list[int]) -> dict[int, list[Module]
 
 
 def addable(session: Session, program: Program) -> list[tuple[Module, str]]:
-    """Modules not yet in the program, with their competency's name, by competency and title."""
+    """Modules not yet in the program that it may use, with their competency, by competency."""
     listed = select(ProgramModule.module_id).where(ProgramModule.program_id == program.id)
+    owners = ["", *ownership.line_of(session, program)]
     return [
         (module, name)
         for module, name in session.exec(
             select(Module, Competency.name)
             .join(Competency, col(Competency.id) == Module.competency_id)
-            .where(col(Module.id).not_in(listed))
+            .where(col(Module.id).not_in(listed), col(Module.owner).in_(owners))
             .order_by(col(Competency.name), col(Module.title))
         ).all()
     ]
@@ -124,6 +126,7 @@ def add_module(
     module = session.exec(select(Module).where(Module.slug == slug)).first()
     if module is None:
         raise Invalid.one("module", f"unknown module '{slug}'")
+    ownership.refuse_foreign(session, program, module)
     items = entries(session, program)
     if any(e.module.id == module.id for e in items):
         raise Invalid.one("module", f"“{module.title}” is already in the program")

@@ -135,7 +135,9 @@ class _Exporter:
             "tags": list(tags),
             "alternative_of": self.mod[m.alternative_of_id] if m.alternative_of_id else None,
         }
-        return {**meta, "video": m.video_url} if m.video_url else meta
+        if m.video_url:
+            meta["video"] = m.video_url
+        return {**meta, "owner": m.owner} if m.owner else meta
 
     def programs(self, root: Path) -> list[Path]:
         programs = self.s.exec(
@@ -305,6 +307,7 @@ def _item(item: Item, p: ItemParameter) -> dict[str, Any]:
         "options": options,
         "explanation": item.explanation,
         **({"status": item.status} if item.status != "active" else {}),
+        **({"owner": item.owner} if item.owner else {}),
         "a": p.a,
         "b": p.b,
     }

@@ -81,6 +81,7 @@ def _write_items(w: Writer, catalog: Catalog, comp_ids: dict[str, int]) -> None:
                 "explanation": item.explanation,
                 "status": item.status,
                 "active": item.status == "active",
+                "owner": item.owner or "",
             }
             row = w.upsert(Item, {"slug": item.id}, values)
             params = {"a": item.a, "b": item.b, "c": item.c, "d": item.d}
@@ -99,6 +100,7 @@ def _write_modules(w: Writer, catalog: Catalog, comp_ids: dict[str, int]) -> dic
             "competency_id": comp_ids[m.competency],
             "level": m.level,
             "video_url": m.video or "",
+            "owner": m.owner or "",
         }
         w.upsert(Module, {"slug": slug}, values)
     ids = _id_map(w.session, Module)
@@ -128,12 +130,27 @@ def known_from_db(session: Session) -> Known:
     for module in session.exec(select(Module)).all():
         mid, cid = pk(module), module.competency_id
         known.modules[mods[mid]] = (comp[cid], reqs.get(mid, []))
-    for program in session.exec(select(Program)).all():
+        known.owners[module.slug] = module.owner
+    programs = {p.id: p for p in session.exec(select(Program)).all()}
+    for program in programs.values():
         rows = session.exec(
             select(ProgramModule)
             .where(ProgramModule.program_id == program.id)
             .order_by(col(ProgramModule.position))
         ).all()
         entries = [(mods[r.module_id], r.mandatory) for r in rows]
-        known.programs[(program.slug, program.version)] = derive.Resolved(program.depth, entries)
+        line = _line(programs, program)
+        known.programs[(program.slug, program.version)] = derive.Resolved(
+            program.depth, entries, line
+        )
     return known
+
+
+def _line(programs: dict[int | None, Program], program: Program) -> frozenset[str]:
+    """A stored program's slug and its ancestors' (ownership.line_of without queries)."""
+    slugs: set[str] = set()
+    current: Program | None = program
+    while current is not None and current.slug not in slugs:
+        slugs.add(current.slug)
+        current = programs.get(current.parent_id)
+    return frozenset(slugs)

@@ -5,7 +5,7 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 
 from learnpath.db import get_session
 from learnpath.models import Competency
-from learnpath.services.catalog import competency_edits, module_edits
+from learnpath.services.catalog import competency_edits, module_edits, ownership
 from learnpath.services.catalog.authoring import Conflict, Invalid
 from learnpath.studio.access import authoring
 from learnpath.studio.blueprint import bp
@@ -42,6 +42,7 @@ def show_competency(slug: str) -> str:
         health=competency_edits.bank_health(session, competency),
         items=items,
         modules=module_edits.list_modules(session, competency.slug),
+        owners=ownership.deep_lines(session),
     )
 
 

@@ -8,7 +8,13 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 
 from learnpath.db import get_session
 from learnpath.models import Program
-from learnpath.services.catalog import derived_modules, drafts, facilitation, overrides
+from learnpath.services.catalog import (
+    derived_modules,
+    drafts,
+    facilitation,
+    overrides,
+    ownership,
+)
 from learnpath.services.catalog.authoring import Invalid
 from learnpath.services.catalog.derivation import (
     DERIVED,
@@ -57,6 +63,10 @@ def program_extras(program: Program) -> dict[str, Any]:
         "overlays": facilitation.overlays(session, program) if derived else [],
         "movable": versions.waiting(session, program) if published else 0,
         "derivable": published and any(d > program.depth for d in DERIVED),
+        "department": ownership.department_content(session, program)
+        if program.depth_kind.owns_content
+        else None,
+        "owners": ownership.deep_lines(session),
     }
 
 
@@ -99,7 +109,12 @@ def _derivation_page(program: Program, **forms: Any) -> str:
     d = derivation(session, program)
     named = modules_by_slug(session)
     listed = [named[m] for m in d.modules]
-    others = [m for m in named.values() if m.slug not in set(d.modules)]
+    line = ownership.line_of(session, program)
+    others = [
+        m
+        for m in named.values()
+        if m.slug not in set(d.modules) and ownership.usable(m.owner, line)
+    ]
     swap = forms.get("swap") or SwapForm(revision=program.revision)
     swap.module.choices = choices((m.slug, m.title) for m in listed)
     swap.with_.choices = choices((m.slug, m.title) for m in others)
@@ -124,6 +139,10 @@ def _derivation_page(program: Program, **forms: Any) -> str:
         add=add,
         target=target,
         row=RevisionForm(revision=program.revision),
+        owners=ownership.deep_lines(session),
+        department=ownership.department_content(session, program)
+        if program.depth_kind.owns_content
+        else None,
     )
 
 

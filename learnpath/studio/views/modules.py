@@ -8,13 +8,13 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 from learnpath.db import get_session
 from learnpath.models import Module
 from learnpath.models.base import pk
-from learnpath.services.catalog import competency_edits, module_edits
+from learnpath.services.catalog import competency_edits, module_edits, ownership
 from learnpath.services.catalog.authoring import Conflict, Invalid
 from learnpath.services.learning import trajectory
 from learnpath.studio.access import authoring
 from learnpath.studio.blueprint import bp
 from learnpath.studio.forms import choices
-from learnpath.studio.forms.catalog import ModuleForm
+from learnpath.studio.forms.catalog import ModuleForm, owner_choices
 from learnpath.studio.views.common import save, show_errors, user_name
 
 
@@ -35,6 +35,7 @@ def list_modules() -> str:
         rows=module_edits.list_modules(session, competency),
         competencies=competency_edits.all_competencies(session),
         chosen=competency,
+        owners=ownership.deep_lines(session),
     )
 
 
@@ -48,6 +49,7 @@ def show_module(slug: str) -> str:
         module=module,
         fields=module_edits.fields_of(session, module),
         used_by=module_edits.used_by(session, module),
+        owners=ownership.deep_lines(session),
     )
 
 
@@ -63,6 +65,7 @@ def _choices(form: ModuleForm, module: Module | None) -> None:
     ]
     form.requires.choices = choices(others)
     form.alternative_of.choices = choices([("", "— none —"), *others])
+    owner_choices(form.owner, ownership.deep_lines(session))
 
 
 def _edit(module: Module | None) -> str | WerkzeugResponse:
@@ -73,6 +76,8 @@ def _edit(module: Module | None) -> str | WerkzeugResponse:
         form.slug.data = module.slug
         if not form.is_submitted():
             _fill(form, module_edits.fields_of(get_session(), module), module.body)
+    elif not form.is_submitted():
+        form.owner.data = request.args.get("owner", "")  # "New department module" of a program
     conflict, preview = None, None
     if form.is_submitted() and "preview" in request.form:
         preview = form.body.data or ""
@@ -100,6 +105,7 @@ def _fill(form: ModuleForm, fields: dict[str, Any], body: str) -> None:
     form.tags.data = ", ".join(fields["tags"])
     form.alternative_of.data = fields["alternative_of"] or ""
     form.video.data = fields.get("video") or ""
+    form.owner.data = fields.get("owner") or ""
     form.body.data = body
 
 
