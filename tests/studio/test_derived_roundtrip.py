@@ -5,7 +5,6 @@ from pathlib import Path
 from sqlmodel import Session, SQLModel, select
 
 from learnpath.models import Item, Module
-
 from learnpath.services.catalog import (
     composition,
     derived_modules,
