@@ -101,7 +101,9 @@ def test_the_derivation_editor_offers_department_modules_to_their_program_only(
     assert "sec-fin-expenses" not in other and "sec-fin-month-end" not in other
     before = snapshot(catalog)
     url = f"/studio/programs/{client_program.slug}/v1/derivation/add"
-    refused = text(client.post(url, data={"module": "sec-fin-month-end", "after": "", "revision": 0}))
+    refused = text(
+        client.post(url, data={"module": "sec-fin-month-end", "after": "", "revision": 0})
+    )
     assert f"is {LABEL}: not for this program" in refused
     assert snapshot(catalog) == before
 

@@ -36,7 +36,7 @@ def _slug_field() -> StringField:
 
 def _owner_field() -> SelectField:
     return SelectField(
-        "For",
+        "Who may use it",
         validators=[Optional()],
         description="Department-only content is used by that deep program (and its versions) "
         "only: never offered to other programs, never given in their quizzes.",
