@@ -3,7 +3,7 @@
 from flask.testing import FlaskClient
 from sqlmodel import Session, select
 
-from learnpath.models import Enrollment, Item, Module, Program, ProgramModule
+from learnpath.models import Enrollment, Item, Learner, Module, Program, ProgramModule
 from learnpath.models.base import pk
 from learnpath.services.catalog import drafts
 from learnpath.services.catalog.derivation import derive_program
@@ -154,3 +154,23 @@ def test_learners_of_other_programs_never_see_a_department_module(
     trajectory.replan(catalog, own)
     catalog.commit()
     assert client.get(f"/path/{own.id}/modules/sec-fin-month-end").status_code == 200
+
+
+def test_the_catalog_shows_a_department_module_to_the_department_only(
+    catalog: Session, client: FlaskClient, login
+) -> None:  # type: ignore[no-untyped-def]
+    user = login("learner")
+    learner = catalog.get(Learner, user.learner_id)
+    assert learner is not None
+    url = f"/programs/{DEEP}/v1"
+    learner.department = "Sales"
+    catalog.add(learner)
+    catalog.commit()
+    page = text(client.get(url))
+    assert "Case: pressure at month-end close" not in page
+    assert "Case: the supplier who changed bank details" in page  # shared
+    assert "And 1 module of Finance's own" in page
+    learner.department = "Finance"
+    catalog.add(learner)
+    catalog.commit()
+    assert "Case: pressure at month-end close" in text(client.get(url))

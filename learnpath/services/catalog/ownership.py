@@ -18,7 +18,15 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, col, func, select
 
-from learnpath.models import Competency, Item, Module, Program, ProgramModule
+from learnpath.models import (
+    Competency,
+    Enrollment,
+    Item,
+    Learner,
+    Module,
+    Program,
+    ProgramModule,
+)
 from learnpath.services.catalog.authoring import Invalid
 from learnpath.vocabulary import Depth
 
@@ -40,6 +48,26 @@ def line_of(session: Session, program: Program | None) -> Line:
 def usable(owner: str, line: Line) -> bool:
     """Whether content with this owner may be used by a program of this line."""
     return not owner or owner in line
+
+
+def audience_lines(session: Session, learner: Learner | None, program: Program) -> Line:
+    """The program lines whose department-only modules a learner may see in the catalog.
+
+    Those of the lines the learner is enrolled in, and the program's own when the learner is in
+    its department (its audience name); staff see everything and need no call.
+    """
+    if learner is None:
+        return frozenset()
+    lines: set[str] = set()
+    if program.audience_kind == "department" and learner.department == program.audience_name:
+        lines |= line_of(session, program)
+    for enrolled in session.exec(
+        select(Program)
+        .join(Enrollment, col(Enrollment.program_id) == Program.id)
+        .where(Enrollment.learner_id == learner.id)
+    ).all():
+        lines |= line_of(session, enrolled)
+    return frozenset(lines)
 
 
 def refuse_foreign(
