@@ -28,6 +28,7 @@ from learnpath.models import (
     ProgramModule,
 )
 from learnpath.services.catalog.authoring import Invalid
+from learnpath.services.catalog.schema import DEEP_AUDIENCE
 from learnpath.vocabulary import Depth
 
 Line = frozenset[str]
@@ -59,7 +60,7 @@ def audience_lines(session: Session, learner: Learner | None, program: Program) 
     if learner is None:
         return frozenset()
     lines: set[str] = set()
-    if program.audience_kind == "department" and learner.department == program.audience_name:
+    if program.audience_kind == DEEP_AUDIENCE and learner.department == program.audience_name:
         lines |= line_of(session, program)
     for enrolled in session.exec(
         select(Program)
