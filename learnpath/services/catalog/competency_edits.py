@@ -96,11 +96,11 @@ def bank_health(session: Session, competency: Competency) -> BankHealth:
     items = session.exec(select(Item).where(Item.competency_id == competency.id)).all()
     b = _difficulties(session, competency)
     bounds = [DEFAULT_LEVEL_BANDS[level] for level in LEVELS[1:]]
-    banks: dict[str, Counter[int]] = {"": Counter()}
+    active = Counter(i.owner for i in items if i.active)
+    banks: dict[str, Counter[int]] = {owner: Counter() for owner in ["", *sorted(active)]}
     for i in items:
         if i.active and i.id in b:
-            banks.setdefault(i.owner, Counter())[sum(b[i.id] >= x for x in bounds)] += 1
-    active = Counter(i.owner for i in items if i.active)
+            banks[i.owner][sum(b[i.id] >= x for x in bounds)] += 1
     rows = [
         Bank(o, active[o], [(lv, n[k]) for k, lv in enumerate(LEVELS)]) for o, n in banks.items()
     ]
@@ -111,7 +111,7 @@ def bank_health(session: Session, competency: Competency) -> BankHealth:
         Counter(i.status for i in items),
         rows[0].bands,
         placements,
-        sorted(rows[1:], key=lambda bank: bank.owner),
+        [bank for bank in rows[1:] if bank.owner],
         [(p, n) for p, n in given if n < THIN_BANK],
     )
 
