@@ -122,6 +122,10 @@ def test_other_programs_are_neither_offered_nor_given_a_department_module(
     team = shipped(catalog, "team-lead-path")
     choices = personal.module_choices(catalog, team)
     assert "sec-fin-month-end" not in {slug for group in choices.values() for slug, _ in group}
+    rule = {"name": "Finance", "when": {}, "then": "include", "modules": ["sec-fin-month-end"]}
+    with pytest.raises(Invalid) as ruled:
+        personal.parse_rule(catalog, rule)
+    assert "is department-only (secure-finance-operations)" in ruled.value.errors["modules"][0]
 
 
 def test_the_deep_programs_next_version_keeps_its_department_module(catalog: Session) -> None:
