@@ -10,7 +10,13 @@ import pytest
 from sqlmodel import Session, select
 
 from learnpath.models import Module, ProgramSession
-from learnpath.services.catalog import composition, derived_modules, drafts
+from learnpath.services.catalog import (
+    composition,
+    derived_modules,
+    drafts,
+    module_lists,
+    ownership,
+)
 from learnpath.services.catalog.authoring import slugify
 from learnpath.services.catalog.derivation import derive_program, module_entries
 from tests import factories
@@ -198,4 +204,11 @@ def test_an_author_adds_a_department_only_module_to_a_deep_program_and_publishes
         assert owner == slug
         essentials = drafts.find(session, PROGRAM_SLUG, 1)
         assert essentials is not None
-        assert module_slug not in {m.slug for m, _ in composition.addable(session, essentials)}
+        offered = module_lists.picker_page(
+            session,
+            module_lists.ModuleFilter(competency="data-literacy"),
+            1,
+            composition.listed_ids(essentials),
+            ownership.owners_for(session, essentials),
+        )
+        assert module_slug not in {m.slug for m, _ in offered.rows}

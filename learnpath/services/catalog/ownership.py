@@ -46,6 +46,11 @@ def line_of(session: Session, program: Program | None) -> Line:
     return frozenset(slugs)
 
 
+def owners_for(session: Session, program: Program) -> list[str]:
+    """The owners whose modules a program may use: '' (shared) and its line's."""
+    return ["", *sorted(line_of(session, program))]
+
+
 def usable(owner: str, line: Line) -> bool:
     """Whether content with this owner may be used by a program of this line."""
     return not owner or owner in line

@@ -8,10 +8,13 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 
 from learnpath.db import get_session
 from learnpath.models import Program
+from learnpath.models.base import pk
 from learnpath.services.catalog import (
+    competency_edits,
     derived_modules,
     drafts,
     facilitation,
+    module_lists,
     overrides,
     ownership,
 )
@@ -40,6 +43,7 @@ from learnpath.studio.views.common import (
     show_errors,
     user_name,
 )
+from learnpath.studio.views.lists import module_filter, page_number, picker_choices
 
 
 def editor_of(program: Program) -> str:
@@ -107,19 +111,20 @@ def _derivation_page(program: Program, **forms: Any) -> str:
     """The editor of a specialized or deep draft's modules and targets."""
     session = get_session()
     d = derivation(session, program)
-    named = modules_by_slug(session)
+    named = modules_by_slug(session, {*d.modules, *d.parent_ids})
     listed = [named[m] for m in d.modules]
-    line = ownership.line_of(session, program)
-    others = [
-        m
-        for m in named.values()
-        if m.slug not in set(d.modules) and ownership.usable(m.owner, line)
-    ]
+    picker = module_lists.picker_page(
+        session,
+        module_filter("find"),
+        page_number(),
+        [pk(m) for m in listed],
+        ownership.owners_for(session, program),
+    )
     swap = forms.get("swap") or SwapForm(revision=program.revision)
     swap.module.choices = choices((m.slug, m.title) for m in listed)
-    swap.with_.choices = choices((m.slug, m.title) for m in others)
+    swap.with_.choices = picker_choices(picker.rows, swap.with_.data, lambda m, _: m.title)
     add = forms.get("add") or AddDerivedForm(revision=program.revision)
-    add.module.choices = choices((m.slug, m.title) for m in others)
+    add.module.choices = picker_choices(picker.rows, add.module.data, lambda m, _: m.title)
     add.after.choices = choices([("", "(first)"), *((m.slug, m.title) for m in listed)])
     if not add.is_submitted() and listed:
         add.after.data = listed[-1].slug
@@ -137,6 +142,9 @@ def _derivation_page(program: Program, **forms: Any) -> str:
         diff=parent_diff(session, program),
         swap=swap,
         add=add,
+        picker=picker,
+        finding=module_filter("find"),
+        competencies=competency_edits.all_competencies(session),
         target=target,
         row=RevisionForm(revision=program.revision),
         owners=ownership.deep_lines(session),
