@@ -17,11 +17,13 @@ def init_app(app: Flask) -> None:
     from learnpath.studio.views import (  # noqa: F401  (they attach routes to bp)
         competencies,
         composition,
+        departments,
         derived,
         facilitation,
         home,
         items,
         modules,
+        people,
         programs,
         rules,
         versions,
