@@ -1,7 +1,7 @@
 """department content: modules and items owned by one deep program line
 
 Revision ID: 0008
-Revises: 0011 (written on 0007; chained after 0011, which main merged first)
+Revises: 0012 (written on 0007; chained after 0012, merged first)
 
 A deep (depth 4) program may have modules and items of its own, for its department only:
 `module.owner` and `item.owner` hold the owning program's slug (the program line, every
@@ -15,7 +15,7 @@ import sqlmodel
 from alembic import op
 
 revision: str = "0008"
-down_revision: str | None = "0011"
+down_revision: str | None = "0012"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
