@@ -15,12 +15,14 @@ def init_app(app: Flask) -> None:
     """Register the studio blueprint and the `is_staff` template global."""
     from learnpath.studio.blueprint import bp
     from learnpath.studio.views import (  # noqa: F401  (they attach routes to bp)
+        assignment,
         competencies,
         composition,
         derived,
         facilitation,
         home,
         items,
+        learners,
         modules,
         programs,
         rules,

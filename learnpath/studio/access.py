@@ -5,6 +5,8 @@ Views that change content, or show a form to change it, add `@authoring` (author
 Facilitators read everything, derive facilitated (depth 2) programs and edit those: their
 sessions, notes, examples and wording, taking in the parent's new version, publishing them
 (`require_editor`). Specialized and deep programs, and moving learners, stay with authors.
+Assignment (enrolling learners, due dates, withdrawing, self-enrolment) is open to every staff
+role, facilitators included (they enrol their cohorts): the guard is its check.
 """
 
 from collections.abc import Callable

@@ -11,6 +11,7 @@ from __future__ import annotations
 from sqlmodel import Session, col, select
 
 from learnpath.models import Enrollment, Learner, Program
+from learnpath.vocabulary import SELF_ENROL_AUDIENCES
 
 
 def audience_includes(program: Program, learner: Learner) -> bool:
@@ -68,3 +69,25 @@ def visible(session: Session, learner: Learner, programs: list[Program]) -> list
         if p.status == "published"
         and (p.id in enrolled or audience_includes(p, learner) or open_to(p, learner))
     ]
+
+
+class AudienceError(ValueError):
+    """A self-enrolment setting that cannot be saved: the field and why."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field, self.message = field, message
+
+
+def set_self_enrol(program: Program, audience: str, name: str, user: str) -> None:
+    """Open the version to self-enrolment for an audience ('' closes it); a name if it needs one."""
+    if audience not in ("", *SELF_ENROL_AUDIENCES):
+        raise AudienceError("audience", f"choose from {', '.join(SELF_ENROL_AUDIENCES)}")
+    if program.status == "retired":
+        raise AudienceError("audience", "a retired version takes no learners")
+    needs_name = audience in ("department", "role")
+    if needs_name and not name.strip():
+        raise AudienceError("name", f"name the {audience} whose learners may enrol")
+    program.self_enrol = audience
+    program.self_enrol_name = name.strip() if needs_name else ""
+    program.updated_by = user
