@@ -61,7 +61,8 @@ def _program(program: Program, facts: ProgramFacts) -> out.ProgramOut:
 def assign(session: Session, data: out.EnrollmentIn) -> tuple[Enrollment, bool]:
     """Enroll a learner in a program version and store its plan; an existing one is unchanged.
 
-    A withdrawn enrollment is re-opened where it stopped (the shared rule: `enrolment.enrol`).
+    A withdrawn enrollment is re-opened where it stopped (the shared rule: `enrolment.enrol`);
+    like any existing one it is not new (the API answers 200, not 201).
     """
     learner = by_external_id(session, data.learner_external_id)
     if learner is None:
@@ -71,10 +72,11 @@ def assign(session: Session, data: out.EnrollmentIn) -> tuple[Enrollment, bool]:
     if program is None:
         raise out.InputError("program_id", "no program has this id")
     try:
-        return enrolment.enrol(session, learner, program, "api", data.due_at)
+        enrollment, change = enrolment.enrol(session, learner, program, "api", data.due_at)
     except enrolment.EnrolmentError as exc:
         field = "program_id" if exc.side == "program" else "learner_external_id"
         raise out.InputError(field, exc.message, status=exc.status) from exc
+    return enrollment, change == "created"
 
 
 def record(session: Session, enrollment: Enrollment) -> out.EnrollmentRecord:

@@ -81,8 +81,8 @@ def confirm(
     found = preview(session, program, selection)
     changed = 0
     for learner in [*found.enrol, *found.again]:
-        _, did = enrolment.enrol(session, learner, program, "admin", due_at)
-        changed += did
+        _, change = enrolment.enrol(session, learner, program, "admin", due_at)
+        changed += change != "unchanged"
     return found, changed
 
 

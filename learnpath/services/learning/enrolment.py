@@ -9,6 +9,7 @@ re-enrolling puts the same row back where it stopped (`in_progress` if it had st
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Literal
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
@@ -16,6 +17,9 @@ from sqlmodel import Session, select
 from learnpath.models import Enrollment, Learner, Program
 from learnpath.models.base import pk
 from learnpath.services.learning import trajectory
+
+Change = Literal["created", "reopened", "unchanged"]
+"""What enrolling did: a new enrollment, a withdrawn one re-opened, or nothing."""
 
 
 class EnrolmentError(ValueError):
@@ -41,21 +45,21 @@ def enrol(
     program: Program,
     source: str,
     due_at: datetime | None = None,
-) -> tuple[Enrollment, bool]:
-    """Enrol (or re-enrol) the learner; the enrollment and whether it changed.
+) -> tuple[Enrollment, Change]:
+    """Enrol (or re-enrol) the learner; the enrollment and what changed.
 
     An open or completed enrollment is returned unchanged. A withdrawn one is re-opened with its
     progress, and takes the new due date if one is given.
     """
     existing = enrollment_of(session, pk(learner), pk(program))
     if existing is not None and existing.status != "withdrawn":
-        return existing, False
+        return existing, "unchanged"
     if program.status != "published":
         raise EnrolmentError("program", f"the program is {program.status}, not published")
     if not learner.active:
         raise EnrolmentError("learner", "the learner is deactivated", status=409)
     if existing is not None:
-        return _reopen(session, existing, due_at), True
+        return _reopen(session, existing, due_at), "reopened"
     enrollment = Enrollment(
         learner_id=pk(learner), program_id=pk(program), source=source, due_at=due_at
     )
@@ -65,10 +69,10 @@ def enrol(
     except IntegrityError:  # enrolled at the same moment by another request
         found = enrollment_of(session, pk(learner), pk(program))
         assert found is not None
-        return found, False
+        return found, "unchanged"
     trajectory.replan(session, enrollment)  # its plan is stored, so its record counts steps
     session.refresh(enrollment)  # the database stamps updated_at
-    return enrollment, True
+    return enrollment, "created"
 
 
 def _reopen(session: Session, enrollment: Enrollment, due_at: datetime | None) -> Enrollment:

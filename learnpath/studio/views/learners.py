@@ -105,12 +105,13 @@ def enrol_again(slug: str, version: int, enrollment_id: int) -> WerkzeugResponse
     learner = session.get(Learner, enrollment.learner_id)
     if ActionForm().validate_on_submit() and learner is not None:
         try:
-            _, changed = enrolment.enrol(session, learner, program, enrollment.source)
+            _, change = enrolment.enrol(session, learner, program, enrollment.source)
         except enrolment.EnrolmentError as error:
             flash(f"Not enrolled: {error.message}.")
         else:
             session.commit()
-            flash("Enrolled again." if changed else "Already enrolled: nothing changed.")
+            done = change == "reopened"
+            flash("Enrolled again." if done else "Already enrolled: nothing changed.")
     return _back(program)
 
 
