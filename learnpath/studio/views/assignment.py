@@ -9,8 +9,8 @@ from flask import flash, redirect, render_template, request, url_for
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.wrappers import Response as WerkzeugResponse
 
-from learnpath.auth import csrf
 from learnpath.db import get_session
+from learnpath.forms import upload_limit
 from learnpath.models import Program
 from learnpath.services.catalog import browse
 from learnpath.services.learning import assignment, roster
@@ -47,14 +47,13 @@ def _published_or_back(program: Program) -> WerkzeugResponse | None:
 
 
 @bp.route("/programs/<slug>/v<int:version>/assign", methods=["GET", "POST"])
-@csrf.exempt  # its form checks the token itself, after the larger upload limit is set
+@upload_limit(UPLOAD_LIMIT)
 def assign(slug: str, version: int) -> str | WerkzeugResponse | tuple[str, int]:
     """The assignment form (GET); its preview (POST), before anything is written."""
     program = program_or_404(slug, version)
     back = _published_or_back(program)
     if back:
         return back
-    request.max_content_length = UPLOAD_LIMIT
     form = AssignForm()
     _fill_choices(form)
     if form.validate_on_submit():
@@ -111,14 +110,13 @@ def _preview(program: Program, selection: assignment.Selection, due: str, note: 
 
 
 @bp.route("/programs/<slug>/v<int:version>/assign/confirm", methods=["POST"])
-@csrf.exempt  # its form checks the token itself, after the larger form limit is set
+@upload_limit(UPLOAD_LIMIT)  # the roster travels back in a hidden field
 def confirm_assign(slug: str, version: int) -> str | WerkzeugResponse:
     """Enrol everyone the selection names now, in one transaction; unchanged ones stay."""
     program = program_or_404(slug, version)
     back = _published_or_back(program)
     if back:
         return back
-    request.max_form_memory_size = UPLOAD_LIMIT
     form = ConfirmForm()
     learners = url_for("studio.program_learners", slug=slug, version=version)
     if not form.validate_on_submit():
