@@ -82,14 +82,14 @@ def show_program(slug: str, version: int) -> str:
 @bp.route("/programs/<slug>/v<int:version>/enrol", methods=["POST"])
 @login_required
 def self_enrol(slug: str, version: int) -> WerkzeugResponse:
-    """Enrol oneself in a version open to one's audience; on to its path and placement offer."""
+    """Enrol oneself in a version open to one's audience; on to its path and placement offer.
+
+    The CSRF token is checked by CSRFProtect before the view, as for every POST.
+    """
     session, learner = get_session(), current_learner()
     program = drafts.find(session, slug, version)
     if program is None or not audience.open_to(program, learner):
         abort(404)
-    if not EnrolForm().validate_on_submit():
-        flash("Not enrolled: the form expired. Please try again.")
-        return redirect(url_for("learner.show_program", slug=slug, version=version))
     enrollment, _ = enrolment.enrol(session, learner, program, "self")  # open_to: no refusal
     session.commit()
     flash(f"You are enrolled in {program.title}.")
