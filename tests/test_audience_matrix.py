@@ -173,3 +173,19 @@ def test_a_client_programs_cohort_is_invisible_to_other_learners(
     for slug in ("data-literacy-for-northwind", "data-literacy-northwind-cohort"):
         assert client.get(f"/programs/{slug}/v1").status_code == 404
         assert slug not in client.get("/programs").get_data(as_text=True)
+
+
+def test_a_cohort_learner_sees_the_cohort_but_no_link_to_the_clients_program(
+    client: FlaskClient, catalog: Session, login
+) -> None:  # type: ignore[no-untyped-def]
+    user = login("learner")
+    cohort = catalog.exec(
+        select(Program).where(Program.slug == "data-literacy-northwind-cohort")
+    ).one()
+    learner = catalog.get(Learner, user.learner_id)
+    assert learner is not None
+    enrolment.enrol(catalog, learner, cohort, "admin")
+    catalog.commit()
+    page = client.get("/programs/data-literacy-northwind-cohort/v1").get_data(as_text=True)
+    assert "Derived from" not in page and "/programs/data-literacy-for-northwind/" not in page
+    assert client.get("/programs/data-literacy-for-northwind/v1").status_code == 404

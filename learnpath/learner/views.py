@@ -74,8 +74,17 @@ def show_program(slug: str, version: int) -> str:
     learner = None if _is_staff() else current_learner()
     may_enrol = learner is not None and audience.open_to(view.program, learner)
     enrolled = learner is not None and pk(view.program) in audience.enrolled_ids(session, learner)
+    parent = view.parent
+    show_parent = parent is not None and (
+        learner is None or audience.sees(session, learner, parent)
+    )
     return render_template(
-        "learner/program.html", view=view, may_enrol=may_enrol, enrolled=enrolled, form=EnrolForm()
+        "learner/program.html",
+        view=view,
+        may_enrol=may_enrol,
+        enrolled=enrolled,
+        show_parent=show_parent,
+        form=EnrolForm(),
     )
 
 
