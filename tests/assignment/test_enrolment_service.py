@@ -86,3 +86,26 @@ def test_due_dates_change_only_where_they_differ(catalog: Session) -> None:
     assert enrolment.set_due(catalog, rows, DUE) == 2
     assert {r.due_at for r in rows} == {DUE}
     assert enrolment.set_due(catalog, rows, None) == 3
+
+
+def test_enrolling_many_inserts_new_ones_reopens_withdrawn_ones_and_skips_the_rest(
+    catalog: Session,
+) -> None:
+    learners = [factories.learner(catalog, external_id=f"M{i}") for i in range(4)]
+    chosen = program(catalog)
+    open_one, _ = enrolment.enrol(catalog, learners[0], chosen, "api")
+    withdrawn, _ = enrolment.enrol(catalog, learners[1], chosen, "api")
+    enrolment.withdraw(catalog, withdrawn)
+    assert enrolment.enrol_many(catalog, learners, chosen, "admin", DUE) == 3
+    rows = {e.learner_id: e for e in catalog.exec(select(Enrollment))}
+    assert len(rows) == 4 and rows[open_one.learner_id].due_at is None
+    assert rows[withdrawn.learner_id].status == "assigned" and withdrawn.source == "api"
+    assert {rows[x.id].source for x in learners[2:]} == {"admin"}  # type: ignore[index]
+    assert enrolment.enrol_many(catalog, learners, chosen, "admin", DUE) == 0
+
+
+def test_enrolling_many_falls_back_one_by_one_when_the_insert_collides(catalog: Session) -> None:
+    # The same learner twice stands for a row another request inserted meanwhile.
+    learner = factories.learner(catalog)
+    assert enrolment.enrol_many(catalog, [learner, learner], program(catalog), "admin") == 1
+    assert len(catalog.exec(select(Enrollment)).all()) == 1

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from sqlmodel import Session, col, select
 
-from learnpath.models import Enrollment, Learner
+from learnpath.models import Attempt, Enrollment, Learner
 from learnpath.services.catalog import drafts
 from learnpath.services.learning import audience
 from tests import factories
@@ -97,4 +97,6 @@ def test_a_learner_self_enrols_in_an_open_program_and_starts_its_placement(
         found = session.exec(
             select(Enrollment).where(Enrollment.learner_id == account.learner_id)
         ).all()
-        assert [(e.source, e.status) for e in found] == [("self", "assigned")]
+        assert [(e.source, e.status) for e in found] == [("self", "in_progress")]
+        started = session.exec(select(Attempt).where(Attempt.enrollment_id == found[0].id)).all()
+        assert [a.kind for a in started] == ["placement"]

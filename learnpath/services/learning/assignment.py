@@ -4,7 +4,9 @@ A selection is a person (e-mail or external id), a department, a role, a manager
 direct reports) or an uploaded roster. The preview says who will be enrolled (re-enrolled if
 they had been withdrawn), who already is, who is deactivated and which roster rows match
 nobody. `confirm` resolves the selection again on the server, never from a list the browser
-sent back, and enrols through `enrolment.enrol`: a second confirm enrols nobody twice.
+sent back, and enrols through `enrolment.enrol`: a second confirm enrols nobody twice. It
+stores no plans (each is stored at its learner's first event), so that thousands of learners
+are enrolled within the request (benchmarks/bench_assign.py).
 """
 
 from __future__ import annotations
@@ -79,10 +81,7 @@ def confirm(
 ) -> tuple[Preview, int]:
     """Enrol everyone the selection names now; the preview it acted on and how many changed."""
     found = preview(session, program, selection)
-    changed = 0
-    for learner in [*found.enrol, *found.again]:
-        _, change = enrolment.enrol(session, learner, program, "admin", due_at)
-        changed += change != "unchanged"
+    changed = enrolment.enrol_many(session, [*found.enrol, *found.again], program, "admin", due_at)
     return found, changed
 
 
