@@ -241,3 +241,17 @@ def test_self_enrolment_is_set_with_its_name_beside_the_field(
     client.post(f"{BASE}/self-enrol", data={"audience": "", "name": "Finance"})
     catalog.refresh(chosen)
     assert (chosen.self_enrol, chosen.self_enrol_name) == ("", "")
+
+
+def test_the_learners_page_is_paged_on_the_server(
+    client: FlaskClient, catalog: Session, login
+) -> None:  # type: ignore[no-untyped-def]
+    made = [factories.learner(catalog, external_id=f"P{i:03d}") for i in range(101)]
+    enrolment.enrol_many(catalog, made, program(catalog), "admin")
+    catalog.commit()
+    login("author")
+    first = client.get(f"{BASE}/learners").get_data(as_text=True)
+    assert "page 1 of 2 (101 enrollments)" in first and "Learner P099" in first
+    assert "Learner P100" not in first
+    last = client.get(f"{BASE}/learners?page=9").get_data(as_text=True)
+    assert "page 2 of 2" in last and "Learner P100" in last and "Learner P000" not in last

@@ -6,7 +6,7 @@ the cohort, so the bulk due date here is the cohort's. Withdrawing keeps the enr
 history; enrolling again continues where it stopped.
 """
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from learnpath.db import get_session
@@ -27,11 +27,13 @@ def _page(
     form = open_form or SelfEnrolForm(
         formdata=None, audience=program.self_enrol, name=program.self_enrol_name
     )
-    members = cohorts.members(get_session(), program)
+    number = request.args.get("page", "1")
+    shown = cohorts.page_of(get_session(), program, int(number) if number.isdigit() else 1)
     return render_template(
         "studio/learners.html",
         program=program,
-        members=members,
+        members=shown.members,
+        shown=shown,
         open_form=form,
         due_form=DueForm(formdata=None),
         action=ActionForm(),
