@@ -255,3 +255,31 @@ def test_the_learners_page_is_paged_on_the_server(
     assert "Learner P100" not in first
     last = client.get(f"{BASE}/learners?page=9").get_data(as_text=True)
     assert "page 2 of 2" in last and "Learner P100" in last and "Learner P000" not in last
+
+
+def test_a_learner_posting_the_assignment_forms_gets_403_and_nothing_changes(
+    app: Flask, client: FlaskClient, catalog: Session, login
+) -> None:  # type: ignore[no-untyped-def]
+    finance(catalog)
+    row = _enrolment(catalog, "F2")
+    staff = app.test_client()
+    factories.user(catalog, email="fay@example.com", roles=["facilitator"])
+    catalog.commit()
+    staff.post("/auth/login", data={"email": "fay@example.com", "password": factories.PASSWORD})
+    page = staff.post(f"{BASE}/assign", data={"how": "department", "department": "Finance"})
+    form = hidden(page.get_data(as_text=True))  # a genuine preview's confirm form
+    login("learner")
+    before = factories.snapshot(catalog)
+    posts = {
+        f"{BASE}/assign": {"how": "department", "department": "Finance"},
+        f"{BASE}/assign/confirm": form,
+        f"{BASE}/learners/{row.id}/withdraw": {},
+        f"{BASE}/learners/{row.id}/due": {"due": "2027-01-01"},
+        f"{BASE}/learners/due": {"due": "2027-01-01"},
+        f"{BASE}/self-enrol": {"audience": "everyone"},
+    }
+    for url, data in posts.items():
+        assert client.post(url, data=data).status_code == 403, url
+    assert factories.snapshot(catalog) == before
+    assert staff.post(f"{BASE}/assign/confirm", data=form).status_code == 302  # the form was good
+    assert enrolled(catalog) == ["F1", "F2"]
