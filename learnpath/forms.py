@@ -4,7 +4,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from flask import current_app, request
-from wtforms import SelectMultipleField, widgets
+from wtforms import SelectMultipleField, TextAreaField, widgets
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -14,6 +14,18 @@ class CheckboxesField(SelectMultipleField):
 
     widget = widgets.ListWidget(prefix_label=False)
     option_widget = widgets.CheckboxInput()
+
+
+class MarkdownField(TextAreaField):
+    """A plain textarea of Markdown; the `field` macro puts a formatting toolbar above it.
+
+    `inline` fields are rendered with `markdown_inline` (bold, italics, code only), so their
+    toolbar offers only those buttons.
+    """
+
+    def __init__(self, *args: Any, inline: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.inline = inline
 
 
 def upload_limit(size: int) -> Callable[[F], F]:

@@ -65,6 +65,7 @@ EXPECTED: dict[str, tuple[str, dict[str, Any], dict[str, str], dict[str, int]]] 
     "studio.drop_derived": ("POST", CLIENT_NOPE, {}, DONE),
     "studio.restore_derived": ("POST", CLIENT_NOPE, {}, DONE),
     "studio.move_derived": ("POST", CLIENT_NOPE, {"direction": "up"}, DONE),
+    "studio.order_derived": ("POST", CLIENT, {"module": "no-such-module"}, DONE),
     "studio.swap_derived": ("POST", CLIENT, {"module": ""}, FORM),
     "studio.add_derived": ("POST", CLIENT, {"module": ""}, FORM),
     "studio.override_target": ("POST", CLIENT, {"competency": ""}, FORM),
@@ -75,6 +76,8 @@ EXPECTED: dict[str, tuple[str, dict[str, Any], dict[str, str], dict[str, int]]] 
     "studio.add_overlay": ("POST", CLIENT, {"text": ""}, FORM),
     "studio.update_overlay": ("POST", {**CLIENT, "overlay_id": 999}, {"text": "x"}, DONE),
     "studio.remove_overlay": ("POST", {**CLIENT, "overlay_id": 999}, {}, DONE),
+    "studio.move_overlay": ("POST", {**CLIENT, "overlay_id": 999}, {"direction": "up"}, DONE),
+    "studio.order_overlays": ("POST", CLIENT, {"overlay": "999"}, DONE),
     "studio.take_in": ("GET", CLIENT, {}, DONE),  # no newer parent: said on the program page
     "studio.move_learners": ("GET", PUBLISHED, {}, FORM),
     "studio.list_rules": ("GET", TEAM, {}, READ),
@@ -92,6 +95,7 @@ EXPECTED: dict[str, tuple[str, dict[str, Any], dict[str, str], dict[str, int]]] 
     "studio.withdraw": ("POST", NO_ENROLLMENT, {}, STAFF_MISSING),
     "studio.enrol_again": ("POST", NO_ENROLLMENT, {}, STAFF_MISSING),
     "studio.set_self_enrol": ("POST", PUBLISHED, {"audience": "role", "name": ""}, STAFF_REFUSED),
+    "studio.order_rules": ("POST", TEAM_DRAFT, {"rule": "99"}, DONE),
 }
 
 
