@@ -251,7 +251,7 @@ def test_the_learners_page_is_paged_on_the_server(
     catalog.commit()
     login("author")
     first = client.get(f"{BASE}/learners").get_data(as_text=True)
-    assert "page 1 of 2 (101 enrollments)" in first and "Learner P099" in first
+    assert "Enrollments 1–100 of 101 · page 1 of 2" in first and "Learner P099" in first
     assert "Learner P100" not in first
     last = client.get(f"{BASE}/learners?page=9").get_data(as_text=True)
     assert "page 2 of 2" in last and "Learner P100" in last and "Learner P000" not in last

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import func
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import Select
 
 from learnpath.models import Enrollment, Learner, Program
 from learnpath.models.base import pk
+from learnpath.services.catalog import paging
+from learnpath.services.catalog.paging import Page
 
 
 @dataclass(frozen=True)
@@ -20,30 +21,11 @@ class Member:
     learner: Learner
 
 
-@dataclass(frozen=True)
-class Page:
-    """One page of a version's learners, and how many there are in all."""
-
-    members: list[Member]
-    total: int
-    page: int
-    per_page: int
-
-    @property
-    def pages(self) -> int:
-        """Number of pages (at least 1)."""
-        return max(1, -(-self.total // self.per_page))
-
-
-def page_of(session: Session, program: Program, page: int, per_page: int = 100) -> Page:
-    """Page `page` (from 1) of everyone enrolled in the version, withdrawn ones too, by name."""
-    total = session.exec(
-        select(func.count()).select_from(Enrollment).where(Enrollment.program_id == pk(program))
-    ).one()
-    page = min(max(1, page), max(1, -(-total // per_page)))
-    query = _ordered(program).limit(per_page).offset((page - 1) * per_page)
-    rows = [Member(e, x) for e, x in session.exec(query).all()]
-    return Page(rows, total, page, per_page)
+def page_of(session: Session, program: Program, number: int, size: int = 100) -> Page[Member]:
+    """Page `number` (from 1) of everyone enrolled in the version, withdrawn ones too, by name."""
+    found = paging.page_of(session, _ordered(program), number, size)
+    members = [Member(e, x) for e, x in found.rows]
+    return Page(members, found.number, found.size, found.total)
 
 
 def _ordered(program: Program) -> Select[Enrollment, Learner]:

@@ -32,7 +32,7 @@ def _page(
     return render_template(
         "studio/learners.html",
         program=program,
-        members=shown.members,
+        members=shown.rows,
         shown=shown,
         open_form=form,
         due_form=DueForm(formdata=None),
