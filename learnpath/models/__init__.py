@@ -12,7 +12,14 @@ from learnpath.models.catalog import (
     ModulePrerequisite,
     ModuleTag,
 )
-from learnpath.models.people import Enrollment, Learner, User, UserRole
+from learnpath.models.people import (
+    Department,
+    Enrollment,
+    Invite,
+    Learner,
+    User,
+    UserRole,
+)
 from learnpath.models.program import (
     Program,
     ProgramChange,
@@ -33,7 +40,9 @@ __all__ = [
     "Competency",
     "CompetencyLevel",
     "CompetencyPrerequisite",
+    "Department",
     "Enrollment",
+    "Invite",
     "Item",
     "ItemParameter",
     "ItemParameterSet",

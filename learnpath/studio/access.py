@@ -7,6 +7,8 @@ sessions, notes, examples and wording, taking in the parent's new version, publi
 (`require_editor`). Specialized and deep programs, and moving learners, stay with authors.
 Assignment (enrolling learners, due dates, withdrawing, self-enrolment) is open to every staff
 role, facilitators included (they enrol their cohorts): the guard is its check.
+People admin (users, departments) is a blueprint inside the studio whose every request also
+passes `admin_guard`: admins only.
 """
 
 from collections.abc import Callable
@@ -21,6 +23,7 @@ from learnpath.vocabulary import Depth
 
 STAFF = frozenset({"author", "facilitator", "admin"})
 AUTHORS = frozenset({"author", "admin"})
+ADMINS = frozenset({"admin"})
 
 
 def guard() -> Any:
@@ -30,6 +33,17 @@ def guard() -> Any:
     if not current_roles() & STAFF:
         abort(403, "The studio is for L&D staff: authors, facilitators and admins.")
     return None
+
+
+def admin_guard() -> None:
+    """Before every people-admin request (after `guard`): only admins go on."""
+    if not current_roles() & ADMINS:
+        abort(403, "People admin is for admins: ask one to make this change.")
+
+
+def is_admin() -> bool:
+    """Whether the logged-in user is an admin (shows or hides the People link)."""
+    return bool(current_roles() & ADMINS)
 
 
 def authoring(view: Callable[..., Any]) -> Callable[..., Any]:

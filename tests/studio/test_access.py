@@ -5,6 +5,7 @@ from typing import Any
 from flask import Flask, url_for
 from sqlmodel import Session
 
+from learnpath.models import Department
 from learnpath.services.catalog import drafts
 from learnpath.services.catalog.derivation import derive_program
 from tests import factories
@@ -17,6 +18,9 @@ DONE = {"anonymous": 302, "learner": 403, "author": 302, "facilitator": 403, "ad
 STAFF_DONE = {"anonymous": 302, "learner": 403, "author": 302, "facilitator": 302, "admin": 302}
 STAFF_MISSING = {"anonymous": 302, "learner": 403, "author": 404, "facilitator": 404, "admin": 404}
 STAFF_REFUSED = {"anonymous": 302, "learner": 403, "author": 422, "facilitator": 422, "admin": 422}
+ADMIN = {"anonymous": 302, "learner": 403, "author": 403, "facilitator": 403, "admin": 200}
+ADMIN_DONE = {**ADMIN, "admin": 302}
+ADMIN_MISSING = {**ADMIN, "admin": 404}
 
 PUBLISHED = {"slug": "data-literacy-essentials", "version": 1}
 DRAFT = {"slug": "matrix-draft", "version": 1}
@@ -27,6 +31,9 @@ TEAM = {"slug": "team-lead-path", "version": 1}  # personal, published, five rul
 TEAM_DRAFT = {"slug": "team-lead-path", "version": 2}  # its new draft, opened in the test
 NO_RULE = {**TEAM_DRAFT, "position": 99}
 NO_ENROLLMENT = {**PUBLISHED, "enrollment_id": 999_999}
+FIRST_USER = {"user_id": 1}  # the learner _clients makes first
+NO_USER = {"user_id": 999}
+DEPARTMENT = {"department_id": 1}  # made by the test
 
 # endpoint → (method, url arguments, form data, expected status per role). POSTs send data that
 # gives every allowed role the same answer however often it is sent (a refusal or a no-op).
@@ -96,6 +103,17 @@ EXPECTED: dict[str, tuple[str, dict[str, Any], dict[str, str], dict[str, int]]] 
     "studio.enrol_again": ("POST", NO_ENROLLMENT, {}, STAFF_MISSING),
     "studio.set_self_enrol": ("POST", PUBLISHED, {"audience": "role", "name": ""}, STAFF_REFUSED),
     "studio.order_rules": ("POST", TEAM_DRAFT, {"rule": "99"}, DONE),
+    # People admin: admins only (tests/people/test_people_views.py shows that nothing changes).
+    "studio.people.list_users": ("GET", {}, {}, ADMIN),
+    "studio.people.export_users": ("GET", {}, {}, ADMIN),
+    "studio.people.new_user": ("POST", {}, {"email": ""}, ADMIN),
+    "studio.people.edit_user": ("POST", FIRST_USER, {"name": ""}, ADMIN),
+    "studio.people.invite_user": ("POST", FIRST_USER, {}, ADMIN_DONE),
+    "studio.people.deactivate_user": ("POST", NO_USER, {}, ADMIN_MISSING),
+    "studio.people.reactivate_user": ("POST", FIRST_USER, {}, ADMIN_DONE),  # active: no-op
+    "studio.people.list_departments": ("POST", {}, {"name": ""}, ADMIN),
+    "studio.people.show_department": ("POST", DEPARTMENT, {"name": ""}, ADMIN),
+    "studio.people.merge_department": ("POST", DEPARTMENT, {"into": ""}, ADMIN),
 }
 
 
@@ -125,6 +143,7 @@ def test_each_role_gets_its_status_on_every_route(app: Flask, catalog: Session) 
     team = drafts.find(catalog, "team-lead-path", 1)
     assert team is not None
     drafts.open_draft(catalog, team, "Ana")
+    catalog.add(Department(name="Matrix department"))
     catalog.commit()
     clients = _clients(app, catalog)
     wrong = {}

@@ -86,13 +86,13 @@ def _manager_id(
     found = by_external_id(session, manager)
     if found is None:
         raise out.InputError("manager_external_id", f"no learner has external id {manager!r}")
-    if learner is not None and pk(learner) in _chain_above(session, pk(found)):
+    if learner is not None and pk(learner) in chain_above(session, pk(found)):
         message = f"{manager!r} reports to {external_id!r}, so the chain would loop"
         raise out.InputError("manager_external_id", message)
     return pk(found)
 
 
-def _chain_above(session: Session, learner_id: int) -> set[int]:
+def chain_above(session: Session, learner_id: int) -> set[int]:
     """The learner and everyone above them in the reporting chain (stops at a loop)."""
     seen: set[int] = set()
     current: int | None = learner_id
