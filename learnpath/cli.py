@@ -1,7 +1,9 @@
 """Flask commands: setup, catalog import/export, accounts, demo, simulate, idle quizzes."""
 
 import secrets
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TypeVar
 
 import click
 from flask import Flask, current_app
@@ -10,14 +12,24 @@ from flask.cli import with_appcontext
 from learnpath import db, migrate
 from learnpath.config import is_embedded
 from learnpath.irt import DEFAULT_EXPOSURE_CEILING, IRTError, simulate_report
+from learnpath.services import audit
 from learnpath.services.accounts import demo
 from learnpath.services.accounts.users import AccountError, create_user, learner_profile
 from learnpath.services.catalog import CatalogError, import_catalog
 from learnpath.services.catalog.banks import BankError, competency_by_slug, load_bank
 from learnpath.services.catalog.exporter import export_catalog
+from learnpath.services.integration import client_admin
 from learnpath.services.integration.clients import SCOPES, ClientError, create_client
 from learnpath.services.learning import idle, trajectory
 from learnpath.vocabulary import ROLES
+
+T = TypeVar("T")
+
+
+def _as_cli() -> audit.Actor:
+    """The actor admin commands are audited under, with the command line as the origin."""
+    ctx = click.get_current_context()
+    return audit.Actor(None, "cli", f"flask {ctx.command_path.split(' ', 1)[-1]}")
 
 
 @click.command("init-db")
@@ -34,7 +46,7 @@ def init_db() -> None:
 def import_content(folder: Path) -> None:
     """Import a catalog folder (idempotent; all or nothing)."""
     try:
-        with db.transaction() as session:
+        with db.transaction(_as_cli()) as session:
             counts = import_catalog(session, folder)
             # Plans read the catalog: store them anew, in the import's transaction.
             replanned = trajectory.replan_all(session) if counts else 0
@@ -76,7 +88,7 @@ def create_user_command(
 ) -> None:
     """Create a login account with one or more roles (a learner gets a learner profile)."""
     try:
-        with db.transaction() as session:
+        with db.transaction(_as_cli()) as session:
             profile = (
                 learner_profile(session, email, name, external_id) if "learner" in roles else None
             )
@@ -199,14 +211,64 @@ api_client = click.Group(
 def create_api_client(name: str, scopes: str) -> None:
     """Create an API client; its secret is shown once and stored only as a hash."""
     try:
-        with db.transaction() as session:
+        with db.transaction(_as_cli()) as session:
             client, secret = create_client(session, name, scopes)
     except ClientError as exc:
         raise click.BadParameter(str(exc)) from exc
-    click.echo(f"client_id:     {client.client_id}")
+    _show_secret(client.client_id, secret, client.scopes)
+
+
+def _show_secret(client_id: str, secret: str, scopes: str) -> None:
+    click.echo(f"client_id:     {client_id}")
     click.echo(f"client_secret: {secret}")
-    click.echo(f"scopes:        {client.scopes}")
+    click.echo(f"scopes:        {scopes}")
     click.echo("Store the secret now: it is not shown again.")
+
+
+@api_client.command("list")
+@with_appcontext
+def list_api_clients() -> None:
+    """List the clients: id, status, live tokens, scopes and name."""
+    with db.transaction() as session:
+        for row in client_admin.list_clients(session):
+            c, state = row.client, "active" if row.client.active else "revoked"
+            click.echo(f"{c.client_id}  {state:7}  {row.live_tokens:3d} live  {c.scopes}  {c.name}")
+
+
+def _change_client(client_id: str, act: Callable[..., T]) -> tuple[Any, T]:
+    """Run a lifecycle change on the client with this id, audited, in one transaction."""
+    with db.transaction(_as_cli()) as session:
+        client = client_admin.find(session, client_id)
+        if client is None:
+            raise click.BadParameter(f"no API client {client_id!r}", param_hint="CLIENT_ID")
+        return client, act(session, client)
+
+
+@api_client.command("rotate")
+@with_appcontext
+@click.argument("client_id")
+def rotate_api_client(client_id: str) -> None:
+    """A new secret, shown once; the old secret and every token issued so far stop working."""
+    client, secret = _change_client(client_id, client_admin.rotate_secret)
+    _show_secret(client.client_id, secret, client.scopes)
+
+
+@api_client.command("revoke")
+@with_appcontext
+@click.argument("client_id")
+def revoke_api_client(client_id: str) -> None:
+    """Revoke a client: its tokens stop working at once and it gets no new ones."""
+    client, _ = _change_client(client_id, client_admin.revoke)
+    click.echo(f"Revoked {client.client_id} ({client.name}).")
+
+
+@api_client.command("reactivate")
+@with_appcontext
+@click.argument("client_id")
+def reactivate_api_client(client_id: str) -> None:
+    """Let a revoked client get new tokens; those issued before stay revoked."""
+    client, _ = _change_client(client_id, client_admin.reactivate)
+    click.echo(f"Reactivated {client.client_id} ({client.name}); its old tokens stay revoked.")
 
 
 def init_app(app: Flask) -> None:

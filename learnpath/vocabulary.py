@@ -79,6 +79,10 @@ ROLES: tuple[Role, ...] = get_args(Role)
 STAFF_ROLES: frozenset[Role] = frozenset(ROLES) - {"learner"}
 """Roles of L&D staff, who also see draft and retired program versions."""
 
+AuditAction = Literal["insert", "update", "delete", "bulk insert", "bulk update", "bulk delete"]
+AUDIT_ACTIONS: tuple[AuditAction, ...] = get_args(AuditAction)
+"""What an audit entry records: a row written, changed or removed, or a statement over many."""
+
 ModuleFormat = Literal["reading", "video", "exercise", "workshop", "case"]
 MODULE_FORMATS: tuple[ModuleFormat, ...] = get_args(ModuleFormat)
 

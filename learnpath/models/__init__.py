@@ -2,6 +2,7 @@
 
 from learnpath.models.api import ApiClient, ApiToken
 from learnpath.models.assessment import Attempt, CompetencyLevel, LearnerStat, Response
+from learnpath.models.audit import AuditEntry
 from learnpath.models.catalog import (
     Competency,
     CompetencyPrerequisite,
@@ -37,6 +38,7 @@ __all__ = [
     "ApiClient",
     "ApiToken",
     "Attempt",
+    "AuditEntry",
     "Competency",
     "CompetencyLevel",
     "CompetencyPrerequisite",

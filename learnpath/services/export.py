@@ -21,3 +21,10 @@ def csv_text(header: Iterable[str], rows: Iterable[Iterable[object]]) -> str:
     writer.writerow([safe_cell(h) for h in header])
     writer.writerows([safe_cell(c) for c in row] for row in rows)
     return out.getvalue()
+
+
+def csv_row(values: Iterable[object]) -> str:
+    """One CSV line (for streaming a long file), every cell passed through `safe_cell`."""
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\r\n").writerow([safe_cell(v) for v in values])
+    return out.getvalue()

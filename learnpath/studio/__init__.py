@@ -15,7 +15,9 @@ def init_app(app: Flask) -> None:
     """Register the studio blueprint and the `is_staff` template global."""
     from learnpath.studio.blueprint import bp
     from learnpath.studio.views import (  # noqa: F401  (they attach routes to bp)
+        api_clients,
         assignment,
+        audit,
         competencies,
         composition,
         departments,

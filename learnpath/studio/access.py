@@ -8,7 +8,8 @@ sessions, notes, examples and wording, taking in the parent's new version, publi
 Assignment (enrolling learners, due dates, withdrawing, self-enrolment) is open to every staff
 role, facilitators included (they enrol their cohorts): the guard is its check.
 People admin (users, departments) is a blueprint inside the studio whose every request also
-passes `admin_guard`: admins only.
+passes `admin_guard`: admins only. API clients and the audit log are admin-only views
+(`@admin_only`, with the same check).
 """
 
 from collections.abc import Callable
@@ -42,7 +43,7 @@ def admin_guard() -> None:
 
 
 def is_admin() -> bool:
-    """Whether the logged-in user is an admin (shows or hides the People link)."""
+    """Whether the logged-in user is an admin (shows or hides the administration links)."""
     return bool(current_roles() & ADMINS)
 
 
@@ -55,6 +56,19 @@ def authoring(view: Callable[..., Any]) -> Callable[..., Any]:
             abort(403, "Only authors and admins change content in the studio.")
         return view(*args, **kwargs)
 
+    return wrapped
+
+
+def admin_only(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Only admins may call the view; marked so that tests can tell admin pages apart."""
+
+    @wraps(view)
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        if not is_admin():
+            abort(403, "API clients and the audit log are for admins.")
+        return view(*args, **kwargs)
+
+    wrapped.admin_only = True  # type: ignore[attr-defined]
     return wrapped
 
 

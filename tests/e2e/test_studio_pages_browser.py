@@ -5,8 +5,9 @@ routes come from the app's URL map and their parameters from data this test make
 each kind, a rule of the personal one, a catalog competency, item and module, a user and a
 department): a new page is visited without being named here, and the test fails if one cannot be
 (then give `samples` what it needs). Each page must answer 200 without a redirect and carry one
-<h1>, or, for a facilitator, the 403 page; people admin (studio.people.*) opens for an admin and
-answers 403 to authors and facilitators. A download (the users CSV) is checked for its status
+<h1>, or, for a facilitator, the 403 page; admin pages (people admin, studio.people.*, and the
+views marked `@admin_only`: API clients, the audit log) open for an admin and answer 403 to
+authors and facilitators. A download (the users and audit CSVs) is checked for its status
 only. Every page opened is saved under screenshots/studio/pages/<role>/ (git-ignored). Opening
 them all writes nothing.
 """
@@ -23,6 +24,7 @@ from learnpath.models import Competency, Department, Enrollment, Item, Module
 from learnpath.models.base import pk
 from learnpath.services.catalog import composition, drafts, personal, publishing
 from learnpath.services.catalog.derivation import derive_program
+from learnpath.services.integration.clients import create_client
 from learnpath.vocabulary import Depth
 from tests import factories
 from tests.e2e.conftest import PROGRAM_SLUG, LiveApp
@@ -47,7 +49,7 @@ FACILITATOR_PAGES = {
 }
 """Pages a facilitator works in: each must open for them, not only for authors."""
 ADMIN_PAGES = "studio.people."
-"""Endpoints of people admin: admins only."""
+"""Endpoints of people admin: admins only (as are views marked @admin_only)."""
 
 
 @dataclass
@@ -57,7 +59,7 @@ class Samples:
     slugs: dict[str, str]  # the path segment after /studio/ → a slug of that kind
     programs: list[dict[str, Any]] = field(default_factory=list)
     within: dict[str, Any] = field(default_factory=dict)  # a program route's other parameters
-    ids: dict[str, int] = field(default_factory=dict)  # user_id, department_id
+    ids: dict[str, Any] = field(default_factory=dict)  # user_id, department_id, client_id
 
 
 def _title(kind: str) -> str:
@@ -107,9 +109,24 @@ def samples(live: LiveApp) -> Samples:
         department = Department(name=factories.unique("Crawl department"))
         session.add(department)
         session.flush()
-        found.ids = {"user_id": pk(person), "department_id": pk(department)}
+        client, _secret = create_client(session, _title("HR system"), "learners:read")
+        found.ids = {
+            "user_id": pk(person),
+            "department_id": pk(department),
+            "client_id": client.client_id,
+        }
         session.commit()
     return found
+
+
+def admin_pages(live: LiveApp) -> set[str]:
+    """Studio pages only admins open: people admin, and views marked by @admin_only."""
+    views = live.app.view_functions
+    return {
+        r.endpoint
+        for r in studio_pages(live)
+        if r.endpoint.startswith(ADMIN_PAGES) or getattr(views[r.endpoint], "admin_only", 0)
+    }
 
 
 def studio_pages(live: LiveApp) -> list[Rule]:
@@ -150,9 +167,9 @@ def heading(page: Page, url: str) -> str:
 
 
 def crawl(
-    live: LiveApp, page: Page, data: Samples, role: str, only: str = "studio."
+    live: LiveApp, page: Page, data: Samples, role: str, only: set[str] | None = None
 ) -> dict[str, int | str]:
-    """Open every studio page (whose endpoint starts with `only`) as `role`: each page's status,
+    """Open every studio page (or `only` these endpoints) as `role`: each page's status,
     or what was tried when it failed.
 
     Also checks that opening them all wrote nothing to the database.
@@ -168,11 +185,11 @@ def crawl(
 
 
 def _open_all(
-    live: LiveApp, page: Page, data: Samples, role: str, only: str
+    live: LiveApp, page: Page, data: Samples, role: str, only: set[str] | None
 ) -> dict[str, int | str]:
     answers: dict[str, int | str] = {}
     for rule in studio_pages(live):
-        if not rule.endpoint.startswith(only):
+        if only is not None and rule.endpoint not in only:
             continue
         tried = []
         for values in fillings(rule, data):
@@ -198,13 +215,12 @@ def _open_all(
 
 def test_every_studio_page_opens_with_a_heading(page: Page, live_app: LiveApp) -> None:
     data = samples(live_app)
+    admin_only = admin_pages(live_app)
     staff(live_app, page, "author")
     by_author = crawl(live_app, page, data, "author")
     assert studio_pages(live_app) and len(by_author) == len(studio_pages(live_app))
-    failed = {
-        k: v for k, v in by_author.items() if v != (403 if k.startswith(ADMIN_PAGES) else 200)
-    }
-    assert not failed, f"studio pages an author could not open (or, people admin, could): {failed}"
+    failed = {k: v for k, v in by_author.items() if v != (403 if k in admin_only else 200)}
+    assert not failed, f"studio pages an author could not open (or, admin pages, could): {failed}"
 
     page.context.clear_cookies()
     staff(live_app, page, "facilitator")
@@ -214,9 +230,10 @@ def test_every_studio_page_opens_with_a_heading(page: Page, live_app: LiveApp) -
     opened = {k for k, v in by_facilitator.items() if v == 200}
     assert opened >= FACILITATOR_PAGES, FACILITATOR_PAGES - opened
     assert opened < set(by_author), "facilitators are kept out of the authoring forms"
-    assert not {k for k in opened if k.startswith(ADMIN_PAGES)}, "people admin is for admins"
+    assert not opened & admin_only, "admin pages are for admins"
 
     page.context.clear_cookies()
     staff(live_app, page, "admin")
-    by_admin = crawl(live_app, page, data, "admin", only=ADMIN_PAGES)
+    assert admin_only >= {"studio.audit", "studio.list_api_clients", "studio.show_api_client"}
+    by_admin = crawl(live_app, page, data, "admin", only=admin_only)
     assert by_admin and all(v == 200 for v in by_admin.values()), by_admin

@@ -1,7 +1,7 @@
 """assignment: program versions open to self-enrolment for an audience
 
 Revision ID: 0010
-Revises: 0011
+Revises: 0012
 
 Learners could be enrolled only by the HR API or by files. A published program version may now be
 opened to self-enrolment: `program.self_enrol` is '' (closed), 'everyone', 'department' or 'role',
@@ -16,7 +16,7 @@ import sqlmodel
 from alembic import op
 
 revision: str = "0010"
-down_revision: str | None = "0011"  # briefed as "0007"; main holds 0011 (people) now
+down_revision: str | None = "0012"  # briefed as "0007"; main holds 0011 and 0012 now
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
