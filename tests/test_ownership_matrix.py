@@ -69,6 +69,7 @@ ROUTES: dict[str, Spec] = {
     "learner.resume_quiz": Spec({"uid": "attempt"}),  # restarts a clock left running: a change
     "learner.answer_quiz": Spec({"uid": "attempt"}, {"choice": "0"}),  # + the owner's step, item
     "learner.show_results": Spec({"uid": "result"}),
+    "learner.show_review": Spec({"uid": "result"}),
     # Not in the URL map's arguments: an id in a form is listed by hand.
     "learner.start_quiz": Spec({"enrollment": "enrollment"}, {"kind": "placement"}, in_form=True),
 }
