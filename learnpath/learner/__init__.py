@@ -5,7 +5,14 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     """Register the learner blueprint."""
-    from learnpath.learner import errors, feedback, paths, profile, quizzes  # noqa: F401  (routes)
+    from learnpath.learner import (  # noqa: F401  (they attach routes to bp)
+        errors,
+        feedback,
+        modules,
+        paths,
+        profile,
+        quizzes,
+    )
     from learnpath.learner.views import bp
     from learnpath.vocabulary import certainty
 

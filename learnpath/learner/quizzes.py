@@ -18,7 +18,7 @@ from learnpath import db
 from learnpath.db import get_session
 from learnpath.learner.charts import ability_chart
 from learnpath.learner.forms import StartQuizForm, answer_form, chosen_keys, errors_of
-from learnpath.learner.views import bp, current_learner_id
+from learnpath.learner.views import bp, current_learner_id, say
 from learnpath.models import Attempt, Competency, Enrollment, Program
 from learnpath.models.base import pk
 from learnpath.services.learning import (
@@ -95,7 +95,7 @@ def start_quiz() -> WerkzeugResponse:
     session, learner_id = get_session(), current_learner_id()
     form = StartQuizForm()
     if not form.validate_on_submit():
-        flash("The quiz could not be started: " + "; ".join(errors_of(form)))
+        say("The quiz could not be started: " + "; ".join(errors_of(form)), ok=False)
         return redirect(url_for("learner.list_quizzes"))
     _close_idle(session)  # an idle attempt is finished, not resumed
     enrollment, competencies = None, []
@@ -114,7 +114,7 @@ def start_quiz() -> WerkzeugResponse:
     try:
         attempt = quiz.start_attempt(session, learner_id, form.kind.data, competencies, enrollment)
     except quiz.QuizError as exc:
-        flash(f"The quiz could not be started: {exc}")
+        say(f"The quiz could not be started: {exc}", ok=False)
         return redirect(url_for("learner.list_quizzes"))
     quiz.mark_shown(session, attempt)  # its page is served right after this redirect
     session.commit()

@@ -182,3 +182,11 @@ def placement_competencies(session: Session, program: Program) -> list[Competenc
     chosen = set((program.placement or {}).get("competencies") or [])
     built = program_competencies(session, program)
     return [c for c in built if c.slug in chosen] if chosen else built
+
+
+def placement_size(program: Program, n: int) -> tuple[int, int]:
+    """The fewest and most questions a placement over `n` competencies asks, all told."""
+    if n == 0:
+        return 0, 0
+    rules = _split(dict(program.placement), n) if program.placement else dict(CHECK_RULES)
+    return int(rules["min_items"]) * n, int(rules["max_items"]) * n
