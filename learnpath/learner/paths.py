@@ -6,7 +6,7 @@ events that store them (`trajectory.replan`, through adjust, undo, start and com
 
 from typing import TypeVar
 
-from flask import abort, render_template
+from flask import abort, current_app, render_template
 from flask_login import current_user, login_required
 from sqlmodel import Session, col, select
 from werkzeug.wrappers import Response as WerkzeugResponse
@@ -17,6 +17,7 @@ from learnpath.learner.forms import (
     AddElectiveForm,
     AdjustForm,
     PaceForm,
+    StartQuizForm,
     errors_of,
 )
 from learnpath.learner.views import back_to, bp, current_learner, say
@@ -28,8 +29,9 @@ from learnpath.models import (
     ProgramOverlay,
     TrajectoryStep,
 )
+from learnpath.models.base import pk
 from learnpath.services.catalog import facilitation
-from learnpath.services.learning import quiz, quiz_rules, trajectory
+from learnpath.services.learning import idle, quiz, quiz_rules, results, trajectory
 
 Step = TypeVar("Step", TrajectoryStep, trajectory.ShownStep)
 # What the learner may add back; a rule's exclusion is L&D policy, refused if asked, not offered.
@@ -56,7 +58,27 @@ def list_paths() -> str:
         .order_by(Program.title)
     ).all()
     paths = [(e, p, trajectory.view(session, e)) for e, p in rows]
-    return render_template("learner/paths.html", paths=paths, learner=learner)
+    minutes = float(current_app.config["ATTEMPT_IDLE_MINUTES"])
+    unfinished = [
+        a
+        for a in results.history(session, pk(learner))
+        if a.status == "active" and not idle.is_idle(a, minutes)
+    ]
+    return render_template(
+        "learner/paths.html",
+        paths=paths,
+        learner=learner,
+        next_up=[(e, p, t, step) for e, p, t in paths if (step := next_step(t))],
+        unfinished=unfinished,
+        form=StartQuizForm(),
+    )
+
+
+def next_step(current: trajectory.Trajectory[Step]) -> Step | None:
+    """The first planned step the learner can study now (none locks it), if any."""
+    return next(
+        (s for s in current.steps if s.status == "planned" and not current.blockers(s)), None
+    )
 
 
 @bp.route("/path/<int:enrollment_id>")
