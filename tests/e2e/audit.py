@@ -21,6 +21,11 @@ REPORT: list[str] = []
 
 # How far the page scrolls sideways: 0 when everything fits the viewport.
 OVERFLOW = "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+# The innermost elements that reach past the right edge: what to fix when a page overflows.
+WIDE = """() => [...document.querySelectorAll('main *')]
+  .filter(el => el.getBoundingClientRect().right > document.documentElement.clientWidth + 1)
+  .filter(el => ![...el.children].some(c => c.getBoundingClientRect().right > document.documentElement.clientWidth + 1))
+  .map(el => el.outerHTML.slice(0, 60))"""
 # Progress bars drawn narrower than this are collapsed (the phone bug of issue 15).
 NARROW_BARS = """() => [...document.querySelectorAll('progress')]
   .filter(p => p.getBoundingClientRect().width < 40).length"""
@@ -76,7 +81,8 @@ def phone_layout(page: Page, url: str, findings: Findings) -> None:
     """At 390 px: no sideways scrolling, progress bars keep their width, targets ≥ 44 px."""
     overflow = page.evaluate(OVERFLOW)
     if overflow > 0:
-        findings.add(url, f"scrolls sideways by {overflow} px at 390 px")
+        wide = page.evaluate(WIDE)[:3]
+        findings.add(url, f"scrolls sideways by {overflow} px at 390 px: {wide}")
     if page.evaluate(NARROW_BARS):
         findings.add(url, "a progress bar is narrower than 40 px at 390 px")
     small = page.evaluate(SMALL_TARGETS)
