@@ -22,10 +22,10 @@ REPORT: list[str] = []
 # How far the page scrolls sideways: 0 when everything fits the viewport.
 OVERFLOW = "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
 # The innermost elements that reach past the right edge: what to fix when a page overflows.
-WIDE = """() => [...document.querySelectorAll('main *')]
-  .filter(el => el.getBoundingClientRect().right > document.documentElement.clientWidth + 1)
-  .filter(el => ![...el.children].some(c => c.getBoundingClientRect().right > document.documentElement.clientWidth + 1))
-  .map(el => el.outerHTML.slice(0, 60))"""
+WIDE = """() => { const edge = document.documentElement.clientWidth + 1;
+  const out = el => el.getBoundingClientRect().right > edge;
+  return [...document.querySelectorAll('main *')].filter(out)
+    .filter(el => ![...el.children].some(out)).map(el => el.outerHTML.slice(0, 60)); }"""
 # Progress bars drawn narrower than this are collapsed (the phone bug of issue 15).
 NARROW_BARS = """() => [...document.querySelectorAll('progress')]
   .filter(p => p.getBoundingClientRect().width < 40).length"""
