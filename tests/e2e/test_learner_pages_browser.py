@@ -31,6 +31,13 @@ pytestmark = pytest.mark.browser
 MODULES = ("dl-data-types", "dl-reading-charts", "dl-reading-charts-video")
 # Words of the engine room that a learner's main text must not carry (they live in disclosures).
 ENGINE_WORDS = ("θ", "logit", "SE ", "±", "tempo")
+# Pairs of chart labels whose drawn boxes overlap (tests/test_results_chart.py: the geometry).
+CHART_OVERLAPS = """() => { const boxes = [...document.querySelectorAll('svg.chart text')]
+  .map(t => t.getBoundingClientRect());
+  const hit = (a, b) => a.left < b.right && b.left < a.right
+    && a.top < b.bottom && b.top < a.bottom;
+  let n = 0; boxes.forEach((a, i) => boxes.slice(i + 1).forEach(b => { if (hit(a, b)) n++; }));
+  return n; }"""
 MAIN_TEXT = """() => { const main = document.querySelector('main').cloneNode(true);
   main.querySelectorAll('details').forEach(d => d.remove()); return main.innerText; }"""
 
@@ -102,6 +109,8 @@ def audit_all(page: Page, urls: list[tuple[str, str]]) -> Findings:
                 continue  # a redirect (the running quiz's results): its target is audited itself
             screenshot(page, f"learner/{width}", name)
             axe(page, url, width, findings)
+            if page.locator("svg.chart").count() and page.evaluate(CHART_OVERLAPS):
+                findings.add(url, f"chart labels overlap at {pixels} px")
             if width == "desktop":
                 structure(page, url, findings)
                 text = page.evaluate(MAIN_TEXT)
