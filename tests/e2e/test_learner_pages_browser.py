@@ -28,7 +28,8 @@ from tests.e2e.browsing import log_in
 
 pytestmark = pytest.mark.browser
 # Modules of Data Literacy Essentials v1 of each kind a module page shows.
-MODULES = ("dl-data-types", "dl-reading-charts", "dl-reading-charts-video")
+MODULES = ("dl-data-types", "dl-reading-charts")  # unlocked, locked
+VIDEO_PROGRAM = "data-literacy-for-northwind"  # its plan has the video module
 # Words of the engine room that a learner's main text must not carry (they live in disclosures).
 ENGINE_WORDS = ("θ", "logit", "SE ", "±", "tempo")
 # Pairs of chart labels whose drawn boxes overlap (tests/test_results_chart.py: the geometry).
@@ -47,8 +48,11 @@ def world(live: LiveApp, learner: Account) -> dict[frozenset[str], list[dict[str
     with Session(live.engine) as session:
         assert learner.learner_id is not None
         team = session.exec(select(Program).where(Program.slug == "team-lead-path")).first()
-        assert team is not None
+        video = session.exec(select(Program).where(Program.slug == VIDEO_PROGRAM)).first()
+        assert team is not None and video is not None
         session.add(Enrollment(learner_id=learner.learner_id, program_id=pk(team)))
+        session.add(Enrollment(learner_id=learner.learner_id, program_id=pk(video)))
+        program = session.exec(select(Program).where(Program.slug == PROGRAM_SLUG)).one()
         first, second = session.exec(select(Competency).order_by(Competency.slug)).all()[:2]
         done = quiz.start_attempt(session, learner.learner_id, "check", [first])
         while done.status == "active":
@@ -62,13 +66,16 @@ def world(live: LiveApp, learner: Account) -> dict[frozenset[str], list[dict[str
             select(Enrollment).where(Enrollment.learner_id == learner.learner_id)
         ).all()
         session.commit()
-        essentials = next(e for e in enrollments if e.program_id != pk(team))
+        essentials, northwind = (
+            next(e for e in enrollments if e.program_id == pk(p)) for p in (program, video)
+        )
         return {
             frozenset(): [{}],
             frozenset({"slug", "version"}): [{"slug": PROGRAM_SLUG, "version": 1}],
             frozenset({"enrollment_id"}): [{"enrollment_id": pk(e)} for e in enrollments],
             frozenset({"enrollment_id", "slug"}): [
-                {"enrollment_id": pk(essentials), "slug": slug} for slug in MODULES
+                *({"enrollment_id": pk(essentials), "slug": slug} for slug in MODULES),
+                {"enrollment_id": pk(northwind), "slug": "dl-reading-charts-video"},
             ],
             frozenset({"uid"}): [{"uid": done.uid}, {"uid": running.uid}],
         }
@@ -101,7 +108,10 @@ def audit_all(page: Page, urls: list[tuple[str, str]]) -> Findings:
     for width, pixels in WIDTHS.items():
         page.set_viewport_size({"width": pixels, "height": 900})
         for name, url in urls:
-            page.goto(url)
+            response = page.goto(url)
+            assert response is not None
+            if response.status != 200 and url != "/no-such-page" and not url.endswith("/review"):
+                findings.add(url, f"answered {response.status}")
             final = page.url.removeprefix(
                 page.url.split("/", 3)[0] + "//" + page.url.split("/", 3)[2]
             )
