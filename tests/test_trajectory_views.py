@@ -5,9 +5,9 @@ from datetime import timedelta
 
 from flask import Flask
 from flask.testing import FlaskClient
-from markupsafe import escape
 from sqlmodel import Session, func, select
 
+from learnpath.markdown import render_inline
 from learnpath.models import (
     Adjustment,
     Enrollment,
@@ -212,7 +212,8 @@ def test_a_facilitated_run_shows_the_facilitators_overlays_on_the_path(
     assert {o.kind for o in overlays} == {"schedule", "wording", "example", "note"}
     for overlay in overlays:
         # Examples, wording and schedule are for the cohort; notes are the facilitator's own.
-        assert (str(escape(overlay.text)) in page) == (overlay.kind != "note")
+        # The text is inline Markdown (bold, italics, code), rendered sanitized.
+        assert (str(render_inline(overlay.text)) in page) == (overlay.kind != "note")
 
 
 def test_a_refusal_shows_titles_emphasized_not_raw_markdown(

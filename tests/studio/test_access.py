@@ -60,6 +60,7 @@ EXPECTED: dict[str, tuple[str, dict[str, Any], dict[str, str], dict[str, int]]] 
     "studio.drop_derived": ("POST", CLIENT_NOPE, {}, DONE),
     "studio.restore_derived": ("POST", CLIENT_NOPE, {}, DONE),
     "studio.move_derived": ("POST", CLIENT_NOPE, {"direction": "up"}, DONE),
+    "studio.order_derived": ("POST", CLIENT, {"module": "no-such-module"}, DONE),
     "studio.swap_derived": ("POST", CLIENT, {"module": ""}, FORM),
     "studio.add_derived": ("POST", CLIENT, {"module": ""}, FORM),
     "studio.override_target": ("POST", CLIENT, {"competency": ""}, FORM),
@@ -70,6 +71,8 @@ EXPECTED: dict[str, tuple[str, dict[str, Any], dict[str, str], dict[str, int]]] 
     "studio.add_overlay": ("POST", CLIENT, {"text": ""}, FORM),
     "studio.update_overlay": ("POST", {**CLIENT, "overlay_id": 999}, {"text": "x"}, DONE),
     "studio.remove_overlay": ("POST", {**CLIENT, "overlay_id": 999}, {}, DONE),
+    "studio.move_overlay": ("POST", {**CLIENT, "overlay_id": 999}, {"direction": "up"}, DONE),
+    "studio.order_overlays": ("POST", CLIENT, {"overlay": "999"}, DONE),
     "studio.take_in": ("GET", CLIENT, {}, DONE),  # no newer parent: said on the program page
     "studio.move_learners": ("GET", PUBLISHED, {}, FORM),
     "studio.list_rules": ("GET", TEAM, {}, READ),
@@ -78,6 +81,7 @@ EXPECTED: dict[str, tuple[str, dict[str, Any], dict[str, str], dict[str, int]]] 
     "studio.edit_rule": ("GET", {**TEAM_DRAFT, "position": 0}, {}, FORM),
     "studio.remove_rule": ("POST", NO_RULE, {}, DONE),
     "studio.move_rule": ("POST", NO_RULE, {"direction": "up"}, DONE),
+    "studio.order_rules": ("POST", TEAM_DRAFT, {"rule": "99"}, DONE),
 }
 
 

@@ -1,7 +1,7 @@
 """What a program draft is made of: its ordered module list (or pool), targets and placement."""
 
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any
 
 from sqlmodel import Session, col, select
 
@@ -18,10 +18,10 @@ from learnpath.services.catalog.authoring import Invalid, validate
 from learnpath.services.catalog.checks import order_violations
 from learnpath.services.catalog.derivation import sets_placement
 from learnpath.services.catalog.drafts import editable
+from learnpath.services.catalog.ordering import reordered, shift
 from learnpath.services.catalog.schema import PlacementIn
 from learnpath.vocabulary import DEFAULT_TARGET_LEVEL, LEVELS
 
-T = TypeVar("T")
 DEFAULT = DEFAULT_TARGET_LEVEL
 """The target a competency gets when only roles are named (what the planner assumes)."""
 
@@ -144,16 +144,6 @@ def _index(items: list[Entry], slug: str) -> int:
     raise Invalid.one("module", f"'{slug}' is not in the program")
 
 
-def shift(items: list[T], i: int, places: int) -> list[T]:
-    """The list with item i moved one place up (-1) or down (+1); Invalid past an end."""
-    j = i + places
-    if places not in (-1, 1) or not 0 <= j < len(items):
-        raise Invalid.one("modules", "the module is already at that end of the list")
-    moved = list(items)
-    moved[i], moved[j] = moved[j], moved[i]
-    return moved
-
-
 def move_module(
     session: Session, program: Program, user: str, revision: int | None, slug: str, step: int
 ) -> None:
@@ -166,10 +156,8 @@ def reorder_modules(
     session: Session, program: Program, user: str, revision: int | None, slugs: list[str]
 ) -> None:
     """Put the list in the order `slugs` names every module (a drag); refused like a move."""
-    items = {e.module.slug: e for e in entries(session, program)}
-    if sorted(slugs) != sorted(items):
-        raise Invalid.one("modules", "the list has changed since it was shown: reload the page")
-    _reorder(session, program, user, revision, [items[slug] for slug in slugs])
+    items = reordered(entries(session, program), slugs, lambda e: e.module.slug, "modules")
+    _reorder(session, program, user, revision, items)
 
 
 def _reorder(

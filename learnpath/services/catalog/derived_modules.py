@@ -13,7 +13,6 @@ from learnpath.models.base import pk
 from learnpath.models.program import ProgramSession
 from learnpath.services.catalog import derive
 from learnpath.services.catalog.authoring import Invalid
-from learnpath.services.catalog.composition import shift
 from learnpath.services.catalog.derivation import (
     Derivation,
     changes_modules,
@@ -22,6 +21,7 @@ from learnpath.services.catalog.derivation import (
 )
 from learnpath.services.catalog.diff import canonical_changes, clean_swaps, order_violations
 from learnpath.services.catalog.drafts import editable
+from learnpath.services.catalog.ordering import reordered, shift
 from learnpath.services.catalog.programs import change_row
 from learnpath.services.catalog.schema import ChangeIn
 from learnpath.services.catalog.writer import _id_map
@@ -162,6 +162,15 @@ def move_module(
     """Move a module one place up (-1) or down (+1), within its prerequisites."""
     d = _state(session, program)
     _save(session, d, shift(d.modules, _index(d, slug), step), d.swaps, user, revision)
+
+
+def reorder_modules(
+    session: Session, program: Program, user: str, revision: int | None, slugs: list[str]
+) -> None:
+    """Put the modules in the order `slugs` names them all (a drag), within prerequisites."""
+    d = _state(session, program)
+    order = reordered(d.modules, slugs, lambda slug: slug, "modules")
+    _save(session, d, order, d.swaps, user, revision)
 
 
 def add_module(

@@ -1,7 +1,8 @@
 """What a facilitator adds to a derived draft: live sessions, and notes, examples and wording.
 
 Both are checked by the file format's own models (schema.SessionIn, OverlayIn), so a studio save
-and a file import refuse the same things. Sessions are kept in date and time order.
+and a file import refuse the same things. Sessions are kept in date and time order; notes are in
+the order the facilitator puts them.
 """
 
 from datetime import time
@@ -14,6 +15,7 @@ from learnpath.models.base import pk
 from learnpath.services.catalog.authoring import Invalid, validate
 from learnpath.services.catalog.composition import entries
 from learnpath.services.catalog.drafts import editable
+from learnpath.services.catalog.ordering import reordered, shift
 from learnpath.services.catalog.schema import OverlayIn, SessionIn
 
 
@@ -158,4 +160,31 @@ def remove_overlay(
     editable(program, revision, user)
     session.delete(row)
     session.add(program)
+    session.flush()
+
+
+def reorder_overlays(
+    session: Session, program: Program, user: str, revision: int | None, ids: list[int]
+) -> None:
+    """Put the notes in the order `ids` names them all (a drag)."""
+    rows = [row for row, _ in overlays(session, program)]
+    _place(session, program, user, revision, reordered(rows, ids, pk, "overlay"))
+
+
+def move_overlay(
+    session: Session, program: Program, user: str, revision: int | None, overlay_id: int, step: int
+) -> None:
+    """Move a note one place up (-1) or down (+1)."""
+    rows = [row for row, _ in overlays(session, program)]
+    at = rows.index(_overlay(session, program, overlay_id))
+    _place(session, program, user, revision, shift(rows, at, step, "note", "overlay"))
+
+
+def _place(
+    session: Session, program: Program, user: str, revision: int | None, rows: list[ProgramOverlay]
+) -> None:
+    editable(program, revision, user)
+    for i, row in enumerate(rows):
+        row.position = i
+    session.add_all([*rows, program])
     session.flush()

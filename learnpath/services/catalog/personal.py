@@ -26,6 +26,7 @@ from learnpath.services.catalog import composition
 from learnpath.services.catalog.authoring import Invalid
 from learnpath.services.catalog.drafts import editable
 from learnpath.services.catalog.exporter import rule_data
+from learnpath.services.catalog.ordering import reordered, shift
 from learnpath.services.catalog.programs import replace_rules, rule_rows
 from learnpath.services.catalog.schema import RuleIn
 from learnpath.vocabulary import LEVELS
@@ -224,10 +225,19 @@ def move_rule(
     """Move a rule one place earlier (-1) or later (+1): a later rule wins for a module."""
 
     def edit(rows: list[Any]) -> None:
-        i, j = _at(rows, position), position + step
-        if step not in (-1, 1) or not 0 <= j < len(rows):
-            raise Invalid.one("rule", "the rule is already at that end of the list")
-        rows[i], rows[j] = rows[j], rows[i]
+        rows[:] = shift(rows, _at(rows, position), step, "rule", "rule")
+
+    _change(session, program, user, revision, edit)
+
+
+def reorder_rules(
+    session: Session, program: Program, user: str, revision: int | None, positions: list[int]
+) -> None:
+    """Put the rules in the order `positions` lists their places (a drag)."""
+
+    def edit(rows: list[Any]) -> None:
+        ordered = reordered(list(enumerate(rows)), positions, lambda r: r[0], "rule")
+        rows[:] = [row for _, row in ordered]
 
     _change(session, program, user, revision, edit)
 

@@ -17,7 +17,7 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, Regexp
 
-from learnpath.forms import CheckboxesField
+from learnpath.forms import CheckboxesField, MarkdownField
 from learnpath.studio.forms import SLUG, SLUG_MESSAGE, choices
 from learnpath.studio.forms.programs import RevisionForm
 from learnpath.vocabulary import LEVELS, MODULE_FORMATS
@@ -43,7 +43,7 @@ class CompetencyForm(RevisionForm):
 
     slug = _slug_field()
     name = StringField("Name", validators=[InputRequired(), Length(max=200)])
-    description = TextAreaField("Description", render_kw={"rows": 3})
+    description = MarkdownField("Description", render_kw={"rows": 3})
     requires = SelectMultipleField("Requires (competencies)", render_kw={"size": 5})
 
     def data_for_service(self) -> dict[str, Any]:
@@ -74,7 +74,7 @@ class ModuleForm(RevisionForm):
         validators=[Optional(), Length(max=500)],
         description="Video modules: YouTube and Vimeo addresses get a player; others a link.",
     )
-    body = TextAreaField("Lesson (Markdown)", render_kw={"rows": 18})
+    body = MarkdownField("Lesson (Markdown)", render_kw={"rows": 18})
 
     def data_for_service(self) -> dict[str, Any]:
         """The front matter as the module file spells it."""
@@ -108,9 +108,9 @@ class ItemForm(RevisionForm):
         "Type",
         choices=choices([("single", "single: one correct option"), ("multiple", "multiple")]),
     )
-    stem = TextAreaField("Stem (Markdown)", validators=[InputRequired()], render_kw={"rows": 4})
+    stem = MarkdownField("Stem (Markdown)", validators=[InputRequired()], render_kw={"rows": 4})
     options = FieldList(FormField(OptionForm), min_entries=MAX_OPTIONS, max_entries=MAX_OPTIONS)
-    explanation = TextAreaField("Explanation (shown after the quiz)", render_kw={"rows": 3})
+    explanation = MarkdownField("Explanation (shown after the quiz)", render_kw={"rows": 3})
     a = FloatField(
         "Discrimination a (0.2 to 4)", validators=[InputRequired(), NumberRange(0.2, 4.0)]
     )

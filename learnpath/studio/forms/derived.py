@@ -3,9 +3,10 @@
 from typing import Any
 
 from flask_wtf import FlaskForm
-from wtforms import DateField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import DateField, HiddenField, IntegerField, SelectField, StringField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, Regexp
 
+from learnpath.forms import MarkdownField
 from learnpath.studio.forms import SLUG, SLUG_MESSAGE, choices
 from learnpath.studio.forms.programs import RevisionForm
 from learnpath.vocabulary import LEVELS
@@ -74,13 +75,13 @@ class OverlayForm(RevisionForm):
     module = SelectField(
         "About the module (optional)", validators=[Optional()], id="overlay-module"
     )
-    text = TextAreaField("Text", validators=[InputRequired()], render_kw={"rows": 3})
+    text = MarkdownField("Text", validators=[InputRequired()], render_kw={"rows": 3}, inline=True)
 
 
 class OverlayTextForm(RevisionForm):
     """Rewrite a note's text."""
 
-    text = TextAreaField("Text", validators=[InputRequired()], render_kw={"rows": 3})
+    text = MarkdownField("Text", validators=[InputRequired()], render_kw={"rows": 3}, inline=True)
 
 
 class SwapForm(RevisionForm):

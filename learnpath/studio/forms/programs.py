@@ -15,7 +15,7 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, Regexp
 
-from learnpath.forms import CheckboxesField
+from learnpath.forms import CheckboxesField, MarkdownField
 from learnpath.services.catalog.drafts import CREATABLE
 from learnpath.studio.forms import SLUG, SLUG_MESSAGE, choices
 from learnpath.vocabulary import LEVELS, AudienceKind, Depth, ProgramStatus
@@ -79,7 +79,7 @@ class SettingsForm(RevisionForm):
     """A draft's settings."""
 
     title = StringField("Title", validators=[InputRequired(), Length(max=200)])
-    summary = TextAreaField("Summary (Markdown)", render_kw={"rows": 4})
+    summary = MarkdownField("Summary (Markdown)", render_kw={"rows": 4})
     format = SelectField("Format", choices=choices((f, f) for f in PROGRAM_FORMATS))
     audience_kind = SelectField("Audience", choices=choices((k, k) for k in AUDIENCE_KINDS))
     audience_name = StringField(

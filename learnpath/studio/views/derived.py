@@ -194,6 +194,18 @@ def move_derived(slug: str, version: int, module: str) -> WerkzeugResponse:
     )
 
 
+@bp.route("/programs/<slug>/v<int:version>/derivation/order", methods=["POST"])
+@authoring
+def order_derived(slug: str, version: int) -> WerkzeugResponse:
+    """Put the modules in the order dropped by drag and drop, within their prerequisites."""
+    slugs = request.form.getlist("module")
+    return _button(
+        slug,
+        version,
+        lambda p, rev: derived_modules.reorder_modules(get_session(), p, user_name(), rev, slugs),
+    )
+
+
 @bp.route("/programs/<slug>/v<int:version>/derivation/swap", methods=["POST"])
 @authoring
 def swap_derived(slug: str, version: int) -> str | WerkzeugResponse:

@@ -149,3 +149,25 @@ def remove_overlay(slug: str, version: int, overlay_id: int) -> WerkzeugResponse
         version,
         lambda p, rev: service.remove_overlay(get_session(), p, user_name(), rev, overlay_id),
     )
+
+
+@bp.route("/programs/<slug>/v<int:version>/notes/<int:overlay_id>/move", methods=["POST"])
+def move_overlay(slug: str, version: int, overlay_id: int) -> WerkzeugResponse:
+    """Move a note one place up or down."""
+    step = -1 if request.form.get("direction") == "up" else 1
+    return _button(
+        slug,
+        version,
+        lambda p, rev: service.move_overlay(get_session(), p, user_name(), rev, overlay_id, step),
+    )
+
+
+@bp.route("/programs/<slug>/v<int:version>/notes/order", methods=["POST"])
+def order_overlays(slug: str, version: int) -> WerkzeugResponse:
+    """Put the notes in the order dropped by drag and drop."""
+    ids = request.form.getlist("overlay", type=int)
+    return _button(
+        slug,
+        version,
+        lambda p, rev: service.reorder_overlays(get_session(), p, user_name(), rev, ids),
+    )

@@ -242,3 +242,15 @@ def move_rule(slug: str, version: int, position: int) -> WerkzeugResponse:
         version,
         lambda p, rev: personal.move_rule(get_session(), p, user_name(), rev, position, step),
     )
+
+
+@bp.route("/programs/<slug>/v<int:version>/rules/order", methods=["POST"])
+@authoring
+def order_rules(slug: str, version: int) -> WerkzeugResponse:
+    """Put the rules in the order dropped by drag and drop."""
+    positions = request.form.getlist("rule", type=int)
+    return _button(
+        slug,
+        version,
+        lambda p, rev: personal.reorder_rules(get_session(), p, user_name(), rev, positions),
+    )
