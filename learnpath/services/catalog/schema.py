@@ -147,7 +147,7 @@ class PlacementIn(Strict):
     min_items: int = Field(default=3, ge=1, le=200)
     competencies: list[Slug] = []  # which it measures; [] = every competency the modules build
     exposure: Literal["randomesque", "maxinfo"] = "randomesque"
-    review: ReviewIn = ReviewIn()
+    review: ReviewIn | None = None  # None: the defaults (learnpath/services/learning/review.py)
 
     @model_validator(mode="after")
     def _min_below_max(self) -> Self:
