@@ -37,6 +37,15 @@ def enroll(db: Session, learner_id: int, slug: str = "data-literacy-essentials")
     return enrollment
 
 
+def set_review(db: Session, enrollment: Enrollment, review: dict[str, bool]) -> None:
+    """Set the review part of the enrolled program's quiz configuration, committed."""
+    program = db.get(Program, enrollment.program_id)
+    assert program is not None
+    program.placement = {**(program.placement or {}), "review": review}
+    db.add(program)
+    db.commit()
+
+
 def test_the_review_of_a_check_shows_each_answer_the_right_one_and_the_explanation(
     client: FlaskClient, catalog: Session, login
 ) -> None:  # type: ignore[no-untyped-def]
@@ -76,11 +85,7 @@ def test_a_placement_has_no_review_unless_its_program_turns_it_on(
     assert placement.config["review"] is False
     assert "Review your answers" not in client.get(f"/quizzes/{placement.uid}/results").text
     assert client.get(f"/quizzes/{placement.uid}/review").status_code == 404
-    program = catalog.get(Program, enrollment.program_id)
-    assert program is not None and program.placement is not None
-    program.placement = {**program.placement, "review": {"placement": True}}
-    catalog.add(program)
-    catalog.commit()
+    set_review(catalog, enrollment, {"placement": True})
     again = start_placement(catalog, enrollment)
     answer_all(catalog, again)
     assert again.config["review"] is True
@@ -92,11 +97,7 @@ def test_a_program_can_turn_the_review_of_checks_off(
 ) -> None:  # type: ignore[no-untyped-def]
     user = login("learner")
     enrollment = enroll(catalog, user.learner_id)
-    program = catalog.get(Program, enrollment.program_id)
-    assert program is not None
-    program.placement = {**(program.placement or {}), "review": {"check": False}}
-    catalog.add(program)
-    catalog.commit()
+    set_review(catalog, enrollment, {"check": False})
     attempt = finished(catalog, user.learner_id, "check")
     assert attempt.config["review"] is False
     assert client.get(f"/quizzes/{attempt.uid}/review").status_code == 404
