@@ -8,16 +8,21 @@ statistic (60 %), an enrollment in the personal program with timed completed mod
 finished and abandoned quizzes and their own path changes. A draft (v2) of the personal program
 is opened, so its editor and rule pages are those of a draft.
 
+A boxed, a facilitated, a specialized and a deep program get a draft v2 too, so that every
+depth's program page and editor is measured on a draft (the publish check runs on those).
+
 It reports, never asserts:
 
 - rule preview: `services.learning.preview.matching` over all learners for seven conditions
   (role, department, interests, levels, decision speed, tempo, behaviour, and everyone), p50/p95;
 - the preview pages through Flask's test client (whole request: login session, form, matching,
   a sample learner's trajectory under the draft, template), p50/p95 (target ≤ 300 ms);
-- every studio page an author opens (home, lists, program, editor, rules, module, competency,
-  item), p50/p95 (target ≤ 100 ms).
+- every kind of studio page (home, programs list, each depth's program page and editor, modules
+  list, module page and editor, competency page with its items, item page and editor, rule
+  forms), p50/p95 (target ≤ 100 ms), and the SQL statements each one sends.
 
     .venv/bin/python benchmarks/bench_studio.py [--learners 10000] [--modules 2000] [--repeat 30]
+        [--pages-only] [--match 'program page']
     .venv/bin/python benchmarks/bench_studio.py --pg postgresql+psycopg://postgres@127.0.0.1:5432
 """
 
@@ -33,7 +38,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, insert, text
+from sqlalchemy import Engine, create_engine, event, insert, text
 from sqlmodel import Session, select
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -79,6 +84,7 @@ def build(url: str, n_learners: int, n_modules: int) -> Engine:
         synthetic_modules(session, n_modules, rng)
         learners(session, n_learners, rng)
         personal_draft(session, rng)
+        other_drafts(session)
         author(session)
         session.commit()
     with engine.connect() as conn:
@@ -224,6 +230,25 @@ def learners(session: Session, n: int, rng: random.Random) -> None:
     )
 
 
+DRAFTS = {
+    "boxed": "data-literacy-essentials",
+    "facilitated": "data-literacy-northwind-cohort",
+    "specialized": "data-literacy-for-northwind",
+    "deep": "secure-finance-operations",
+}
+"""A draft of one shipped program of each derived depth and of a boxed one (v2 of each)."""
+
+
+def other_drafts(session: Session) -> None:
+    """Open v2 of a boxed, a facilitated, a specialized and a deep program."""
+    from learnpath.services.catalog import drafts
+
+    for slug in DRAFTS.values():
+        published = drafts.find(session, slug, 1)
+        assert published is not None, slug
+        drafts.open_draft(session, published, "Bench")
+
+
 def personal_draft(session: Session, rng: random.Random) -> None:
     """Open v2 of the personal program and put 200 synthetic modules in its pool."""
     from learnpath.models import Module, ProgramModule
@@ -254,8 +279,8 @@ def author(session: Session) -> None:
     create_user(session, "bench-author@example.com", "Bench Author", PASSWORD, ["author"])
 
 
-def timings(run: Callable[[], Any], repeat: int) -> tuple[float, float, float]:
-    """Wall-clock p50 and p95, and CPU p50, of `repeat` runs after two warm-ups, in ms.
+def timings(run: Callable[[], Any], repeat: int) -> tuple[float, float, float, float]:
+    """Wall-clock p50 and p95, and CPU p50 and p95, of `repeat` runs after two warm-ups, in ms.
 
     CPU time is this process's: on a shared machine the wall clock also counts the time other
     processes hold the CPU, so both are printed.
@@ -269,7 +294,8 @@ def timings(run: Callable[[], Any], repeat: int) -> tuple[float, float, float]:
         wall.append((time.perf_counter() - started) * 1000)
         cpu.append((time.process_time() - used) * 1000)
     cuts = statistics.quantiles(wall, n=20, method="inclusive")
-    return statistics.median(wall), cuts[18], statistics.median(cpu)
+    cpu_cuts = statistics.quantiles(cpu, n=20, method="inclusive")
+    return statistics.median(wall), cuts[18], statistics.median(cpu), cpu_cuts[18]
 
 
 def bench_matching(engine: Engine, repeat: int) -> None:
@@ -294,8 +320,8 @@ def bench_matching(engine: Engine, repeat: int) -> None:
     with Session(engine) as session:
         for name, when in conditions.items():
             total = preview.matching(session, when).total
-            p50, p95, cpu = timings(lambda w=when: preview.matching(session, w), repeat)  # type: ignore[misc]
-            print(f"{name:38} {total:8d} {p50:8.1f} {p95:8.1f} {cpu:8.1f}")
+            p50, p95, cpu, _ = timings(lambda w=when: preview.matching(session, w), repeat)  # type: ignore[misc]
+            print(f"{name:42} {total:8d} {p50:8.1f} {p95:8.1f} {cpu:8.1f}")
 
 
 def client_for(url: str) -> Any:
@@ -319,33 +345,79 @@ def client_for(url: str) -> Any:
 
 
 def bench_pages(client: Any, pages: dict[str, str], repeat: int, target: float) -> None:
-    """p50/p95 of GET pages through the whole request."""
-    print(f"\n{'page':38} {'p50':>8} {'p95':>8} {'cpu p50':>8}   (target p95 ≤ {target:.0f} ms)")
+    """p50/p95 of GET pages through the whole request, and the SQL statements each one runs."""
+    engine = client.application.extensions["learnpath.engine"]
+    counter = [0]
+
+    def count(*_: object) -> None:
+        counter[0] += 1
+
+    print(f"{'page':42} {'p50':>7} {'p95':>7} {'cpu p50':>7} {'cpu p95':>7} {'queries':>7}", end="")
+    print(f"   (target p95 ≤ {target:.0f} ms)")
     for name, url in pages.items():
 
         def get(u: str = url) -> None:
             response = client.get(u)
             assert response.status_code == 200, (u, response.status_code)
 
-        p50, p95, cpu = timings(get, repeat)
-        print(f"{name:38} {p50:8.1f} {p95:8.1f} {cpu:8.1f}")
+        event.listen(engine, "before_cursor_execute", count)
+        try:
+            counter[0] = 0
+            get()
+            queries = counter[0]
+        finally:
+            event.remove(engine, "before_cursor_execute", count)
+        p50, p95, cpu, cpu95 = timings(get, repeat)
+        print(f"{name:42} {p50:7.1f} {p95:7.1f} {cpu:7.1f} {cpu95:7.1f} {queries:7d}")
 
 
 DRAFT = "/studio/programs/team-lead-path/v2"
-STUDIO_PAGES = {
-    "home": "/studio/",
-    "programs list": "/studio/programs",
-    "program page (personal draft)": DRAFT,
-    "program editor (personal draft)": f"{DRAFT}/edit",
-    "rules list": f"{DRAFT}/rules",
-    "new rule form": f"{DRAFT}/rules/new",
-    "edit rule form": f"{DRAFT}/rules/0",
-    "modules list": "/studio/modules",
-    "module page": "/studio/modules/dl-dashboards",
-    "competencies list": "/studio/competencies",
-    "competency page": "/studio/competencies/data-literacy",
-    "item page": "/studio/items/dl-001",
-}
+
+
+def studio_pages() -> dict[str, str]:
+    """Every kind of studio page an author opens: lists, each depth's program page and editor,
+    module, item and competency pages and their editors, the rule forms."""
+    pages = {
+        "home": "/studio/",
+        "programs list": "/studio/programs",
+        "programs list (depth 1, by title, page 1)": "/studio/programs?depth=1&sort=title",
+        "program page (personal draft)": DRAFT,
+        "program editor (personal draft)": f"{DRAFT}/edit",
+        "program editor, picker search": f"{DRAFT}/edit?find=practice&page=3",
+        "program editor, pool page 4": f"{DRAFT}/edit?pool_page=4",
+        "rules list": f"{DRAFT}/rules",
+        "new rule form": f"{DRAFT}/rules/new",
+        "edit rule form": f"{DRAFT}/rules/0",
+    }
+    for depth, slug in DRAFTS.items():
+        base = f"/studio/programs/{slug}/v2"
+        pages[f"program page ({depth} draft)"] = base
+        editor = {"facilitated": "facilitation", "specialized": "derivation", "deep": "derivation"}
+        pages[f"program editor ({depth} draft)"] = f"{base}/{editor.get(depth, 'edit')}"
+        if depth != "boxed":
+            pages[f"settings editor ({depth} draft)"] = f"{base}/edit"
+    pages["program page (published personal)"] = "/studio/programs/team-lead-path/v1"
+    pages |= {
+        "modules list": "/studio/modules",
+        "modules list (filtered, sorted, page 5)": "/studio/modules?competency=data-literacy"
+        "&sort=minutes&order=desc&page=5",
+        "modules list (search)": "/studio/modules?q=charts",
+        "module page": "/studio/modules/dl-dashboards",
+        "module editor": "/studio/modules/dl-dashboards/edit",
+        "module editor, prerequisite search": "/studio/modules/dl-dashboards/edit?find=charts",
+        "new module form": "/studio/modules/new",
+        "competencies list": "/studio/competencies",
+        "competency page (items, modules)": "/studio/competencies/data-literacy",
+        "competency page (modules page 5)": "/studio/competencies/data-literacy?modules_page=5",
+        "competency page (active items)": "/studio/competencies/data-literacy?status=active",
+        "competency editor": "/studio/competencies/data-literacy/edit",
+        "item page": "/studio/items/dl-001",
+        "item editor": "/studio/items/dl-001/edit",
+        "new item form": "/studio/competencies/data-literacy/items/new",
+    }
+    return pages
+
+
 PREVIEW_PAGES = {
     "rules list + a learner's trajectory": f"{DRAFT}/rules?who=S000007",
     "stored rule preview (role)": f"{DRAFT}/rules/0/preview",
@@ -362,6 +434,8 @@ def main() -> None:
     parser.add_argument("--learners", type=int, default=10_000)
     parser.add_argument("--modules", type=int, default=2_000)
     parser.add_argument("--repeat", type=int, default=30)
+    parser.add_argument("--pages-only", action="store_true", help="skip the rule preview")
+    parser.add_argument("--match", default="", help="only the studio pages whose name has this")
     parser.add_argument("--pg", help="PostgreSQL server URL (a database bench_studio is made)")
     args = parser.parse_args()
     url, remove = database(args.pg)
@@ -373,12 +447,14 @@ def main() -> None:
             f"{args.learners} learners, built in {time.perf_counter() - started:.0f} s; "
             f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs"
         )
-        bench_matching(engine, args.repeat)
         client = client_for(url)
-        print("\nRule preview pages (whole request)", end="")
-        bench_pages(client, PREVIEW_PAGES, args.repeat, 300)
-        print("\nStudio pages (whole request)", end="")
-        bench_pages(client, STUDIO_PAGES, args.repeat, 100)
+        if not args.pages_only:
+            bench_matching(engine, args.repeat)
+            print("\nRule preview pages (whole request)")
+            bench_pages(client, PREVIEW_PAGES, args.repeat, 300)
+        print("\nStudio pages (whole request)")
+        pages = {k: v for k, v in studio_pages().items() if args.match in k}
+        bench_pages(client, pages, args.repeat, 100)
         engine.dispose()
     finally:
         remove()

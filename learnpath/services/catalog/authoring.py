@@ -13,7 +13,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, select
 
 from learnpath.services.catalog.checks import check_catalog
-from learnpath.services.catalog.parsed import Catalog
+from learnpath.services.catalog.parsed import Catalog, Known
 from learnpath.services.catalog.sources import Problem, Source
 from learnpath.services.catalog.writer import known_from_db
 from learnpath.vocabulary import aware, utcnow
@@ -73,10 +73,15 @@ def validate(model: type[M], data: dict[str, Any], whole: str = "id") -> M:
         raise Invalid(errors) from exc
 
 
-def import_problems(session: Session, catalog: Catalog) -> list[Problem]:
-    """The problems an import of `catalog` into this database would report (checks.py)."""
+def import_problems(
+    session: Session, catalog: Catalog, known: Known | None = None
+) -> list[Problem]:
+    """The problems an import of `catalog` into this database would report (checks.py).
+
+    `known` is what the database holds (read here unless the caller read it already).
+    """
     problems: list[Problem] = []
-    check_catalog(catalog, known_from_db(session), problems)
+    check_catalog(catalog, known or known_from_db(session), problems)
     return problems
 
 

@@ -3,7 +3,9 @@
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy.orm import defer
 from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from learnpath.models import (
     Competency,
@@ -39,6 +41,7 @@ def entries(session: Session, program: Program) -> list[Entry]:
     """The program's modules in order, each with its prerequisite modules."""
     rows = session.exec(
         select(Module, ProgramModule.mandatory)
+        .options(defer(Module.body))  # type: ignore[arg-type]  # lists never show lessons
         .join(ProgramModule, col(ProgramModule.module_id) == Module.id)
         .where(ProgramModule.program_id == program.id)
         .order_by(col(ProgramModule.position))
@@ -51,6 +54,7 @@ def _requires(session: Session, module_ids: list[int]) -> dict[int, list[Module]
     found: dict[int, list[Module]] = {}
     for module_id, required in session.exec(
         select(ModulePrerequisite.module_id, Module)
+        .options(defer(Module.body))  # type: ignore[arg-type]
         .join(Module, col(Module.id) == ModulePrerequisite.requires_id)
         .where(col(ModulePrerequisite.module_id).in_(module_ids))
         .order_by(col(Module.title))
@@ -59,18 +63,9 @@ def _requires(session: Session, module_ids: list[int]) -> dict[int, list[Module]
     return found
 
 
-def addable(session: Session, program: Program) -> list[tuple[Module, str]]:
-    """Modules not yet in the program, with their competency's name, by competency and title."""
-    listed = select(ProgramModule.module_id).where(ProgramModule.program_id == program.id)
-    return [
-        (module, name)
-        for module, name in session.exec(
-            select(Module, Competency.name)
-            .join(Competency, col(Competency.id) == Module.competency_id)
-            .where(col(Module.id).not_in(listed))
-            .order_by(col(Competency.name), col(Module.title))
-        ).all()
-    ]
+def listed_ids(program: Program) -> SelectOfScalar[int]:
+    """The ids of the program's modules, as a query (to leave them out of a picker)."""
+    return select(ProgramModule.module_id).where(ProgramModule.program_id == program.id)
 
 
 def estimated_minutes(items: list[Entry]) -> int:

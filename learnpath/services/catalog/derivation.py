@@ -7,6 +7,7 @@ changes (ProgramChange) are kept in canonical form (diff.canonical_changes), as 
 spell them: an import of the exported file gives the same rows back.
 """
 
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
@@ -98,9 +99,12 @@ def derive_program(
     return program
 
 
-def modules_by_slug(session: Session) -> dict[str, Module]:
-    """Every module by id, in title order (to choose one to add or swap in)."""
-    return {m.slug: m for m in session.exec(select(Module).order_by(col(Module.title))).all()}
+def modules_by_slug(session: Session, slugs: Collection[str]) -> dict[str, Module]:
+    """The named modules by id, in title order."""
+    rows = session.exec(
+        select(Module).where(col(Module.slug).in_(list(slugs))).order_by(col(Module.title))
+    ).all()
+    return {m.slug: m for m in rows}
 
 
 def parent_of(session: Session, program: Program) -> Program:

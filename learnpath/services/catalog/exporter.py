@@ -52,6 +52,10 @@ def export_catalog(session: Session, root: Path) -> list[Path]:
     return written
 
 
+_FEW = 500
+"""Up to this many ids go into an IN list; more read the whole table."""
+
+
 class _Exporter:
     def __init__(self, session: Session) -> None:
         self.s = session
@@ -108,34 +112,34 @@ class _Exporter:
 
     def modules(self, root: Path) -> list[Path]:
         out = []
-        for m in self.s.exec(select(Module).order_by(col(Module.id))).all():
-            text = f"---\n{_dump(self.module_meta(m))}---\n{m.body}"
+        modules = list(self.s.exec(select(Module).order_by(col(Module.id))).all())
+        for m, meta in zip(modules, self.module_metas(modules), strict=True):
+            text = f"---\n{_dump(meta)}---\n{m.body}"
             out.append(
                 self._write(root / "modules" / self.comp[m.competency_id] / f"{m.slug}.md", text)
             )
         return out
 
-    def module_meta(self, m: Module) -> dict[str, Any]:
-        """A module's front matter."""
-        reqs = self.s.exec(
-            select(ModulePrerequisite.requires_id).where(ModulePrerequisite.module_id == m.id)
-        ).all()
-        tags = self.s.exec(
-            select(ModuleTag.tag).where(ModuleTag.module_id == m.id).order_by(col(ModuleTag.tag))
-        ).all()
-        meta = {
-            "id": m.slug,
-            "title": m.title,
-            "summary": m.summary,
-            "competency": self.comp[m.competency_id],
-            "level": m.level,
-            "format": m.format,
-            "minutes": m.minutes,
-            "requires": sorted(self.mod[r] for r in reqs),
-            "tags": list(tags),
-            "alternative_of": self.mod[m.alternative_of_id] if m.alternative_of_id else None,
-        }
-        return {**meta, "video": m.video_url} if m.video_url else meta
+    def module_metas(self, modules: list[Module]) -> list[dict[str, Any]]:
+        """The modules' front matter; prerequisites and tags read in one query each.
+
+        A long list reads the whole tables instead of naming every id (SQL variables are few).
+        """
+        ids = [m.id for m in modules]
+        prereqs = select(ModulePrerequisite.module_id, ModulePrerequisite.requires_id)
+        tagged = select(ModuleTag.module_id, ModuleTag.tag).order_by(
+            col(ModuleTag.module_id), col(ModuleTag.tag)
+        )
+        if len(ids) <= _FEW:
+            prereqs = prereqs.where(col(ModulePrerequisite.module_id).in_(ids))
+            tagged = tagged.where(col(ModuleTag.module_id).in_(ids))
+        reqs: dict[int | None, list[str]] = {}
+        for mid, rid in self.s.exec(prereqs).all():
+            reqs.setdefault(mid, []).append(self.mod[rid])
+        tags: dict[int | None, list[str]] = {}
+        for mid, tag in self.s.exec(tagged).all():
+            tags.setdefault(mid, []).append(tag)
+        return [_module_meta(m, self, reqs.get(m.id, []), tags.get(m.id, [])) for m in modules]
 
     def programs(self, root: Path) -> list[Path]:
         programs = self.s.exec(
@@ -282,6 +286,23 @@ class _Exporter:
         return out
 
 
+def _module_meta(m: Module, ex: _Exporter, reqs: list[str], tags: list[str]) -> dict[str, Any]:
+    """A module's front matter from its row, its prerequisites' ids and its tags."""
+    meta = {
+        "id": m.slug,
+        "title": m.title,
+        "summary": m.summary,
+        "competency": ex.comp[m.competency_id],
+        "level": m.level,
+        "format": m.format,
+        "minutes": m.minutes,
+        "requires": sorted(reqs),
+        "tags": tags,
+        "alternative_of": ex.mod[m.alternative_of_id] if m.alternative_of_id else None,
+    }
+    return {**meta, "video": m.video_url} if m.video_url else meta
+
+
 def rule_data(rule: SegmentRule, modules: list[str]) -> dict[str, Any]:
     """A rule as its program file spells it (only the setting its action takes)."""
     data: dict[str, Any] = {"name": rule.name, "when": rule.conditions, "then": rule.action}
@@ -323,10 +344,19 @@ def program_data(session: Session, program: Program) -> dict[str, Any]:
 
 def module_data(session: Session, module: Module) -> dict[str, Any]:
     """A module's front matter as its file holds it."""
-    return _Exporter(session).module_meta(module)
+    return _Exporter(session).module_metas([module])[0]
+
+
+def draft_data(
+    session: Session, program: Program, modules: list[Module]
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """A program version's file and its modules' front matter (the id maps read once)."""
+    parent = session.get(Program, program.parent_id) if program.parent_id else None
+    exporter = _Exporter(session)
+    by_id = {program.parent_id: parent} if parent else {}
+    return exporter._program(program, by_id), exporter.module_metas(modules)
 
 
 def modules_data(session: Session, modules: list[Module]) -> list[dict[str, Any]]:
-    """Several modules' front matter as their files hold it (the id maps are read once)."""
-    exporter = _Exporter(session)
-    return [exporter.module_meta(module) for module in modules]
+    """Several modules' front matter as their files hold it (a fixed number of queries)."""
+    return _Exporter(session).module_metas(modules)

@@ -2,11 +2,20 @@
 
 from collections import Counter
 from dataclasses import dataclass
+from typing import Any
 
 from sqlmodel import Session, col, func, select
 
 from learnpath.models import Competency, Enrollment, Item, Module, Program, ProgramModule
 from learnpath.models.base import pk
+from learnpath.services.catalog.paging import (
+    PAGE_SIZE,
+    Order,
+    Page,
+    having_words,
+    ordered,
+    page_of,
+)
 
 THIN_BANK = 20
 """Fewer active items than this in a competency a placement measures: warn the author."""
@@ -32,30 +41,61 @@ class Attention:
 def list_programs(
     session: Session, depth: int | None = None, status: str | None = None
 ) -> list[StudioRow]:
-    """Every program version, newest changes first, optionally filtered by depth and status."""
-    query = select(Program).order_by(col(Program.slug), col(Program.version).desc())
-    if depth is not None:
-        query = query.where(Program.depth == depth)
-    if status:
-        query = query.where(Program.status == status)
-    programs = session.exec(query).all()
-    learners = Counter(
-        dict(
-            session.exec(
-                select(Enrollment.program_id, func.count())
-                .where(Enrollment.status != "withdrawn")
-                .group_by(col(Enrollment.program_id))
-            ).all()
-        )
+    """Every program version by id and newest version first, optionally filtered."""
+    page, _ = programs_page(session, ProgramFilter(depth, status), Order("id"), 1, size=10**9)
+    return page.rows
+
+
+@dataclass(frozen=True)
+class ProgramFilter:
+    """What the programs list is narrowed to: a depth, a status, words of the title or id."""
+
+    depth: int | None = None
+    status: str | None = None
+    text: str | None = None
+
+
+def programs_page(
+    session: Session, filters: ProgramFilter, order: Order, number: int, size: int = PAGE_SIZE
+) -> tuple[Page[StudioRow], Order]:
+    """A page of program versions with learners (not withdrawn) and study time, sorted."""
+    learners = (
+        select(Enrollment.program_id, func.count().label("n"))
+        .where(Enrollment.status != "withdrawn")
+        .group_by(col(Enrollment.program_id))
+        .subquery("learners")
     )
-    minutes = dict(
-        session.exec(
-            select(ProgramModule.program_id, func.sum(Module.minutes))
-            .join(Module, col(Module.id) == ProgramModule.module_id)
-            .group_by(col(ProgramModule.program_id))
-        ).all()
+    minutes = (
+        select(ProgramModule.program_id, func.sum(Module.minutes).label("n"))
+        .join(Module, col(Module.id) == ProgramModule.module_id)
+        .group_by(col(ProgramModule.program_id))
+        .subquery("minutes")
     )
-    return [StudioRow(p, learners[pk(p)], int(minutes.get(pk(p)) or 0)) for p in programs]
+    n_learners, n_minutes = func.coalesce(learners.c.n, 0), func.coalesce(minutes.c.n, 0)
+    query = (
+        select(Program, n_learners, n_minutes)
+        .outerjoin(learners, learners.c.program_id == Program.id)
+        .outerjoin(minutes, minutes.c.program_id == Program.id)
+    )
+    if filters.depth is not None:
+        query = query.where(Program.depth == filters.depth)
+    if filters.status:
+        query = query.where(Program.status == filters.status)
+    query = having_words(query, filters.text, Program.title, Program.slug)
+    version = col(Program.version)
+    keys: dict[str, list[Any]] = {
+        "id": [col(Program.slug), -version],
+        "title": [col(Program.title), version],
+        "depth": [col(Program.depth), col(Program.slug), version],
+        "status": [col(Program.status), col(Program.slug), version],
+        "version": [version, col(Program.slug)],
+        "learners": [n_learners],
+        "minutes": [n_minutes],
+    }
+    query, order = ordered(query, order, keys, "id", col(Program.id))
+    page = page_of(session, query, number, size)
+    rows = [StudioRow(p, int(n), int(m)) for p, n, m in page.rows]
+    return Page(rows, page.number, page.size, page.total), order
 
 
 def drafts(session: Session) -> list[Program]:

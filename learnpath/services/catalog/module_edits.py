@@ -99,7 +99,13 @@ def save_module(
     return signed(session, Module, parsed.id, user)
 
 
-def titles(session: Session) -> list[tuple[str, str]]:
-    """(id, title) of every module, by title: the choices of prerequisites and alternatives."""
-    rows = session.exec(select(Module.slug, Module.title).order_by(col(Module.title))).all()
+def titles_of(session: Session, slugs: list[str]) -> list[tuple[str, str]]:
+    """(id, title) of the named modules, by title (unknown ids left out)."""
+    if not slugs:
+        return []
+    rows = session.exec(
+        select(Module.slug, Module.title)
+        .where(col(Module.slug).in_(slugs))
+        .order_by(col(Module.title))
+    ).all()
     return [(slug, title) for slug, title in rows]

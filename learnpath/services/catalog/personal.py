@@ -266,7 +266,9 @@ def _surely_out(views: list[RuleView], module: Module, role: str) -> RuleView | 
     return excluded
 
 
-def blocked_targets(session: Session, program: Program) -> list[str]:
+def blocked_targets(
+    session: Session, program: Program, entries: list[composition.Entry] | None = None
+) -> list[str]:
     """Role targets whose only pool modules that reach them a rule excludes for that role.
 
     (A target no pool module reaches at all is publishing's own check.) Only rules that hold
@@ -276,7 +278,8 @@ def blocked_targets(session: Session, program: Program) -> list[str]:
     if not program.is_personal:
         return []
     views = rules(session, program)
-    pool = [e.module for e in composition.entries(session, program)]
+    listed = composition.entries(session, program) if entries is None else entries
+    pool = [e.module for e in listed]
     out = []
     for target, competency in composition.targets(session, program):
         if not target.role:

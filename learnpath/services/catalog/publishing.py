@@ -5,18 +5,20 @@ prerequisite cycles, order, derivation), plus what only publishing requires: eno
 for the placement, reachable role targets, a published parent.
 """
 
+from sqlalchemy.orm import defer
 from sqlmodel import Session, col, select
 
-from learnpath.models import Competency, Module, ModulePrerequisite, Program
+from learnpath.models import Competency, Module, ModulePrerequisite, Program, ProgramModule
 from learnpath.models.base import pk
 from learnpath.services.catalog import composition, personal
 from learnpath.services.catalog.authoring import STUDIO, import_problems, source
 from learnpath.services.catalog.drafts import editable
-from learnpath.services.catalog.exporter import modules_data, program_data
+from learnpath.services.catalog.exporter import draft_data
 from learnpath.services.catalog.listing import active_item_counts
 from learnpath.services.catalog.parsed import At, Catalog
 from learnpath.services.catalog.schema import ModuleIn, ProgramIn
 from learnpath.services.catalog.sources import Problem
+from learnpath.services.catalog.writer import known_from_db
 from learnpath.vocabulary import LEVELS, utcnow
 
 MIN_PLACEMENT_ITEMS = 10
@@ -39,50 +41,65 @@ def _checked(session: Session, program: Program) -> list[str]:
     """Problems an import would find in the draft and in the modules it reaches.
 
     Modules and program are checked apart: checks.py stops before the programs when modules
-    have problems, and an author wants every reason at once.
+    have problems, and an author wants every reason at once. A fixed number of queries whatever
+    the number of modules: what the database knows is read once for both checks.
     """
     problems: list[Problem] = []
     modules, programs = Catalog(), Catalog()
-    as_published = {**program_data(session, program), "status": "published"}
-    parsed = source(as_published).validate(ProgramIn, problems)
+    reached = reached_modules(session, program)
+    data, metas = draft_data(session, program, reached)
+    parsed = source({**data, "status": "published"}).validate(ProgramIn, problems)
     if parsed is not None:
         programs.programs[(program.slug, program.version)] = At(parsed, source({}))
-    reached = _reached(session, program)
-    for module, data in zip(reached, modules_data(session, reached), strict=True):
+    for module, data in zip(reached, metas, strict=True):
         model = source(data).validate(ModuleIn, problems)
         if model is not None:
             modules.modules[module.slug] = At(model, source({}))
-            modules.bodies[module.slug] = module.body
+    known = known_from_db(session)
     for catalog in (modules, programs):
-        problems += [p for p in import_problems(session, catalog) if p.file == STUDIO]
+        problems += [p for p in import_problems(session, catalog, known) if p.file == STUDIO]
     return [_say(p) for p in problems]
 
 
-def _reached(session: Session, program: Program) -> list[Module]:
-    """The program's modules and, transitively, the modules they require."""
-    seen = {pk(e.module): e.module for e in composition.entries(session, program)}
-    todo = list(seen)
-    while todo:
-        for module in session.exec(
+def reached_modules(session: Session, program: Program) -> list[Module]:
+    """The program's modules in order, then the modules they require, transitively (one query)."""
+    listed = select(ProgramModule.module_id).where(ProgramModule.program_id == program.id)
+    reached = listed.cte("reached", recursive=True)
+    reached = reached.union(
+        select(ModulePrerequisite.requires_id).join(
+            reached, col(ModulePrerequisite.module_id) == reached.c.module_id
+        )
+    )
+    place = (
+        select(ProgramModule.position)
+        .where(ProgramModule.program_id == program.id, ProgramModule.module_id == Module.id)
+        .scalar_subquery()
+    )
+    return list(
+        session.exec(
             select(Module)
-            .join(ModulePrerequisite, col(ModulePrerequisite.requires_id) == Module.id)
-            .where(ModulePrerequisite.module_id == todo.pop())
-        ).all():
-            if pk(module) not in seen:
-                seen[pk(module)] = module
-                todo.append(pk(module))
-    return list(seen.values())
+            .options(defer(Module.body))  # type: ignore[arg-type]  # the checks never read it
+            .where(col(Module.id).in_(select(reached.c.module_id)))
+            .order_by(place.is_(None), place, col(Module.id))
+        ).all()
+    )
 
 
-def publish_problems(session: Session, program: Program) -> list[str]:
-    """Every reason the version cannot be published; [] when it can."""
+def publish_problems(
+    session: Session, program: Program, entries: list[composition.Entry] | None = None
+) -> list[str]:
+    """Every reason the version cannot be published; [] when it can.
+
+    `entries` are the program's modules (composition.entries) if the caller has read them.
+    """
     reasons: list[str] = []
     if program.status != "draft":
         return [f"version {program.version} is already {program.status}"]
+    listed = composition.entries(session, program) if entries is None else entries
     reasons += _checked(session, program)
-    reasons += _placement_problems(session, program)
-    reasons += _target_problems(session, program)
-    reasons += personal.blocked_targets(session, program)
+    reasons += _placement_problems(session, program, listed)
+    reasons += _target_problems(session, program, listed)
+    reasons += personal.blocked_targets(session, program, listed)
     parent = session.get(Program, program.parent_id) if program.parent_id else None
     if parent is not None and parent.status != "published":
         reasons.append(
@@ -91,10 +108,12 @@ def publish_problems(session: Session, program: Program) -> list[str]:
     return list(dict.fromkeys(reasons))
 
 
-def _placement_problems(session: Session, program: Program) -> list[str]:
+def _placement_problems(
+    session: Session, program: Program, entries: list[composition.Entry]
+) -> list[str]:
     if not program.placement:
         return []
-    built = {e.module.competency_id for e in composition.entries(session, program)}
+    built = {e.module.competency_id for e in entries}
     chosen = set(program.placement.get("competencies") or [])
     active = active_item_counts(session)
     out = []
@@ -108,12 +127,14 @@ def _placement_problems(session: Session, program: Program) -> list[str]:
     return out
 
 
-def _target_problems(session: Session, program: Program) -> list[str]:
+def _target_problems(
+    session: Session, program: Program, entries: list[composition.Entry]
+) -> list[str]:
     """A personal program's target must be reachable: a pool module builds it that high."""
     if not program.is_personal:
         return []
     best: dict[int, int] = {}
-    for e in composition.entries(session, program):
+    for e in entries:
         level = LEVELS.index(e.module.level) if e.module.level in LEVELS else 0
         best[e.module.competency_id] = max(best.get(e.module.competency_id, -1), level)
     out = []

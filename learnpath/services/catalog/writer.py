@@ -17,7 +17,6 @@ from learnpath.models import (
     Program,
     ProgramModule,
 )
-from learnpath.models.base import pk
 from learnpath.services.catalog import derive
 from learnpath.services.catalog.parsed import Catalog, Known
 from learnpath.services.catalog.programs import write_programs
@@ -116,24 +115,38 @@ def _write_modules(w: Writer, catalog: Catalog, comp_ids: dict[str, int]) -> dic
 
 
 def known_from_db(session: Session) -> Known:
-    """Slugs and program lists already in the database, for references a folder leaves out."""
-    known = Known(competencies=set(session.exec(select(Competency.slug)).all()))
+    """Slugs and program lists already in the database, for references a folder leaves out.
+
+    Five queries whatever the catalog's size: ids, slugs and competencies of the modules (not
+    whole rows with their lesson bodies), every prerequisite, every program's list at once.
+    """
     comp = {id_: slug for slug, id_ in _id_map(session, Competency).items()}
-    mods = {id_: slug for slug, id_ in _id_map(session, Module).items()}
+    known = Known(competencies=set(comp.values()))
+    rows = session.exec(select(Module.id, Module.slug, Module.competency_id)).all()
+    mods = {mid: slug for mid, slug, _ in rows}
     reqs: dict[int, list[str]] = {}
     for mid, rid in session.exec(
         select(ModulePrerequisite.module_id, ModulePrerequisite.requires_id)
     ).all():
         reqs.setdefault(mid, []).append(mods[rid])
-    for module in session.exec(select(Module)).all():
-        mid, cid = pk(module), module.competency_id
-        known.modules[mods[mid]] = (comp[cid], reqs.get(mid, []))
-    for program in session.exec(select(Program)).all():
-        rows = session.exec(
-            select(ProgramModule)
-            .where(ProgramModule.program_id == program.id)
-            .order_by(col(ProgramModule.position))
-        ).all()
-        entries = [(mods[r.module_id], r.mandatory) for r in rows]
-        known.programs[(program.slug, program.version)] = derive.Resolved(program.depth, entries)
+    for row_id, slug, cid in rows:
+        known.modules[slug] = (comp[cid], reqs.get(_id(row_id), []))
+    lists: dict[int, list[tuple[str, bool]]] = {}
+    for program_id, module_id, mandatory in session.exec(
+        select(ProgramModule.program_id, ProgramModule.module_id, ProgramModule.mandatory).order_by(
+            col(ProgramModule.program_id), col(ProgramModule.position)
+        )
+    ).all():
+        lists.setdefault(program_id, []).append((mods[module_id], mandatory))
+    for row_id, slug, version, depth in session.exec(
+        select(Program.id, Program.slug, Program.version, Program.depth)
+    ).all():
+        entries = lists.get(_id(row_id), [])
+        known.programs[(slug, version)] = derive.Resolved(depth, entries)
     return known
+
+
+def _id(row_id: int | None) -> int:
+    """A selected primary key (never None once stored)."""
+    assert row_id is not None
+    return row_id

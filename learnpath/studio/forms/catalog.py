@@ -67,6 +67,11 @@ class ModuleForm(RevisionForm):
     format = SelectField("Format", choices=choices((f, f) for f in MODULE_FORMATS))
     minutes = IntegerField("Minutes", validators=[InputRequired(), NumberRange(1, 2400)])
     requires = SelectMultipleField("Requires (modules)", render_kw={"size": 6})
+    find = StringField(
+        "Find modules to require or to be an alternative of",
+        description="Without words: modules of the chosen competency.",
+        validators=[Optional()],
+    )
     tags = StringField("Interest tags (comma-separated)", validators=[Length(max=600)])
     alternative_of = SelectField("Alternative format of", validators=[Optional()])
     video = StringField(

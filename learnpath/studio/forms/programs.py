@@ -31,7 +31,9 @@ def _int_or_none(value: Any) -> int | None:
 
 
 class ProgramFilterForm(FlaskForm):
-    """Filter the programs list by depth and status (a GET form: no CSRF token)."""
+    """Filter the programs list by depth, status and words (a GET form: no CSRF token)."""
+
+    q = StringField("Title or id has", validators=[Optional()])
 
     depth = SelectField(
         "Depth",

@@ -1,17 +1,19 @@
 """Competency pages of the studio: list, page with bank health and items, editor."""
 
-from flask import abort, redirect, render_template, url_for
+from flask import abort, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from learnpath.db import get_session
 from learnpath.models import Competency
-from learnpath.services.catalog import competency_edits, module_edits
+from learnpath.services.catalog import competency_edits, item_lists, module_lists
 from learnpath.services.catalog.authoring import Conflict, Invalid
+from learnpath.services.catalog.paging import Order
 from learnpath.studio.access import authoring
 from learnpath.studio.blueprint import bp
 from learnpath.studio.forms import choices
-from learnpath.studio.forms.catalog import CompetencyForm
+from learnpath.studio.forms.catalog import ITEM_STATUSES, CompetencyForm
 from learnpath.studio.views.common import save, show_errors, user_name
+from learnpath.studio.views.lists import page_number
 
 
 def _competency_or_404(slug: str) -> Competency:
@@ -34,14 +36,22 @@ def show_competency(slug: str) -> str:
     """A competency: prerequisites, bank health, items and modules."""
     competency = _competency_or_404(slug)
     session = get_session()
-    items = competency_edits.items_of(session, competency)
+    status = request.args.get("status") or None
+    modules, _ = module_lists.modules_page(
+        session,
+        module_lists.ModuleFilter(competency=competency.slug),
+        Order("title"),
+        page_number("modules_page"),
+    )
     return render_template(
         "studio/competency.html",
         competency=competency,
         requires=competency_edits.requires_of(session, competency),
         health=competency_edits.bank_health(session, competency),
-        items=items,
-        modules=module_edits.list_modules(session, competency.slug),
+        items=item_lists.items_page(session, competency, status, page_number("items_page")),
+        status=status,
+        statuses=ITEM_STATUSES,
+        modules=modules,
     )
 
 

@@ -8,8 +8,9 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 
 from learnpath.db import get_session
 from learnpath.models import Program
-from learnpath.services.catalog import competency_edits, composition
+from learnpath.services.catalog import competency_edits, composition, module_lists
 from learnpath.services.catalog.authoring import Conflict, Invalid
+from learnpath.services.catalog.paging import slice_page
 from learnpath.studio.access import authoring
 from learnpath.studio.blueprint import bp
 from learnpath.studio.forms import accept_posted, choices
@@ -27,6 +28,7 @@ from learnpath.studio.views.common import (
     show_errors,
     user_name,
 )
+from learnpath.studio.views.lists import module_filter, page_number, picker_choices
 
 
 def editor_context(program: Program, **forms: Any) -> dict[str, Any]:
@@ -34,10 +36,16 @@ def editor_context(program: Program, **forms: Any) -> dict[str, Any]:
     session = get_session()
     entries = composition.entries(session, program)
     add = forms.get("add") or AddModuleForm(revision=program.revision)
-    add.module.choices = choices(
-        (m.slug, f"{m.title} ({comp}, {m.level}, {m.minutes} min)")
-        for m, comp in composition.addable(session, program)
-    )
+    picker = None
+    if program.parent_id is None:  # a derived program's modules change in its derivation
+        picker = module_lists.picker_page(
+            session, module_filter("find"), page_number(), composition.listed_ids(program)
+        )
+        add.module.choices = picker_choices(
+            picker.rows,
+            add.module.data,
+            lambda m, c: f"{m.title} ({c}, {m.level}, {m.minutes} min)",
+        )
     competencies = competency_edits.all_competencies(session)
     target = forms.get("target") or TargetForm(revision=program.revision)
     target.competency.choices = choices((c.slug, c.name) for c in competencies)
@@ -49,9 +57,16 @@ def editor_context(program: Program, **forms: Any) -> dict[str, Any]:
     return {
         "program": program,
         "entries": entries,
+        # A pool has no order to drag, so it can be shown a page at a time; a list is whole.
+        "shown": slice_page(entries, page_number("pool_page"), len(entries) or 1)
+        if not program.is_personal
+        else slice_page(entries, page_number("pool_page")),
         "minutes": composition.estimated_minutes(entries),
         "targets": composition.targets(session, program),
         "add": add,
+        "picker": picker,
+        "finding": module_filter("find"),
+        "competencies": competencies,
         "target": target,
         "placement": placement,
         "row": RevisionForm(revision=program.revision),

@@ -8,7 +8,15 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 
 from learnpath.db import get_session
 from learnpath.models import Program
-from learnpath.services.catalog import derived_modules, drafts, facilitation, overrides
+from learnpath.models.base import pk
+from learnpath.services.catalog import (
+    competency_edits,
+    derived_modules,
+    drafts,
+    facilitation,
+    module_lists,
+    overrides,
+)
 from learnpath.services.catalog.authoring import Invalid
 from learnpath.services.catalog.derivation import (
     DERIVED,
@@ -34,6 +42,7 @@ from learnpath.studio.views.common import (
     show_errors,
     user_name,
 )
+from learnpath.studio.views.lists import module_filter, page_number, picker_choices
 
 
 def editor_of(program: Program) -> str:
@@ -97,14 +106,16 @@ def _derivation_page(program: Program, **forms: Any) -> str:
     """The editor of a specialized or deep draft's modules and targets."""
     session = get_session()
     d = derivation(session, program)
-    named = modules_by_slug(session)
+    named = modules_by_slug(session, {*d.modules, *d.parent_ids})
     listed = [named[m] for m in d.modules]
-    others = [m for m in named.values() if m.slug not in set(d.modules)]
+    picker = module_lists.picker_page(
+        session, module_filter("find"), page_number(), [pk(m) for m in listed]
+    )
     swap = forms.get("swap") or SwapForm(revision=program.revision)
     swap.module.choices = choices((m.slug, m.title) for m in listed)
-    swap.with_.choices = choices((m.slug, m.title) for m in others)
+    swap.with_.choices = picker_choices(picker.rows, swap.with_.data, lambda m, _: m.title)
     add = forms.get("add") or AddDerivedForm(revision=program.revision)
-    add.module.choices = choices((m.slug, m.title) for m in others)
+    add.module.choices = picker_choices(picker.rows, add.module.data, lambda m, _: m.title)
     add.after.choices = choices([("", "(first)"), *((m.slug, m.title) for m in listed)])
     if not add.is_submitted() and listed:
         add.after.data = listed[-1].slug
@@ -122,6 +133,9 @@ def _derivation_page(program: Program, **forms: Any) -> str:
         diff=parent_diff(session, program),
         swap=swap,
         add=add,
+        picker=picker,
+        finding=module_filter("find"),
+        competencies=competency_edits.all_competencies(session),
         target=target,
         row=RevisionForm(revision=program.revision),
     )

@@ -6,6 +6,7 @@ from learnpath.db import get_session
 from learnpath.services.catalog import listing
 from learnpath.studio.blueprint import bp
 from learnpath.studio.forms.programs import ProgramFilterForm
+from learnpath.studio.views.lists import list_order, page_number
 
 
 @bp.route("/")
@@ -21,7 +22,8 @@ def home() -> str:
 
 @bp.route("/programs")
 def list_programs() -> str:
-    """Every program version with depth, audience, status, version and learners; filterable."""
+    """Program versions with depth, audience, status, version, learners: filtered, sorted, paged."""
     form = ProgramFilterForm()
-    rows = listing.list_programs(get_session(), *form.filters())
-    return render_template("studio/programs.html", rows=rows, form=form)
+    filters = listing.ProgramFilter(*form.filters(), text=form.q.data or None)
+    page, order = listing.programs_page(get_session(), filters, list_order("id"), page_number())
+    return render_template("studio/programs.html", page=page, order=order, form=form)

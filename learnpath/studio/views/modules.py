@@ -8,7 +8,7 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 from learnpath.db import get_session
 from learnpath.models import Module
 from learnpath.models.base import pk
-from learnpath.services.catalog import competency_edits, module_edits
+from learnpath.services.catalog import competency_edits, module_edits, module_lists
 from learnpath.services.catalog.authoring import Conflict, Invalid
 from learnpath.services.learning import trajectory
 from learnpath.studio.access import authoring
@@ -16,6 +16,8 @@ from learnpath.studio.blueprint import bp
 from learnpath.studio.forms import choices
 from learnpath.studio.forms.catalog import ModuleForm
 from learnpath.studio.views.common import save, show_errors, user_name
+from learnpath.studio.views.lists import list_order, module_filter, page_number
+from learnpath.vocabulary import LEVELS, MODULE_FORMATS
 
 
 def _module_or_404(slug: str) -> Module:
@@ -27,14 +29,20 @@ def _module_or_404(slug: str) -> Module:
 
 @bp.route("/modules")
 def list_modules() -> str:
-    """Modules with competency, level, format, minutes and how many programs use them."""
-    competency = request.args.get("competency") or None
+    """Modules with competency, level, format, minutes and use: filtered, sorted, paginated."""
     session = get_session()
+    filters = module_filter()
+    page, order = module_lists.modules_page(
+        session, filters, list_order("competency"), page_number()
+    )
     return render_template(
         "studio/modules.html",
-        rows=module_edits.list_modules(session, competency),
+        page=page,
+        order=order,
+        filters=filters,
         competencies=competency_edits.all_competencies(session),
-        chosen=competency,
+        levels=LEVELS,
+        formats=MODULE_FORMATS,
     )
 
 
@@ -52,30 +60,40 @@ def show_module(slug: str) -> str:
 
 
 def _choices(form: ModuleForm, module: Module | None) -> None:
+    """Competencies, and as prerequisite or original: the chosen modules plus one page of the
+    search (`find`; without one, the module's competency), never the whole catalog."""
     session = get_session()
-    form.competency.choices = choices(
-        (c.slug, c.name) for c in competency_edits.all_competencies(session)
+    competencies = competency_edits.all_competencies(session)
+    form.competency.choices = choices((c.slug, c.name) for c in competencies)
+    find = (request.form if form.is_submitted() else request.args).get("find", "").strip()
+    narrowed = module_lists.ModuleFilter(
+        competency=None if find else (form.competency.data or None), text=find or None
     )
-    others = [
-        (slug, title)
-        for slug, title in module_edits.titles(session)
-        if module is None or slug != module.slug
-    ]
+    own = [pk(module)] if module is not None else []
+    found = module_lists.picker_page(session, narrowed, 1, own).rows
+    kept = [*(form.requires.data or []), form.alternative_of.data or ""]
+    others = [(m.slug, m.title) for m, _ in found]
+    listed = {slug for slug, _ in others}
+    titles = module_edits.titles_of(session, [k for k in kept if k and k not in listed])
+    others = [*titles, *others]
     form.requires.choices = choices(others)
     form.alternative_of.choices = choices([("", "— none —"), *others])
+    form.find.data = find
 
 
 def _edit(module: Module | None) -> str | WerkzeugResponse:
     """Shared by new and edit: preview without saving, or save in one transaction."""
     form = ModuleForm(revision=module.revision if module else None)
-    _choices(form, module)
     if module is not None:
         form.slug.data = module.slug
         if not form.is_submitted():
             _fill(form, module_edits.fields_of(get_session(), module), module.body)
+    _choices(form, module)
     conflict, preview = None, None
     if form.is_submitted() and "preview" in request.form:
         preview = form.body.data or ""
+    elif form.is_submitted() and "find_modules" in request.form:
+        pass  # only the choices change: the form shows again as typed
     elif form.validate_on_submit():
         try:
             saved = save(

@@ -7,6 +7,7 @@ from learnpath.db import get_session
 from learnpath.models import Program
 from learnpath.services.catalog import browse, composition, drafts, publishing
 from learnpath.services.catalog.authoring import Conflict, Invalid
+from learnpath.services.catalog.paging import slice_page
 from learnpath.studio.access import authoring, require_editor
 from learnpath.studio.blueprint import bp
 from learnpath.studio.forms.programs import NewProgramForm, RevisionForm, SettingsForm
@@ -20,6 +21,7 @@ from learnpath.studio.views.common import (
 )
 from learnpath.studio.views.composition import editor_context
 from learnpath.studio.views.derived import editor_of, program_extras
+from learnpath.studio.views.lists import page_number
 
 
 def _to_program(program: Program, endpoint: str = "studio.show_program") -> WerkzeugResponse:
@@ -32,13 +34,16 @@ def show_program(slug: str, version: int) -> str:
     program = program_or_404(slug, version)
     session = get_session()
     view = browse.program_view(session, slug, version)
+    entries = composition.entries(session, program)
+    draft = program.status == "draft"
     return render_template(
         "studio/program.html",
         view=view,
-        entries=composition.entries(session, program),
+        entries=entries,
+        shown=slice_page(entries, page_number("modules_page")),
         targets=composition.targets(session, program),
         versions=drafts.versions(session, slug),
-        problems=publishing.publish_problems(session, program) if program.status == "draft" else [],
+        problems=publishing.publish_problems(session, program, entries) if draft else [],
         form=RevisionForm(revision=program.revision),
         **program_extras(program),
     )
