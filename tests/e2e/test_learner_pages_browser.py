@@ -13,7 +13,7 @@ import pytest
 from flask import url_for
 from sqlmodel import Session, select
 
-from learnpath.models import Competency, Enrollment, Program
+from learnpath.models import Competency, Enrollment, Learner, Program
 from learnpath.models.base import pk
 from learnpath.services.learning import quiz, trajectory
 from tests.e2e.conftest import PROGRAM_SLUG, Account, LiveApp
@@ -61,6 +61,15 @@ def world(live: LiveApp, learner: Account) -> dict[frozenset[str], list[dict[str
             chosen = [question.options[0][0]]
             quiz.answer(session, done, question.step, pk(question.item), chosen, replan=False)
         running = quiz.start_attempt(session, learner.learner_id, "check", [second])
+        report = Learner(  # the learner manages one person: My team and the report's page
+            external_id=f"report-of-{learner.learner_id}",
+            email=f"report-of-{learner.learner_id}@example.com",
+            name="Rita Report",
+            manager_id=learner.learner_id,
+        )
+        session.add(report)
+        session.flush()
+        session.add(Enrollment(learner_id=pk(report), program_id=pk(program)))
         trajectory.replan_learner(session, learner.learner_id)
         enrollments = session.exec(
             select(Enrollment).where(Enrollment.learner_id == learner.learner_id)
@@ -78,6 +87,7 @@ def world(live: LiveApp, learner: Account) -> dict[frozenset[str], list[dict[str
                 {"enrollment_id": pk(northwind), "slug": "dl-reading-charts-video"},
             ],
             frozenset({"uid"}): [{"uid": done.uid}, {"uid": running.uid}],
+            frozenset({"learner_id"}): [{"learner_id": pk(report)}],
         }
 
 
