@@ -36,16 +36,25 @@ class Fit:
 class InformativeTwoParamLog(TwoParamLog):
     """py-irt's 2PL with priors centred on the current (expert) a and b of each item."""
 
-    def __init__(self, *, prior_a: np.ndarray, prior_b: np.ndarray, sd_log_a: float = 0.3,
-                 sd_b: float = 1.0, **kwargs: object) -> None:
+    def __init__(
+        self,
+        *,
+        prior_a: np.ndarray,
+        prior_b: np.ndarray,
+        sd_log_a: float | np.ndarray = 0.3,
+        sd_b: float | np.ndarray = 1.0,
+        **kwargs: object,
+    ) -> None:
         """Remember the prior centres; the guide is py-irt's hierarchical one minus hyperpriors."""
-        super().__init__(priors="vague", **kwargs)  # type: ignore[arg-type]
+        super().__init__(priors="vague", **kwargs)
         self.prior_log_a = torch.tensor(np.log(prior_a), dtype=torch.float)
         self.prior_b = torch.tensor(prior_b, dtype=torch.float)
-        self.sd_log_a, self.sd_b = sd_log_a, sd_b
+        self.sd_log_a = torch.as_tensor(sd_log_a, dtype=torch.float)
+        self.sd_b = torch.as_tensor(sd_b, dtype=torch.float)
 
-    def model_informative(self, subjects: torch.Tensor, items: torch.Tensor,
-                          obs: torch.Tensor) -> None:
+    def model_informative(
+        self, subjects: torch.Tensor, items: torch.Tensor, obs: torch.Tensor
+    ) -> None:
         """θ ~ N(0, 1), b ~ N(b₀, σ_b), a ~ LogNormal(log a₀, σ_log a)."""
         with pyro.plate("thetas", self.num_subjects):
             ability = pyro.sample("theta", dist.Normal(0.0, 1.0))
@@ -53,11 +62,15 @@ class InformativeTwoParamLog(TwoParamLog):
             diff = pyro.sample("b", dist.Normal(self.prior_b, self.sd_b))
             slope = pyro.sample("a", dist.LogNormal(self.prior_log_a, self.sd_log_a))
         with pyro.plate("observe_data", obs.size(0)):
-            pyro.sample("obs", dist.Bernoulli(logits=slope[items] * (ability[subjects] - diff[items])),
-                        obs=obs)
+            pyro.sample(
+                "obs",
+                dist.Bernoulli(logits=slope[items] * (ability[subjects] - diff[items])),
+                obs=obs,
+            )
 
-    def guide_informative(self, subjects: torch.Tensor, items: torch.Tensor,
-                          obs: torch.Tensor) -> None:
+    def guide_informative(
+        self, subjects: torch.Tensor, items: torch.Tensor, obs: torch.Tensor
+    ) -> None:
         """Mean-field normal guide for θ and b, log-normal for a, started at the prior centres."""
         positive = dist.constraints.positive
         m_theta = pyro.param("loc_ability", torch.zeros(self.num_subjects))
@@ -72,11 +85,11 @@ class InformativeTwoParamLog(TwoParamLog):
             pyro.sample("b", dist.Normal(m_b, s_b))
             pyro.sample("a", dist.LogNormal(m_a, s_a))
 
-    def get_model(self):  # type: ignore[no-untyped-def]
+    def get_model(self):
         """The informative model."""
         return self.model_informative
 
-    def get_guide(self):  # type: ignore[no-untyped-def]
+    def get_guide(self):
         """The informative guide."""
         return self.guide_informative
 
@@ -85,14 +98,27 @@ def _observations(matrix: np.ndarray) -> tuple[torch.Tensor, torch.Tensor, torch
     """Long format (person, item, 0/1) of the presented cells; NaN means not presented."""
     persons, items = np.nonzero(~np.isnan(matrix))
     obs = matrix[persons, items]
-    return (torch.tensor(persons, dtype=torch.long), torch.tensor(items, dtype=torch.long),
-            torch.tensor(obs, dtype=torch.float))
+    return (
+        torch.tensor(persons, dtype=torch.long),
+        torch.tensor(items, dtype=torch.long),
+        torch.tensor(obs, dtype=torch.float),
+    )
 
 
-def fit_2pl(matrix: np.ndarray, *, priors: str = "hierarchical", seed: int = 0,
-            epochs: int = 1500, lr: float = 0.1, lr_decay: float = 0.996,
-            prior_a: np.ndarray | None = None, prior_b: np.ndarray | None = None,
-            progress: Progress | None = None) -> Fit:
+def fit_2pl(
+    matrix: np.ndarray,
+    *,
+    priors: str = "hierarchical",
+    seed: int = 0,
+    epochs: int = 1500,
+    lr: float = 0.1,
+    lr_decay: float = 0.996,
+    prior_a: np.ndarray | None = None,
+    prior_b: np.ndarray | None = None,
+    prior_sd_log_a: float | np.ndarray = 0.3,
+    prior_sd_b: float | np.ndarray = 1.0,
+    progress: Progress | None = None,
+) -> Fit:
     """Fit py-irt's 2PL to a persons × items matrix of 1/0/NaN; deterministic for a seed."""
     if priors not in PRIORS:
         raise ValueError(f"priors must be one of {PRIORS}")
@@ -105,8 +131,14 @@ def fit_2pl(matrix: np.ndarray, *, priors: str = "hierarchical", seed: int = 0,
     if priors == "informative":
         centre_a = prior_a if prior_a is not None else np.ones(n_items)
         centre_b = prior_b if prior_b is not None else np.zeros(n_items)
-        model = InformativeTwoParamLog(prior_a=centre_a, prior_b=centre_b, num_items=n_items,
-                                       num_subjects=n_persons)
+        model = InformativeTwoParamLog(
+            prior_a=centre_a,
+            prior_b=centre_b,
+            sd_log_a=prior_sd_log_a,
+            sd_b=prior_sd_b,
+            num_items=n_items,
+            num_subjects=n_persons,
+        )
     else:
         model = TwoParamLog(priors=priors, num_items=n_items, num_subjects=n_persons)
     subjects, items, obs = _observations(matrix)
@@ -127,9 +159,17 @@ def fit_2pl(matrix: np.ndarray, *, priors: str = "hierarchical", seed: int = 0,
     mean = {name: total / (epochs - start) for name, total in averaged.items()}
     scale_a = mean["scale_slope"]
     a = np.exp(mean["loc_slope"] + scale_a**2 / 2)
-    return Fit(a=a, b=mean["loc_diff"], se_a=np.sqrt(np.expm1(scale_a**2)) * a,
-               se_b=mean["scale_diff"], theta=mean["loc_ability"], losses=losses,
-               priors=priors, seed=seed, epochs=epochs)
+    return Fit(
+        a=a,
+        b=mean["loc_diff"],
+        se_a=np.sqrt(np.expm1(scale_a**2)) * a,
+        se_b=mean["scale_diff"],
+        theta=mean["loc_ability"],
+        losses=losses,
+        priors=priors,
+        seed=seed,
+        epochs=epochs,
+    )
 
 
 def plateaued(losses: list[float], window: int = 100, tolerance: float = 0.002) -> bool:

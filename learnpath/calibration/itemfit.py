@@ -7,8 +7,9 @@ import numpy as np
 MISFIT_RANGE = (0.7, 1.3)  # mean squares outside this band are flagged (Wright & Linacre)
 
 
-def mean_squares(matrix: np.ndarray, theta: np.ndarray, a: np.ndarray,
-                 b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def mean_squares(
+    matrix: np.ndarray, theta: np.ndarray, a: np.ndarray, b: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
     """Infit (information-weighted) and outfit (unweighted) mean squares per item."""
     p = 1 / (1 + np.exp(-a[None, :] * (theta[:, None] - b[None, :])))
     seen = ~np.isnan(matrix)

@@ -38,8 +38,9 @@ def _tcc(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return (1 / (1 + np.exp(-a[None, :] * (GRID[:, None] - b[None, :])))).sum(axis=1)
 
 
-def stocking_lord(a_new: np.ndarray, b_new: np.ndarray, a_old: np.ndarray,
-                  b_old: np.ndarray) -> tuple[float, float]:
+def stocking_lord(
+    a_new: np.ndarray, b_new: np.ndarray, a_old: np.ndarray, b_old: np.ndarray
+) -> tuple[float, float]:
     """Constants minimising the N(0,1)-weighted squared distance of the anchors' TCCs."""
     target = _tcc(a_old, b_old)
 
@@ -51,9 +52,16 @@ def stocking_lord(a_new: np.ndarray, b_new: np.ndarray, a_old: np.ndarray,
     return float(found.x[0]), float(found.x[1])
 
 
-def link(a_new: np.ndarray, b_new: np.ndarray, a_old: np.ndarray, b_old: np.ndarray,
-         anchors: list[int], method: str = "stocking-lord") -> Link:
+def link(
+    a_new: np.ndarray,
+    b_new: np.ndarray,
+    a_old: np.ndarray,
+    b_old: np.ndarray,
+    anchors: list[int],
+    method: str = "stocking-lord",
+) -> Link:
     """Link over the anchors, dropping unstable ones (linked b moved > .5) once."""
+
     def constants(use: list[int]) -> tuple[float, float]:
         if method == "mean-sigma":
             return mean_sigma(b_new[use], b_old[use])
