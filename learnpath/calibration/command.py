@@ -15,9 +15,11 @@ from learnpath.calibration.matrix import MatrixError, Responses, read_csv
 from learnpath.calibration.run import Calibration, CalibrationError, calibrate
 from learnpath.services import audit
 from learnpath.services.catalog.banks import BankError, competency_by_slug
+from learnpath.services.catalog.correlations import latent_correlations
 from learnpath.services.catalog.parameter_sets import (
     activate,
     current_parameters,
+    list_sets,
     response_rows,
     save_calibrated,
 )
@@ -107,6 +109,7 @@ def calibrate_command(
         base, _ = current_parameters(session, target)
         if base.version != base_version:
             raise click.ClickException("the active parameter set changed meanwhile; run again")
+        report["correlations"] = latent_correlations(session, target)
         created = save_calibrated(session, target, base, fitted, report)
         version = created.version
     click.echo(
@@ -142,6 +145,23 @@ def _print(result: Calibration) -> None:
 @click.group("parameter-sets")
 def parameter_sets() -> None:
     """List, activate or roll back a competency's item parameter sets."""
+
+
+@parameter_sets.command("list")
+@with_appcontext
+@click.argument("competency")
+def list_command(competency: str) -> None:
+    """The versions of COMPETENCY's parameter sets, the active one marked."""
+    try:
+        with db.transaction() as session:
+            found = list_sets(session, competency_by_slug(session, competency))
+    except BankError as exc:
+        raise click.ClickException(str(exc)) from exc
+    for each in found:
+        mark = "*" if each.active else " "
+        click.echo(
+            f"{mark} {each.version:3d}  {each.source:10s}  {each.created_at:%Y-%m-%d}  {each.note}"
+        )
 
 
 @parameter_sets.command("activate")

@@ -95,6 +95,9 @@ def test_stored_set_waits_for_activation_and_rollback_restores(
     catalog.expire_all()
     new = current_parameter_set(catalog, competency)
     assert new.version == new_version and new.report and new.report["seed"] == 3
+    assert "correlations" in new.report
+    listed = runner.invoke(parameter_sets, ["list", SLUG]).output.splitlines()
+    assert listed[-1].startswith(f"* {new_version:3d}  calibrated")
     new_params = {
         p.item_id: (p.a, p.b)
         for p in catalog.exec(

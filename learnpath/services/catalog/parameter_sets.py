@@ -94,3 +94,14 @@ def activate(session: Session, competency: Competency, version: int) -> ItemPara
         session.add(each)
     session.flush()
     return chosen[0]
+
+
+def list_sets(session: Session, competency: Competency) -> list[ItemParameterSet]:
+    """A competency's parameter sets, oldest version first."""
+    return list(
+        session.exec(
+            select(ItemParameterSet)
+            .where(ItemParameterSet.competency_id == competency.id)
+            .order_by(col(ItemParameterSet.version))
+        ).all()
+    )
