@@ -44,6 +44,7 @@ test: $(STAMP) browser lint  ## set up, lint, run the whole suite
 
 bench: $(STAMP)  ## benchmarks print their figures
 	$(BIN)/python benchmarks/bench_irt.py
+	$(BIN)/python benchmarks/bench_calibration.py
 	$(BIN)/python benchmarks/bench_planning.py
 	$(BIN)/python benchmarks/bench_path_page.py
 	$(BIN)/python benchmarks/bench_move_learners.py --learners 300

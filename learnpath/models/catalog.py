@@ -3,7 +3,7 @@
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import CheckConstraint, UniqueConstraint
+from sqlalchemy import CheckConstraint, UniqueConstraint, true
 from sqlmodel import Field, SQLModel
 
 from learnpath.models.base import created_field, json_field, revision_lock, text_field
@@ -68,6 +68,8 @@ class ItemParameterSet(SQLModel, table=True):
     note: str = text_field()
     linked_to_id: int | None = Field(default=None, foreign_key="itemparameterset.id")
     report: dict[str, Any] | None = json_field(None)
+    # The newest active version is used; a calibration is stored inactive until activated.
+    active: bool = Field(default=True, sa_column_kwargs={"server_default": true()})
     created_at: datetime = created_field()
 
 

@@ -58,10 +58,10 @@ class BankSnapshot:
 
 
 def current_parameter_set(session: Session, competency: Competency) -> ItemParameterSet:
-    """The newest parameter set of a competency (calibrations get higher versions)."""
+    """The newest active parameter set of a competency (a calibration waits for activation)."""
     found = session.exec(
         select(ItemParameterSet)
-        .where(ItemParameterSet.competency_id == competency.id)
+        .where(ItemParameterSet.competency_id == competency.id, col(ItemParameterSet.active))
         .order_by(col(ItemParameterSet.version).desc())
     ).first()
     if found is None:
