@@ -1,7 +1,7 @@
 """calibration: which item parameter set of a competency is active
 
 Revision ID: 0017
-Revises: 0007
+Revises: 0010 (written on 0007; chained after 0010 at merge)
 
 A calibration adds a parameter set that is not used until an author activates it, and an
 earlier set can be activated again (rollback). `itemparameterset.active` says which one is used;
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0017"
-down_revision: str | None = "0007"
+down_revision: str | None = "0010"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
