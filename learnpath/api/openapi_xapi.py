@@ -70,6 +70,24 @@ SCHEMAS = {
 }
 
 
+AGENT_FILTER = {
+    "type": "object",
+    "anyOf": [
+        {
+            "required": ["account"],
+            "properties": {
+                "account": {
+                    "type": "object",
+                    "required": ["name"],
+                    "properties": {"homePage": {"type": "string"}, "name": {"type": "string"}},
+                }
+            },
+        },
+        {"required": ["mbox"], "properties": {"mbox": {"type": "string", "pattern": "^mailto:"}}},
+    ],
+}
+
+
 def _query(name: str, schema: dict[str, Any], description: str) -> dict[str, Any]:
     return {"name": name, "in": "query", "schema": schema, "description": description}
 
@@ -84,7 +102,12 @@ PARAMETERS = [
     },
     _query("statementId", {"type": "string", "format": "uuid"}, "One statement by id"),
     _query("voidedStatementId", {"type": "string", "format": "uuid"}, "None is ever voided"),
-    _query("agent", {"type": "string"}, "An Agent as JSON: account (name = external id) or mbox"),
+    {
+        "name": "agent",
+        "in": "query",
+        "description": "An Agent as JSON: account (name = external id) or mbox",
+        "content": {"application/json": {"schema": AGENT_FILTER}},
+    },
     _query("verb", {"type": "string"}, "A verb IRI"),
     _query("activity", {"type": "string"}, "An activity id (urn:learnpath:...)"),
     _query("registration", {"type": "string", "format": "uuid"}, "An enrollment's UUID"),

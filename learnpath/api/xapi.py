@@ -67,9 +67,9 @@ def statements() -> Response:
     _flag("attachments")  # none has any, but the value must be a boolean
     if "voidedStatementId" in request.args:
         raise ApiError(404, "No statement has been voided.")
+    query, shape = _query(), _format()  # checked with statementId too, then ignored
     if "statementId" in request.args:
         return _one(request.args["statementId"])
-    query, shape = _query(), _format()
     session = get_session()
     window = _window(query)
     found, last = api_statements.page(session, query, window, _home_page())
@@ -85,8 +85,9 @@ def statements() -> Response:
 
 
 def _one(statement_id: str) -> Response:
-    if set(request.args) - {"statementId", "format", "attachments"}:
-        raise ApiError(400, "statementId cannot be combined with other filters.")
+    """The statement with this id; other filters sent along are ignored (docs/api.md)."""
+    if not _is_uuid(statement_id):
+        raise ApiError(400, "statementId must be a UUID.", [("statementId", "must be a UUID")])
     shape = _format()
     found = api_statements.one(get_session(), statement_id, _home_page())
     if found is None:
@@ -104,7 +105,7 @@ def _window(query: Query) -> Window:
     try:
         through, after = decode(cursor)
     except CursorError as exc:
-        raise ApiError(400, str(exc)) from exc
+        raise ApiError(400, "The cursor is not valid.", [("cursor", str(exc))]) from exc
     return Window(through, query.since, after, query.limit)
 
 

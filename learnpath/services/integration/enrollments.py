@@ -63,16 +63,16 @@ def assign(session: Session, data: out.EnrollmentIn) -> tuple[Enrollment, bool]:
     """Enroll a learner in a program version and store its plan; an existing one is unchanged."""
     learner = by_external_id(session, data.learner_external_id)
     if learner is None:
-        raise out.InputError("learner_external_id", "no learner has this external id")
+        raise out.InputError("learner_external_id", "no learner has this external id", 404)
     number = row_id("program", data.program_id)
     program = session.get(Program, number) if number else None
     if program is None:
-        raise out.InputError("program_id", "no program has this id")
+        raise out.InputError("program_id", "no program has this id", 404)
     existing = _enrollment_of(session, pk(learner), pk(program))
     if existing is not None:
         return existing, False
     if program.status != "published":
-        raise out.InputError("program_id", f"the program is {program.status}, not published")
+        raise out.InputError("program_id", f"the program is {program.status}, not published", 409)
     if not learner.active:
         raise out.InputError("learner_external_id", "the learner is deactivated", status=409)
     enrollment = Enrollment(
