@@ -28,7 +28,7 @@ ERRORS = {
 }
 LIST_PARAMS = [
     {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 1000}},
-    {"name": "cursor", "in": "query", "schema": {"type": "string", "maxLength": 500}},
+    {"name": "cursor", "in": "query", "schema": {**openapi_xapi.TEXT, "maxLength": 500}},
     {"name": "updated_since", "in": "query", "schema": {"type": "string", "format": "date-time"}},
 ]
 

@@ -70,6 +70,8 @@ SCHEMAS = {
 }
 
 
+# Any text without NUL (which every request refuses: PostgreSQL cannot hold it).
+TEXT = {"type": "string", "pattern": r"^[^\x00]*$"}
 AGENT_FILTER = {
     "type": "object",
     "anyOf": [
@@ -79,11 +81,14 @@ AGENT_FILTER = {
                 "account": {
                     "type": "object",
                     "required": ["name"],
-                    "properties": {"homePage": {"type": "string"}, "name": {"type": "string"}},
+                    "properties": {"homePage": TEXT, "name": TEXT},
                 }
             },
         },
-        {"required": ["mbox"], "properties": {"mbox": {"type": "string", "pattern": "^mailto:"}}},
+        {
+            "required": ["mbox"],
+            "properties": {"mbox": {"type": "string", "pattern": r"^mailto:[^\x00]*$"}},
+        },
     ],
 }
 
@@ -108,8 +113,8 @@ PARAMETERS = [
         "description": "An Agent as JSON: account (name = external id) or mbox",
         "content": {"application/json": {"schema": AGENT_FILTER}},
     },
-    _query("verb", {"type": "string"}, "A verb IRI"),
-    _query("activity", {"type": "string"}, "An activity id (urn:learnpath:...)"),
+    _query("verb", TEXT, "A verb IRI"),
+    _query("activity", TEXT, "An activity id (urn:learnpath:...)"),
     _query("registration", {"type": "string", "format": "uuid"}, "An enrollment's UUID"),
     _query("related_activities", BOOLEAN, "activity also matches context activities"),
     _query("related_agents", BOOLEAN, "agent also matches the authority"),
@@ -119,7 +124,7 @@ PARAMETERS = [
     _query("format", {"type": "string", "enum": ["ids", "exact", "canonical"]}, "Shape"),
     _query("attachments", BOOLEAN, "No statement has attachments"),
     _query("ascending", BOOLEAN, "Oldest first"),
-    _query("cursor", {"type": "string", "maxLength": 500}, "Opaque; part of a `more` URL"),
+    _query("cursor", {**TEXT, "maxLength": 500}, "Opaque; part of a `more` URL"),
 ]
 
 

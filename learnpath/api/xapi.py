@@ -160,6 +160,8 @@ def _agent(raw: str | None) -> str | None:
         raise ApiError(400, "agent must be an xAPI Agent as JSON.") from exc
     if not isinstance(agent, dict):
         raise ApiError(400, "agent must be an xAPI Agent as JSON.")
+    if _has_nul(agent):  # PostgreSQL text cannot hold NUL
+        raise ApiError(400, "agent contains a NUL character.", [("agent", "contains NUL")])
     account = agent.get("account")
     if isinstance(account, dict) and isinstance(account.get("name"), str):
         if account.get("homePage", _home_page()) != _home_page():
@@ -170,6 +172,17 @@ def _agent(raw: str | None) -> str | None:
         email = mbox.removeprefix("mailto:")
         return api_learners.external_id_by_email(get_session(), email) or ""
     raise ApiError(400, "agent must name an account or an mbox.")
+
+
+def _has_nul(value: Any) -> bool:
+    """Whether a NUL character is anywhere in a parsed JSON value."""
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_nul(v) for v in value)
+    return False
 
 
 def _flag(name: str) -> bool:

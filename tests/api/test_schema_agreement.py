@@ -124,3 +124,12 @@ def test_a_malformed_authorization_header_at_the_token_endpoint_is_401(
     )
     assert response.status_code == 401
     assert response.json["error"] == "invalid_client"
+
+
+def test_a_nul_in_an_xapi_agent_is_400_naming_it(client: FlaskClient, everything: Headers) -> None:
+    agent = '{"account": {"homePage": "https://learnpath.invalid/", "name": "E\\u0000"}}'
+    response = client.get(
+        "/xapi/statements", query_string={"agent": agent}, headers={**everything, **XAPI}
+    )
+    assert response.status_code == 400
+    assert [d["field"] for d in response.json["error"]["details"]] == ["agent"]
