@@ -1,7 +1,9 @@
 """Flask commands: setup, catalog import/export, accounts, demo, simulate, idle quizzes."""
 
 import secrets
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TypeVar
 
 import click
 from flask import Flask, current_app
@@ -10,14 +12,24 @@ from flask.cli import with_appcontext
 from learnpath import db, migrate
 from learnpath.config import is_embedded
 from learnpath.irt import DEFAULT_EXPOSURE_CEILING, IRTError, simulate_report
+from learnpath.services import audit
 from learnpath.services.accounts import demo
 from learnpath.services.accounts.users import AccountError, create_user, learner_profile
-from learnpath.services.catalog import CatalogError, import_catalog
+from learnpath.services.catalog import CatalogError, drafts, import_catalog, ownership
 from learnpath.services.catalog.banks import BankError, competency_by_slug, load_bank
 from learnpath.services.catalog.exporter import export_catalog
+from learnpath.services.integration import client_admin
 from learnpath.services.integration.clients import SCOPES, ClientError, create_client
 from learnpath.services.learning import idle, trajectory
 from learnpath.vocabulary import ROLES
+
+T = TypeVar("T")
+
+
+def _as_cli() -> audit.Actor:
+    """The actor admin commands are audited under, with the command line as the origin."""
+    ctx = click.get_current_context()
+    return audit.Actor(None, "cli", f"flask {ctx.command_path.split(' ', 1)[-1]}")
 
 
 @click.command("init-db")
@@ -47,7 +59,7 @@ def db_downgrade(revision: str, force: bool) -> None:
 def import_content(folder: Path) -> None:
     """Import a catalog folder (idempotent; all or nothing)."""
     try:
-        with db.transaction() as session:
+        with db.transaction(_as_cli()) as session:
             counts = import_catalog(session, folder)
             # Plans read the catalog: store them anew, in the import's transaction.
             replanned = trajectory.replan_all(session) if counts else 0
@@ -89,7 +101,7 @@ def create_user_command(
 ) -> None:
     """Create a login account with one or more roles (a learner gets a learner profile)."""
     try:
-        with db.transaction() as session:
+        with db.transaction(_as_cli()) as session:
             profile = (
                 learner_profile(session, email, name, external_id) if "learner" in roles else None
             )
@@ -141,6 +153,12 @@ def demo_command(content: Path) -> None:
     help="Exposure control: none, a 0.25 ceiling, or randomesque choice under the ceiling.",
 )
 @click.option("--seed", default=0, show_default=True, type=click.IntRange(0))
+@click.option(
+    "--program",
+    default="",
+    help="The bank this program's placement is given: the shared items and, for a deep "
+    "program, its department-only ones (default: the shared items only).",
+)
 def simulate_command(
     competency: str,
     examinees: int,
@@ -149,11 +167,16 @@ def simulate_command(
     min_items: int,
     exposure: str,
     seed: int,
+    program: str,
 ) -> None:
     """Simulate adaptive tests on a competency's current item bank (learners θ ~ N(0, 1))."""
     with db.transaction() as session:
+        versions = drafts.versions(session, program) if program else []
+        if program and not versions:
+            raise click.BadParameter(f"unknown program {program!r}", param_hint="--program")
+        line = ownership.line_of(session, versions[0]) if versions else frozenset()
         try:
-            snapshot = load_bank(session, [competency_by_slug(session, competency)])
+            snapshot = load_bank(session, [competency_by_slug(session, competency)], line)
         except BankError as exc:
             raise click.BadParameter(str(exc), param_hint="COMPETENCY") from exc
     chosen = snapshot.parameter_sets[competency]
@@ -212,14 +235,64 @@ api_client = click.Group(
 def create_api_client(name: str, scopes: str) -> None:
     """Create an API client; its secret is shown once and stored only as a hash."""
     try:
-        with db.transaction() as session:
+        with db.transaction(_as_cli()) as session:
             client, secret = create_client(session, name, scopes)
     except ClientError as exc:
         raise click.BadParameter(str(exc)) from exc
-    click.echo(f"client_id:     {client.client_id}")
+    _show_secret(client.client_id, secret, client.scopes)
+
+
+def _show_secret(client_id: str, secret: str, scopes: str) -> None:
+    click.echo(f"client_id:     {client_id}")
     click.echo(f"client_secret: {secret}")
-    click.echo(f"scopes:        {client.scopes}")
+    click.echo(f"scopes:        {scopes}")
     click.echo("Store the secret now: it is not shown again.")
+
+
+@api_client.command("list")
+@with_appcontext
+def list_api_clients() -> None:
+    """List the clients: id, status, live tokens, scopes and name."""
+    with db.transaction() as session:
+        for row in client_admin.list_clients(session):
+            c, state = row.client, "active" if row.client.active else "revoked"
+            click.echo(f"{c.client_id}  {state:7}  {row.live_tokens:3d} live  {c.scopes}  {c.name}")
+
+
+def _change_client(client_id: str, act: Callable[..., T]) -> tuple[Any, T]:
+    """Run a lifecycle change on the client with this id, audited, in one transaction."""
+    with db.transaction(_as_cli()) as session:
+        client = client_admin.find(session, client_id)
+        if client is None:
+            raise click.BadParameter(f"no API client {client_id!r}", param_hint="CLIENT_ID")
+        return client, act(session, client)
+
+
+@api_client.command("rotate")
+@with_appcontext
+@click.argument("client_id")
+def rotate_api_client(client_id: str) -> None:
+    """A new secret, shown once; the old secret and every token issued so far stop working."""
+    client, secret = _change_client(client_id, client_admin.rotate_secret)
+    _show_secret(client.client_id, secret, client.scopes)
+
+
+@api_client.command("revoke")
+@with_appcontext
+@click.argument("client_id")
+def revoke_api_client(client_id: str) -> None:
+    """Revoke a client: its tokens stop working at once and it gets no new ones."""
+    client, _ = _change_client(client_id, client_admin.revoke)
+    click.echo(f"Revoked {client.client_id} ({client.name}).")
+
+
+@api_client.command("reactivate")
+@with_appcontext
+@click.argument("client_id")
+def reactivate_api_client(client_id: str) -> None:
+    """Let a revoked client get new tokens; those issued before stay revoked."""
+    client, _ = _change_client(client_id, client_admin.reactivate)
+    click.echo(f"Reactivated {client.client_id} ({client.name}); its old tokens stay revoked.")
 
 
 def init_app(app: Flask) -> None:

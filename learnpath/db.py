@@ -9,6 +9,8 @@ from flask import Flask, current_app, g
 from sqlalchemy import Engine, event
 from sqlmodel import Session, create_engine
 
+from learnpath.services import audit
+
 
 def make_engine(url: str, echo: bool = False) -> Engine:
     """Create an engine; SQLite gets foreign keys, WAL and a busy timeout."""
@@ -33,7 +35,8 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 
 def init_app(app: Flask) -> None:
-    """Attach the engine and the per-request session teardown."""
+    """Attach the engine and the per-request session teardown; sessions record audited writes."""
+    audit.install()
     app.extensions["learnpath.engine"] = make_engine(
         app.config["DATABASE_URL"], app.config["SQL_ECHO"]
     )
@@ -59,9 +62,14 @@ def _close_session(_exc: BaseException | None) -> None:
 
 
 @contextmanager
-def transaction() -> Iterator[Session]:
-    """A session of its own that commits on success and rolls back on any error (for CLI jobs)."""
+def transaction(actor: audit.Actor | None = None) -> Iterator[Session]:
+    """A session of its own that commits on success and rolls back on any error (for CLI jobs).
+
+    With an actor, every write it makes is recorded in the audit log (admin commands).
+    """
     with Session(engine(), expire_on_commit=False) as session:
+        if actor is not None:
+            audit.set_actor(session, actor)
         try:
             yield session
             session.commit()

@@ -44,6 +44,11 @@ class Depth(IntEnum):
         """Depth 5: a pool with targets and rules, planned per learner."""
         return self is Depth.PERSONAL
 
+    @property
+    def owns_content(self) -> bool:
+        """A deep program may own department-only modules and items (used by its line only)."""
+        return self is Depth.DEEP
+
 
 DEPTH_RANGE = (int(min(Depth)), int(max(Depth)))
 """Lowest and highest depth, for range checks in schemas and the database."""
@@ -74,6 +79,10 @@ Role = Literal["learner", "author", "facilitator", "admin"]
 ROLES: tuple[Role, ...] = get_args(Role)
 STAFF_ROLES: frozenset[Role] = frozenset(ROLES) - {"learner"}
 """Roles of L&D staff, who also see draft and retired program versions."""
+
+AuditAction = Literal["insert", "update", "delete", "bulk insert", "bulk update", "bulk delete"]
+AUDIT_ACTIONS: tuple[AuditAction, ...] = get_args(AuditAction)
+"""What an audit entry records: a row written, changed or removed, or a statement over many."""
 
 ModuleFormat = Literal["reading", "video", "exercise", "workshop", "case"]
 MODULE_FORMATS: tuple[ModuleFormat, ...] = get_args(ModuleFormat)

@@ -6,7 +6,7 @@ import pytest
 from flask.testing import FlaskCliRunner
 from sqlmodel import Session, select
 
-from learnpath.models import Enrollment, Learner, User, UserRole
+from learnpath.models import Department, Enrollment, Learner, User, UserRole
 from learnpath.services.accounts.users import authenticate
 from tests.conftest import CONTENT, PG_URL
 
@@ -76,6 +76,13 @@ def test_demo_creates_accounts_once_and_prints_them(
         users = len(db.exec(select(User)).all())
         assert users == 5
         assert len(db.exec(select(Enrollment)).all()) == 4
+        ana, ben = (
+            db.exec(select(Learner).where(Learner.external_id == key)).one()
+            for key in ("E1001", "E1002")
+        )
+        assert ben.manager_id == ana.id  # Ana's My team shows Ben
+        listed = db.exec(select(Department.name).order_by(Department.name)).all()
+        assert listed == ["Finance", "Operations"]
         second = runner.invoke(args=["demo", "--content", str(CONTENT)])
         assert second.exit_code == 0 and "nothing changed" in second.output
         assert len(db.exec(select(User)).all()) == users

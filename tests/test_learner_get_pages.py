@@ -68,6 +68,7 @@ def world(db: Session, login: Callable[..., Any]) -> Examples:
     learner = db.get(Learner, user.learner_id)
     assert learner is not None
     learner.role = "team-lead"
+    report = factories.learner(db, "REPORT", manager_id=pk(learner))  # My team has a row
     programs = {p.slug: p for p in db.exec(select(Program)).all()}
     stored = Enrollment(learner_id=pk(learner), program_id=pk(programs["data-literacy-essentials"]))
     unstored = Enrollment(learner_id=pk(learner), program_id=pk(programs["team-lead-path"]))
@@ -94,6 +95,7 @@ def world(db: Session, login: Callable[..., Any]) -> Examples:
             {"enrollment_id": pk(unstored), "slug": "fb-sbi-model"},  # plan not stored
         ],
         frozenset({"uid"}): [{"uid": a.uid} for a in (finished, waiting, idle)],
+        frozenset({"learner_id"}): [{"learner_id": pk(report)}],
     }
 
 

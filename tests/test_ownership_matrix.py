@@ -39,6 +39,7 @@ NOBODY: dict[str, object] = {
     "adjustment": 999_999,
     "attempt": "00000000-0000-4000-8000-000000000000",
     "result": "00000000-0000-4000-8000-000000000000",
+    "report": 999_999,
 }
 Values = dict[str, object]
 Asked = tuple[str, str, Values]  # endpoint, method, parameter values
@@ -69,12 +70,14 @@ ROUTES: dict[str, Spec] = {
     "learner.resume_quiz": Spec({"uid": "attempt"}),  # restarts a clock left running: a change
     "learner.answer_quiz": Spec({"uid": "attempt"}, {"choice": "0"}),  # + the owner's step, item
     "learner.show_results": Spec({"uid": "result"}),
+    "learner.show_report": Spec({"learner_id": "report"}),  # My team: a direct report's page
     # Not in the URL map's arguments: an id in a form is listed by hand.
     "learner.start_quiz": Spec({"enrollment": "enrollment"}, {"kind": "placement"}, in_form=True),
 }
 NOT_OWNED = {
     "learner.show_program": "the catalog: every signed-in user reads its published versions",
     "static": "files shipped with the app",
+    "auth.set_password": "the invite token is the credential (tests/people/test_invites.py)",
 }
 # Blueprints whose routes answer to roles or scopes, not to a learner's ownership, each checked
 # route by route by a matrix of its own that fails on a route it has no row for.
@@ -127,9 +130,13 @@ def sign_in(app: Flask, db: Session, email: str, roles: list[str]) -> FlaskClien
 
 
 def build_world(app: Flask, db: Session, email: str) -> World:
-    """A learner enrolled with a pace change and a drop, one finished and one active quiz."""
+    """A learner enrolled with a pace change and a drop, one finished and one active quiz.
+
+    They also manage someone (a direct report, whose page is on their My team).
+    """
     client = sign_in(app, db, email, ["learner"])
     user = db.exec(select(User).where(User.email == email)).one()
+    report = factories.learner(db, factories.unique("report"), manager_id=user.learner_id)
     program = db.exec(select(Program).where(Program.slug == PROGRAM)).one()
     enrollment = Enrollment(learner_id=user.learner_id, program_id=pk(program))  # type: ignore[arg-type]
     db.add(enrollment)
@@ -164,6 +171,7 @@ def build_world(app: Flask, db: Session, email: str) -> World:
         "attempt": active,
         "result": finished,
         "module": MODULE,
+        "report": pk(report),
     }
     return World(client, owned, answer)
 

@@ -34,6 +34,7 @@ def current_roles() -> set[str]:
 
 def init_app(app: Flask) -> None:
     """Set up CSRF, Flask-Login, the auth blueprint and the `roles` template global."""
+    from learnpath.auth import invite  # noqa: F401  (attaches the set-password page to bp)
     from learnpath.auth.views import bp
 
     csrf.init_app(app)

@@ -2,6 +2,7 @@
 
 from learnpath.models.api import ApiClient, ApiToken
 from learnpath.models.assessment import Attempt, CompetencyLevel, LearnerStat, Response
+from learnpath.models.audit import AuditEntry
 from learnpath.models.catalog import (
     Competency,
     CompetencyPrerequisite,
@@ -12,7 +13,14 @@ from learnpath.models.catalog import (
     ModulePrerequisite,
     ModuleTag,
 )
-from learnpath.models.people import Enrollment, Learner, User, UserRole
+from learnpath.models.people import (
+    Department,
+    Enrollment,
+    Invite,
+    Learner,
+    User,
+    UserRole,
+)
 from learnpath.models.program import (
     Program,
     ProgramChange,
@@ -30,10 +38,13 @@ __all__ = [
     "ApiClient",
     "ApiToken",
     "Attempt",
+    "AuditEntry",
     "Competency",
     "CompetencyLevel",
     "CompetencyPrerequisite",
+    "Department",
     "Enrollment",
+    "Invite",
     "Item",
     "ItemParameter",
     "ItemParameterSet",

@@ -21,7 +21,7 @@ class ApiClient(SQLModel, table=True):
 
 
 class ApiToken(SQLModel, table=True):
-    """A bearer token issued to a client; only its SHA-256 is stored."""
+    """A bearer token issued to a client; only its SHA-256 is stored; a revoked one stays so."""
 
     id: int | None = Field(default=None, primary_key=True)
     token_hash: str = Field(unique=True, max_length=64)
@@ -29,3 +29,4 @@ class ApiToken(SQLModel, table=True):
     scopes: str = Field(default="", max_length=255)
     issued_at: datetime = created_field()
     expires_at: datetime
+    revoked_at: datetime | None = None  # set when its client is revoked or its secret rotated

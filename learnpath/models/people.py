@@ -55,7 +55,7 @@ class Learner(SQLModel, table=True):
     name: str = Field(max_length=200)
     role: str = Field(default="", max_length=80)
     department: str = Field(default="", max_length=120)
-    manager_id: int | None = Field(default=None, foreign_key="learner.id")
+    manager_id: int | None = Field(default=None, foreign_key="learner.id", index=True)
     # The HR id of a manager who has not arrived yet; resolved into manager_id when they do.
     pending_manager_external_id: str | None = Field(default=None, max_length=80)
     interests: list[str] = json_field()
@@ -87,3 +87,28 @@ class Enrollment(SQLModel, table=True):
     last_activity_at: datetime | None = None
     completed_at: datetime | None = None
     updated_at: datetime = created_field()
+
+
+class Department(SQLModel, table=True):
+    """A department admins manage; learners and audiences keep its name as a string in step.
+
+    Learner.department, a department program's audience_name and segment-rule conditions stay
+    strings (the HR API, content files and the planner read them so); renaming or merging a
+    department rewrites every one of them (services/accounts/departments.py, PLACES).
+    """
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(unique=True, max_length=120)
+    created_at: datetime = created_field()
+
+
+class Invite(SQLModel, table=True):
+    """A one-time set-password link for a user; only the token's SHA-256 is stored."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user.id", index=True)
+    token_hash: str = Field(unique=True, max_length=64)
+    created_by: str = Field(default="", max_length=200)
+    created_at: datetime = created_field()
+    expires_at: datetime
+    used_at: datetime | None = None

@@ -15,13 +15,17 @@ def init_app(app: Flask) -> None:
     """Register the studio blueprint and the `is_staff` template global."""
     from learnpath.studio.blueprint import bp
     from learnpath.studio.views import (  # noqa: F401  (they attach routes to bp)
+        api_clients,
+        audit,
         competencies,
         composition,
+        departments,
         derived,
         facilitation,
         home,
         items,
         modules,
+        people,
         programs,
         rules,
         versions,

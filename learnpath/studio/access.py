@@ -5,6 +5,9 @@ Views that change content, or show a form to change it, add `@authoring` (author
 Facilitators read everything, derive facilitated (depth 2) programs and edit those: their
 sessions, notes, examples and wording, taking in the parent's new version, publishing them
 (`require_editor`). Specialized and deep programs, and moving learners, stay with authors.
+People admin (users, departments) is a blueprint inside the studio whose every request also
+passes `admin_guard`: admins only. API clients and the audit log are admin-only views
+(`@admin_only`, with the same check).
 """
 
 from collections.abc import Callable
@@ -19,6 +22,7 @@ from learnpath.vocabulary import Depth
 
 STAFF = frozenset({"author", "facilitator", "admin"})
 AUTHORS = frozenset({"author", "admin"})
+ADMINS = frozenset({"admin"})
 
 
 def guard() -> Any:
@@ -30,6 +34,17 @@ def guard() -> Any:
     return None
 
 
+def admin_guard() -> None:
+    """Before every people-admin request (after `guard`): only admins go on."""
+    if not current_roles() & ADMINS:
+        abort(403, "People admin is for admins: ask one to make this change.")
+
+
+def is_admin() -> bool:
+    """Whether the logged-in user is an admin (shows or hides the administration links)."""
+    return bool(current_roles() & ADMINS)
+
+
 def authoring(view: Callable[..., Any]) -> Callable[..., Any]:
     """Only authors and admins may call the view (the guard has already checked staff)."""
 
@@ -39,6 +54,19 @@ def authoring(view: Callable[..., Any]) -> Callable[..., Any]:
             abort(403, "Only authors and admins change content in the studio.")
         return view(*args, **kwargs)
 
+    return wrapped
+
+
+def admin_only(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Only admins may call the view; marked so that tests can tell admin pages apart."""
+
+    @wraps(view)
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        if not is_admin():
+            abort(403, "API clients and the audit log are for admins.")
+        return view(*args, **kwargs)
+
+    wrapped.admin_only = True  # type: ignore[attr-defined]
     return wrapped
 
 

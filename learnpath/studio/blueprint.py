@@ -1,20 +1,44 @@
-"""The studio blueprint: every request passes the role guard; 403 answers with a page."""
+"""The studio blueprint (people admin nested in it): every request passes the role guard.
 
-from flask import Blueprint, render_template
+Every write a studio request makes is recorded in the audit log under the logged-in user
+(services/audit): views and services need not do anything for it.
+"""
+
+from flask import Blueprint, render_template, request
+from flask_login import current_user
 from werkzeug.exceptions import Forbidden
 
+from learnpath.db import get_session
+from learnpath.services import audit
 from learnpath.services.catalog.derivation import sets_placement
-from learnpath.studio.access import can_author, guard, may_edit
+from learnpath.studio.access import admin_guard, can_author, guard, is_admin, may_edit
 from learnpath.studio.views.lists import url_with
 
 bp = Blueprint("studio", __name__, url_prefix="/studio")
 bp.before_request(guard)
+people = Blueprint("people", __name__, url_prefix="/people")
+"""People admin: users and departments (endpoints `studio.people.*`), for admins only."""
+people.before_request(admin_guard)  # runs after the studio's guard: visitors log in first
+bp.register_blueprint(people)
+
+
+@bp.before_request
+def _audit_as_current_user() -> None:
+    """Record this request's writes under the logged-in user (the guard has let them in)."""
+    actor = audit.Actor(int(current_user.id), str(current_user.name), request_origin())
+    audit.set_actor(get_session(), actor)
+
+
+def request_origin() -> str:
+    """Where a write came from, as the audit log shows it: method and path."""
+    return f"{request.method} {request.path}"
 
 
 @bp.app_context_processor
 def _studio_globals() -> dict[str, object]:
     return {
         "can_author": can_author,
+        "is_admin": is_admin,
         "may_edit": may_edit,
         "sets_placement": sets_placement,
         "url_with": url_with,

@@ -2,11 +2,14 @@
 
 Runs after the other browser tests (marker after_e2e), so the lists show what they made. The
 routes come from the app's URL map and their parameters from data this test makes (programs of
-each kind, a rule of the personal one, a catalog competency, item and module): a new page is
-visited without being named here, and the test fails if one cannot be (then give `samples` what
-it needs). Each page must answer 200 without a redirect and carry one <h1>, or, for a
-facilitator, the 403 page; every page opened is saved under screenshots/studio/pages/<role>/
-(git-ignored). Opening them all writes nothing.
+each kind, a rule of the personal one, a catalog competency, item and module, a user and a
+department): a new page is visited without being named here, and the test fails if one cannot be
+(then give `samples` what it needs). Each page must answer 200 without a redirect and carry one
+<h1>, or, for a facilitator, the 403 page; admin pages (people admin, studio.people.*, and the
+views marked `@admin_only`: API clients, the audit log) open for an admin and answer 403 to
+authors and facilitators. A download (the users and audit CSVs) is checked for its status
+only. Every page opened is saved under screenshots/studio/pages/<role>/ (git-ignored). Opening
+them all writes nothing.
 """
 
 from dataclasses import dataclass, field
@@ -17,10 +20,11 @@ from flask import url_for
 from sqlmodel import Session, col, select
 from werkzeug.routing import Rule
 
-from learnpath.models import Competency, Enrollment, Item, Module
+from learnpath.models import Competency, Department, Enrollment, Item, Module
 from learnpath.models.base import pk
 from learnpath.services.catalog import composition, drafts, personal, publishing
 from learnpath.services.catalog.derivation import derive_program
+from learnpath.services.integration.clients import create_client
 from learnpath.vocabulary import Depth
 from tests import factories
 from tests.e2e.conftest import PROGRAM_SLUG, LiveApp
@@ -36,6 +40,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.after_e2e]
 PROGRAM = "/studio/programs/<slug>/v<int:version>"
 FACILITATOR_PAGES = {"studio.home", "studio.facilitation", "studio.derive", "studio.take_in"}
 """Pages a facilitator works in: each must open for them, not only for authors."""
+ADMIN_PAGES = "studio.people."
+"""Endpoints of people admin: admins only (as are views marked @admin_only)."""
 
 
 @dataclass
@@ -45,6 +51,7 @@ class Samples:
     slugs: dict[str, str]  # the path segment after /studio/ → a slug of that kind
     programs: list[dict[str, Any]] = field(default_factory=list)
     within: dict[str, Any] = field(default_factory=dict)  # a program route's other parameters
+    ids: dict[str, Any] = field(default_factory=dict)  # user_id, department_id, client_id
 
 
 def _title(kind: str) -> str:
@@ -90,8 +97,28 @@ def samples(live: LiveApp) -> Samples:
         slugs = {"competencies": competency.slug, "items": item.slug, "modules": module.slug}
         found = Samples(slugs)
         found.programs = _programs(session, modules, found.within)
+        person = factories.user(session, email=f"{factories.unique('crawled')}@example.com")
+        department = Department(name=factories.unique("Crawl department"))
+        session.add(department)
+        session.flush()
+        client, _secret = create_client(session, _title("HR system"), "learners:read")
+        found.ids = {
+            "user_id": pk(person),
+            "department_id": pk(department),
+            "client_id": client.client_id,
+        }
         session.commit()
     return found
+
+
+def admin_pages(live: LiveApp) -> set[str]:
+    """Studio pages only admins open: people admin, and views marked by @admin_only."""
+    views = live.app.view_functions
+    return {
+        r.endpoint
+        for r in studio_pages(live)
+        if r.endpoint.startswith(ADMIN_PAGES) or getattr(views[r.endpoint], "admin_only", 0)
+    }
 
 
 def studio_pages(live: LiveApp) -> list[Rule]:
@@ -109,15 +136,19 @@ def fillings(rule: Rule, data: Samples) -> list[dict[str, Any]]:
     others = arguments - {"slug", "version"}
     if rule.rule.startswith(PROGRAM) and others <= set(data.within):
         return [{**p, **{name: data.within[name] for name in others}} for p in data.programs]
+    if arguments <= set(data.ids):
+        return [{name: data.ids[name] for name in arguments}]
     kind = rule.rule.split("/")[2]
     if arguments == {"slug"} and kind in data.slugs:
         return [{"slug": data.slugs[kind]}]
     return []
 
 
-def status_of(page: Page, url: str) -> int:
-    """The status `url` answers with the page's cookies, redirects not followed (cheap probe)."""
-    return page.request.get(url, max_redirects=0).status
+def status_of(page: Page, url: str) -> tuple[int, bool]:
+    """The status `url` answers with the page's cookies (redirects not followed) and whether it
+    is an HTML page (a CSV download is not opened in the page)."""
+    response = page.request.get(url, max_redirects=0)
+    return response.status, response.headers.get("content-type", "").startswith("text/html")
 
 
 def heading(page: Page, url: str) -> str:
@@ -127,14 +158,17 @@ def heading(page: Page, url: str) -> str:
     return headings[0].strip() if len(headings) == 1 else ""
 
 
-def crawl(live: LiveApp, page: Page, data: Samples, role: str) -> dict[str, int | str]:
-    """Open every studio page as `role`: each page's status, or what was tried when it failed.
+def crawl(
+    live: LiveApp, page: Page, data: Samples, role: str, only: set[str] | None = None
+) -> dict[str, int | str]:
+    """Open every studio page (or `only` these endpoints) as `role`: each page's status,
+    or what was tried when it failed.
 
     Also checks that opening them all wrote nothing to the database.
     """
     with Session(live.engine) as session:
         before = factories.snapshot(session)
-    answers = _open_all(live, page, data, role)
+    answers = _open_all(live, page, data, role, only)
     with Session(live.engine) as session:
         after = factories.snapshot(session)
     changed = [table for table in before if before[table] != after[table]]
@@ -142,14 +176,22 @@ def crawl(live: LiveApp, page: Page, data: Samples, role: str) -> dict[str, int 
     return answers
 
 
-def _open_all(live: LiveApp, page: Page, data: Samples, role: str) -> dict[str, int | str]:
+def _open_all(
+    live: LiveApp, page: Page, data: Samples, role: str, only: set[str] | None
+) -> dict[str, int | str]:
     answers: dict[str, int | str] = {}
     for rule in studio_pages(live):
+        if only is not None and rule.endpoint not in only:
+            continue
         tried = []
         for values in fillings(rule, data):
             with live.app.test_request_context():
                 url = url_for(rule.endpoint, **values)
-            status: int | str = status_of(page, url)
+            status: int | str
+            status, html = status_of(page, url)
+            if status == 200 and not html:
+                answers[rule.endpoint] = 200  # a download: its status is all there is to see
+                break
             if status == 200 and not heading(page, url):
                 status = "200 without one <h1>"
             tried.append(f"{url} → {status}")
@@ -165,11 +207,12 @@ def _open_all(live: LiveApp, page: Page, data: Samples, role: str) -> dict[str, 
 
 def test_every_studio_page_opens_with_a_heading(page: Page, live_app: LiveApp) -> None:
     data = samples(live_app)
+    admin_only = admin_pages(live_app)
     staff(live_app, page, "author")
     by_author = crawl(live_app, page, data, "author")
     assert studio_pages(live_app) and len(by_author) == len(studio_pages(live_app))
-    failed = {k: v for k, v in by_author.items() if v != 200}
-    assert not failed, f"studio pages an author could not open: {failed}"
+    failed = {k: v for k, v in by_author.items() if v != (403 if k in admin_only else 200)}
+    assert not failed, f"studio pages an author could not open (or, admin pages, could): {failed}"
 
     page.context.clear_cookies()
     staff(live_app, page, "facilitator")
@@ -179,3 +222,10 @@ def test_every_studio_page_opens_with_a_heading(page: Page, live_app: LiveApp) -
     opened = {k for k, v in by_facilitator.items() if v == 200}
     assert opened >= FACILITATOR_PAGES, FACILITATOR_PAGES - opened
     assert opened < set(by_author), "facilitators are kept out of the authoring forms"
+    assert not opened & admin_only, "admin pages are for admins"
+
+    page.context.clear_cookies()
+    staff(live_app, page, "admin")
+    assert admin_only >= {"studio.audit", "studio.list_api_clients", "studio.show_api_client"}
+    by_admin = crawl(live_app, page, data, "admin", only=admin_only)
+    assert by_admin and all(v == 200 for v in by_admin.values()), by_admin

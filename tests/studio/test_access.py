@@ -5,6 +5,7 @@ from typing import Any
 from flask import Flask, url_for
 from sqlmodel import Session
 
+from learnpath.models import ApiClient, Department
 from learnpath.services.catalog import drafts
 from learnpath.services.catalog.derivation import derive_program
 from tests import factories
@@ -13,6 +14,9 @@ ROLES = ("anonymous", "learner", "author", "facilitator", "admin")
 READ = {"anonymous": 302, "learner": 403, "author": 200, "facilitator": 200, "admin": 200}
 FORM = {"anonymous": 302, "learner": 403, "author": 200, "facilitator": 403, "admin": 200}
 DONE = {"anonymous": 302, "learner": 403, "author": 302, "facilitator": 403, "admin": 302}
+ADMIN = {"anonymous": 302, "learner": 403, "author": 403, "facilitator": 403, "admin": 200}
+ADMIN_DONE = {**ADMIN, "admin": 302}
+ADMIN_MISSING = {**ADMIN, "admin": 404}
 
 PUBLISHED = {"slug": "data-literacy-essentials", "version": 1}
 DRAFT = {"slug": "matrix-draft", "version": 1}
@@ -22,6 +26,10 @@ CLIENT_NOPE = {**CLIENT, "module": "no-such-module"}
 TEAM = {"slug": "team-lead-path", "version": 1}  # personal, published, five rules
 TEAM_DRAFT = {"slug": "team-lead-path", "version": 2}  # its new draft, opened in the test
 NO_RULE = {**TEAM_DRAFT, "position": 99}
+FIRST_USER = {"user_id": 1}  # the learner _clients makes first
+NO_USER = {"user_id": 999}
+DEPARTMENT = {"department_id": 1}  # made by the test
+API_CLIENT = {"client_id": "lpc_matrix"}  # made in the test
 
 # endpoint → (method, url arguments, form data, expected status per role). POSTs send data that
 # gives every allowed role the same answer however often it is sent (a refusal or a no-op).
@@ -82,7 +90,33 @@ EXPECTED: dict[str, tuple[str, dict[str, Any], dict[str, str], dict[str, int]]] 
     "studio.remove_rule": ("POST", NO_RULE, {}, DONE),
     "studio.move_rule": ("POST", NO_RULE, {"direction": "up"}, DONE),
     "studio.order_rules": ("POST", TEAM_DRAFT, {"rule": "99"}, DONE),
+    # People admin: admins only (tests/people/test_people_views.py shows that nothing changes).
+    "studio.people.list_users": ("GET", {}, {}, ADMIN),
+    "studio.people.export_users": ("GET", {}, {}, ADMIN),
+    "studio.people.new_user": ("POST", {}, {"email": ""}, ADMIN),
+    "studio.people.edit_user": ("POST", FIRST_USER, {"name": ""}, ADMIN),
+    "studio.people.invite_user": ("POST", FIRST_USER, {}, ADMIN_DONE),
+    "studio.people.deactivate_user": ("POST", NO_USER, {}, ADMIN_MISSING),
+    "studio.people.reactivate_user": ("POST", FIRST_USER, {}, ADMIN_DONE),  # active: no-op
+    "studio.people.list_departments": ("POST", {}, {"name": ""}, ADMIN),
+    "studio.people.show_department": ("POST", DEPARTMENT, {"name": ""}, ADMIN),
+    "studio.people.merge_department": ("POST", DEPARTMENT, {"into": ""}, ADMIN),
+    # Administration: admins only (tests/studio/test_api_client_views.py: nothing changes).
+    "studio.audit": ("GET", {}, {}, ADMIN),
+    "studio.audit_csv": ("GET", {}, {}, ADMIN),
+    "studio.list_api_clients": ("GET", {}, {}, ADMIN),
+    "studio.new_api_client": ("POST", {}, {"name": ""}, ADMIN),
+    "studio.show_api_client": ("GET", API_CLIENT, {}, ADMIN),
+    "studio.edit_api_client": ("POST", API_CLIENT, {"name": ""}, ADMIN),
+    "studio.rotate_api_client": ("POST", API_CLIENT, {}, ADMIN),  # a new secret each time
+    "studio.revoke_api_client": ("POST", API_CLIENT, {}, ADMIN_DONE),
+    "studio.reactivate_api_client": ("POST", API_CLIENT, {}, ADMIN_DONE),
 }
+
+
+def arrange_admin(db: Session) -> None:
+    """What the admin rows address: the API client API_CLIENT."""
+    db.add(ApiClient(client_id=API_CLIENT["client_id"], name="Matrix", secret_hash="-", scopes=""))
 
 
 def _clients(app: Flask, db: Session) -> dict[str, Any]:
@@ -111,6 +145,8 @@ def test_each_role_gets_its_status_on_every_route(app: Flask, catalog: Session) 
     team = drafts.find(catalog, "team-lead-path", 1)
     assert team is not None
     drafts.open_draft(catalog, team, "Ana")
+    arrange_admin(catalog)
+    catalog.add(Department(name="Matrix department"))
     catalog.commit()
     clients = _clients(app, catalog)
     wrong = {}
@@ -120,6 +156,7 @@ def test_each_role_gets_its_status_on_every_route(app: Flask, catalog: Session) 
         got = {}
         for role in ROLES:
             response = clients[role].open(url, method=method, data=data)
+            response.close()  # a streamed answer (the audit CSV) holds its request context open
             got[role] = response.status_code
             went_to_login = response.headers.get("Location", "").startswith("/auth/login?next=")
             if went_to_login != (role == "anonymous"):

@@ -24,7 +24,7 @@ from learnpath.studio.forms import catalog as catalog_forms
 from learnpath.studio.forms import derived as derived_forms
 from learnpath.studio.forms import programs as program_forms
 from learnpath.studio.forms import rules as rule_forms
-from tests.studio.test_access import DRAFT, EXPECTED, PUBLISHED, TEAM_DRAFT
+from tests.studio.test_access import DRAFT, EXPECTED, PUBLISHED, TEAM_DRAFT, arrange_admin
 
 STATIC = Path(learnpath.__file__).parent / "static"
 TEMPLATES = Path(learnpath.__file__).parent / "templates"
@@ -112,6 +112,7 @@ def _arrange(db: Session) -> None:
     team = drafts.find(db, "team-lead-path", 1)
     assert team is not None
     drafts.open_draft(db, team, "Ana")
+    arrange_admin(db)
     db.commit()
 
 

@@ -8,6 +8,7 @@ from sqlmodel import Session, select
 
 from learnpath.models import Enrollment, Learner, Program, User
 from learnpath.models.base import pk
+from learnpath.services.accounts import departments
 from learnpath.services.accounts.users import create_user
 from learnpath.vocabulary import utcnow
 
@@ -59,6 +60,7 @@ def ensure_demo(session: Session, new_password: Callable[[], str]) -> list[tuple
         create_user(session, email, name, password, ["learner"], learner=learner)
         _enroll(session, learner, programs)
         created.append((email, password, "learner"))
+    _demo_team(session)
     for email, name, roles in DEMO_STAFF:
         if session.exec(select(User).where(User.email == email)).first():
             continue
@@ -66,6 +68,21 @@ def ensure_demo(session: Session, new_password: Callable[[], str]) -> list[tuple
         create_user(session, email, name, password, roles)
         created.append((email, password, ", ".join(roles)))
     return created
+
+
+def _demo_team(session: Session) -> None:
+    """Ben reports to Ana (her My team shows him); the demo departments are listed."""
+    ana, ben = (
+        session.exec(select(Learner).where(Learner.external_id == key)).first()
+        for key in ("E1001", "E1002")
+    )
+    if ana is not None and ben is not None and ben.manager_id is None:
+        ben.manager_id = pk(ana)
+        session.add(ben)
+    for learner in (ana, ben):
+        if learner is not None and departments.by_name(session, learner.department) is None:
+            departments.create(session, learner.department)
+    session.flush()
 
 
 def _enroll(session: Session, learner: Learner, slugs: list[str]) -> None:

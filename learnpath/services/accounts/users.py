@@ -23,9 +23,7 @@ def create_user(
     learner: Learner | None = None,
 ) -> User:
     """Add a user with a hashed password (scrypt) and the given roles."""
-    email = email.strip().lower()
-    if "@" not in email:
-        raise AccountError(f"email: '{email}' is not an email address")
+    email = new_email(session, email)
     if len(password) < MIN_PASSWORD:
         raise AccountError(f"password: use at least {MIN_PASSWORD} characters")
     unknown = sorted(set(roles) - set(ROLES))
@@ -33,8 +31,6 @@ def create_user(
         raise AccountError(
             f"role: choose from {', '.join(ROLES)} (got {', '.join(unknown) or 'none'})"
         )
-    if session.exec(select(User).where(User.email == email)).first():
-        raise AccountError(f"email: a user with '{email}' already exists")
     user = User(email=email, name=name, password_hash=generate_password_hash(password))
     user.learner_id = learner.id if learner else None
     session.add(user)
@@ -43,6 +39,16 @@ def create_user(
         session.add(UserRole(user_id=pk(user), role=role))
     session.flush()
     return user
+
+
+def new_email(session: Session, email: str) -> str:
+    """The email of a new user, lower-cased; refused if malformed or another user has it."""
+    email = email.strip().lower()
+    if "@" not in email:
+        raise AccountError(f"email: '{email}' is not an email address")
+    if session.exec(select(User).where(User.email == email)).first():
+        raise AccountError(f"email: a user with '{email}' already exists")
+    return email
 
 
 def authenticate(session: Session, email: str, password: str) -> User | None:

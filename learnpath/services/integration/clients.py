@@ -55,14 +55,24 @@ def parse_scopes(text: str) -> list[str]:
     return scopes
 
 
-def create_client(session: Session, name: str, scopes: str) -> tuple[ApiClient, str]:
-    """A new client with the given scopes; returns it and its secret (never stored)."""
+def checked_name(name: str) -> str:
+    """A client's name, stripped; 1 to 200 characters."""
     if not name.strip() or len(name) > 200:
         raise ClientError("name must be 1 to 200 characters")
-    secret = secrets.token_urlsafe(32)
+    return name.strip()
+
+
+def new_secret() -> str:
+    """A fresh random client secret (256 bits)."""
+    return secrets.token_urlsafe(32)
+
+
+def create_client(session: Session, name: str, scopes: str) -> tuple[ApiClient, str]:
+    """A new client with the given scopes; returns it and its secret (never stored)."""
+    secret = new_secret()
     client = ApiClient(
         client_id="lpc_" + secrets.token_hex(12),
-        name=name.strip(),
+        name=checked_name(name),
         secret_hash=digest(secret),
         scopes=" ".join(parse_scopes(scopes)),
     )
@@ -108,7 +118,11 @@ def save_token(
 
 
 def grant_of(session: Session, access_token: str, now: datetime | None = None) -> Grant | None:
-    """The grant behind a bearer token, if the token exists, is unexpired and its client active."""
+    """The grant behind a bearer token, if the token is unexpired and unrevoked, its client active.
+
+    Its scopes are those issued that the client still holds: narrowing a client's scopes
+    narrows its tokens at once.
+    """
     row = session.exec(
         select(ApiToken, ApiClient)
         .join(ApiClient, ApiClient.id == ApiToken.client_id)  # type: ignore[arg-type]
@@ -118,9 +132,9 @@ def grant_of(session: Session, access_token: str, now: datetime | None = None) -
         return None
     token, client = row
     expires_at = aware(token.expires_at)
-    if not client.active or expires_at <= (now or utcnow()):
+    if not client.active or token.revoked_at is not None or expires_at <= (now or utcnow()):
         return None
-    return Grant(client, frozenset(token.scopes.split()), expires_at)
+    return Grant(client, frozenset(token.scopes.split()) & set(client.scopes.split()), expires_at)
 
 
 def client_grant(client: ApiClient) -> Grant:

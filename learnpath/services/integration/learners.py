@@ -90,7 +90,7 @@ def _manager_id(
     found = by_external_id(session, manager)
     if found is None:
         return None  # kept as pending_manager_external_id until that learner arrives
-    if learner is not None and pk(learner) in _chain_above(session, pk(found)):
+    if learner is not None and pk(learner) in chain_above(session, pk(found)):
         message = f"{manager!r} reports to {external_id!r}, so the chain would loop"
         raise out.InputError("manager_external_id", message, 409)
     return pk(found)
@@ -105,7 +105,7 @@ def _waiting_for(session: Session, external_id: str) -> Sequence[Learner]:
 
 def _refuse_pending_loop(session: Session, external_id: str, manager_id: int | None) -> None:
     """409 if a learner waiting for this new one as manager is above them (before any write)."""
-    above = _chain_above(session, manager_id) if manager_id is not None else set()
+    above = chain_above(session, manager_id) if manager_id is not None else set()
     for learner in _waiting_for(session, external_id):
         if pk(learner) in above:
             message = f"{learner.external_id!r} is waiting for {external_id!r} as manager"
@@ -122,7 +122,7 @@ def _resolve_pending(session: Session, arrived: Learner) -> None:
         session.flush()
 
 
-def _chain_above(session: Session, learner_id: int) -> set[int]:
+def chain_above(session: Session, learner_id: int) -> set[int]:
     """The learner and everyone above them in the reporting chain (stops at a loop)."""
     seen: set[int] = set()
     current: int | None = learner_id

@@ -27,6 +27,7 @@ from learnpath.services.learning.trajectory.plans import (
     replan,
     replan_all,
     replan_learner,
+    replan_learners_in,
     replan_using_module,
     view,
 )
@@ -50,6 +51,7 @@ __all__ = [
     "replan",
     "replan_all",
     "replan_learner",
+    "replan_learners_in",
     "replan_using_module",
     "settle",
     "undo",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cached_property
@@ -135,6 +136,21 @@ def replan_learner(session: Session, learner_id: int) -> None:
     """Levels or profile changed: re-plan the learner's open and completed enrollments."""
     for enrollment in session.exec(_replannable().where(Enrollment.learner_id == learner_id)):
         replan(session, enrollment)
+
+
+def replan_learners_in(
+    session: Session, learner_ids: Sequence[int], program_ids: Iterable[int]
+) -> int:
+    """These learners' enrollments in these programs changed inputs: re-plan them; how many."""
+    enrollments = session.exec(
+        _replannable()
+        .where(col(Enrollment.learner_id).in_(learner_ids))
+        .where(col(Enrollment.program_id).in_(list(program_ids)))
+        .order_by(col(Enrollment.id))
+    ).all()
+    for enrollment in enrollments:
+        replan(session, enrollment)
+    return len(enrollments)
 
 
 def replan_all(session: Session) -> int:

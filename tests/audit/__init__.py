@@ -1,0 +1,1 @@
+"""Tests of the audit log: recording, immutability, reading and export."""
