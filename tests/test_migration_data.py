@@ -54,7 +54,21 @@ def test_revisions_are_discovered() -> None:
     assert REVISIONS[:7] == ["0001", "0002", "0003", "0004", "0005", "0006", "0007"]
 
 
-@pytest.mark.parametrize("revision", REVISIONS)
+# Merged while this harness landed, not fixed yet (the lead's list; strict: passing fails it).
+KNOWN_BROKEN = {
+    "0010": "batch copy of program drops 0002's stamp triggers (SQLite); fails under FKs",
+}
+
+
+@pytest.mark.parametrize(
+    "revision",
+    [
+        pytest.param(r, marks=pytest.mark.xfail(reason=KNOWN_BROKEN[r], strict=True))
+        if r in KNOWN_BROKEN
+        else r
+        for r in REVISIONS
+    ],
+)
 def test_down_then_up_keeps_every_row(engine: Engine, revision: str) -> None:
     migrate.upgrade(engine, revision)
     fill(engine)
@@ -107,6 +121,7 @@ def test_forcing_through_the_environment(engine: Engine, monkeypatch: pytest.Mon
     assert set(reflect(engine).tables) == set()
 
 
+@pytest.mark.xfail(reason=KNOWN_BROKEN["0010"], strict=True)
 def test_empty_database_downgrades_to_base_unforced(engine: Engine) -> None:
     migrate.upgrade(engine)
     migrate.downgrade(engine, "base")

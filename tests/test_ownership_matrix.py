@@ -71,11 +71,13 @@ ROUTES: dict[str, Spec] = {
     "learner.answer_quiz": Spec({"uid": "attempt"}, {"choice": "0"}),  # + the owner's step, item
     "learner.show_results": Spec({"uid": "result"}),
     "learner.show_report": Spec({"learner_id": "report"}),  # My team: a direct report's page
+    "learner.show_review": Spec({"uid": "result"}),
     # Not in the URL map's arguments: an id in a form is listed by hand.
     "learner.start_quiz": Spec({"enrollment": "enrollment"}, {"kind": "placement"}, in_form=True),
 }
 NOT_OWNED = {
-    "learner.show_program": "the catalog: every signed-in user reads its published versions",
+    "learner.show_program": "the catalog, by audience: tests/test_audience_matrix.py",
+    "learner.self_enrol": "the catalog, by audience: tests/test_audience_matrix.py",
     "static": "files shipped with the app",
     "auth.set_password": "the invite token is the credential (tests/people/test_invites.py)",
 }

@@ -16,6 +16,7 @@ def init_app(app: Flask) -> None:
     from learnpath.studio.blueprint import bp
     from learnpath.studio.views import (  # noqa: F401  (they attach routes to bp)
         api_clients,
+        assignment,
         audit,
         competencies,
         composition,
@@ -24,6 +25,7 @@ def init_app(app: Flask) -> None:
         facilitation,
         home,
         items,
+        learners,
         modules,
         people,
         programs,

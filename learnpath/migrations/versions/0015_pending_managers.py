@@ -1,7 +1,7 @@
 """pending managers: an HR push may name a manager who has not been pushed yet
 
 Revision ID: 0015
-Revises: 0008
+Revises: 0010
 
 HR systems push people in any order. A learner whose manager is not known yet keeps the manager's
 external id in `learner.pending_manager_external_id`; when that person arrives, the link is made
@@ -17,7 +17,7 @@ from alembic import op
 from learnpath.migrate import restore_columns, stash_columns
 
 revision: str = "0015"
-down_revision: str | None = "0008"
+down_revision: str | None = "0010"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
