@@ -40,6 +40,19 @@ def init_db() -> None:
     click.echo("Database is at the latest schema revision.")
 
 
+@click.command("db-downgrade")
+@with_appcontext
+@click.argument("revision")
+@click.option("--force", is_flag=True, help="Let a downgrade that cannot keep data delete it.")
+def db_downgrade(revision: str, force: bool) -> None:
+    """Migrate the schema down to REVISION (e.g. -1); data the older schema cannot hold is kept."""
+    try:
+        migrate.downgrade(db.engine(), revision, force=force)
+    except migrate.DataLossRefused as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"Database is at revision {revision}.")
+
+
 @click.command("import-content")
 @with_appcontext
 @click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
@@ -286,6 +299,7 @@ def init_app(app: Flask) -> None:
     """Register the commands."""
     for command in (
         init_db,
+        db_downgrade,
         import_content,
         export_content,
         create_user_command,

@@ -79,7 +79,12 @@ def from_input_error(exc: InputError) -> ApiError:
 
 
 def parse_body(model: type[M]) -> M:
-    """The JSON body validated by a data model; 400 if it is not JSON, 422 with field details."""
+    """The JSON body validated by a data model; 415 unless sent as JSON, 400 if it is not JSON,
+    422 with field details."""
+    if not request.is_json:
+        raise ApiError(
+            415, "Send the body as application/json.", [("Content-Type", "must be JSON")]
+        )
     try:
         data = json.loads(request.get_data(cache=True) or b"null")
     except (ValueError, UnicodeDecodeError) as exc:

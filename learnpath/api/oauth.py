@@ -12,7 +12,7 @@ from authlib.integrations.flask_oauth2 import AuthorizationServer, ResourceProte
 from authlib.oauth2 import OAuth2Error
 from authlib.oauth2.rfc6749 import ClientMixin, InvalidScopeError, TokenMixin, grants
 from authlib.oauth2.rfc6750 import BearerTokenValidator
-from flask import Blueprint, Flask, Response, current_app, g, request
+from flask import Blueprint, Flask, Response, current_app, g, jsonify, request
 
 from learnpath.api.errors import ApiError
 from learnpath.db import get_session
@@ -127,6 +127,14 @@ def _save_token(token: dict[str, Any], oauth_request: Any) -> None:
 def issue_token() -> Response:
     """RFC 6749 §4.4: client credentials in, a bearer token out (errors per §5.2)."""
     server: AuthorizationServer = current_app.extensions["learnpath.oauth"]
+    header = request.headers.get("Authorization")
+    if header is not None and len(header.split(None, 1)) != 2:  # Authlib raises on these
+        description = "The Authorization header is not 'Basic <credentials>'."
+        refused = jsonify({"error": "invalid_client", "error_description": description})
+        refused.status_code = 401
+        refused.headers["Cache-Control"] = "no-store"
+        refused.headers["WWW-Authenticate"] = 'Basic realm="learnpath"'
+        return refused
     response: Response = server.create_token_response()
     if response.status_code == 200:
         get_session().commit()

@@ -28,7 +28,7 @@ ERRORS = {
 }
 LIST_PARAMS = [
     {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 1000}},
-    {"name": "cursor", "in": "query", "schema": {"type": "string", "maxLength": 500}},
+    {"name": "cursor", "in": "query", "schema": {**openapi_xapi.TEXT, "maxLength": 500}},
     {"name": "updated_since", "in": "query", "schema": {"type": "string", "format": "date-time"}},
 ]
 
@@ -47,8 +47,15 @@ def _json(model: type, description: str, headers: dict[str, Any] | None = None) 
     return found
 
 
+EXTRA = {
+    "404": "Not found",
+    "409": "Conflict",
+    "415": "The body is not sent as application/json",
+}
+
+
 def _errors(*extra: str) -> dict[str, Any]:
-    codes = {**ERRORS, **{code: "Not found" if code == "404" else "Conflict" for code in extra}}
+    codes = {**ERRORS, **{code: EXTRA[code] for code in extra}}
     found = {code: _json(out.ErrorOut, text) for code, text in codes.items()}
     found["429"]["headers"] = {"Retry-After": {"schema": {"type": "integer"}, "required": True}}
     return found
@@ -135,6 +142,8 @@ def _paths() -> dict[str, Any]:
                 ["learners:write"],
                 {"200": _json(out.LearnerOut, "Updated"), "201": _json(out.LearnerOut, "Created")},
                 "404",
+                "409",
+                "415",
                 requestBody=write,
             ),
         },
@@ -161,7 +170,9 @@ def _paths() -> dict[str, Any]:
                     "200": _json(out.EnrollmentRecord, "Already assigned"),
                     "201": _json(out.EnrollmentRecord, "Assigned"),
                 },
+                "404",
                 "409",
+                "415",
                 requestBody=assign,
             ),
         },

@@ -70,6 +70,29 @@ SCHEMAS = {
 }
 
 
+# Any text without NUL (which every request refuses: PostgreSQL cannot hold it).
+TEXT = {"type": "string", "pattern": r"^[^\x00]*$"}
+AGENT_FILTER = {
+    "type": "object",
+    "anyOf": [
+        {
+            "required": ["account"],
+            "properties": {
+                "account": {
+                    "type": "object",
+                    "required": ["name"],
+                    "properties": {"homePage": TEXT, "name": TEXT},
+                }
+            },
+        },
+        {
+            "required": ["mbox"],
+            "properties": {"mbox": {"type": "string", "pattern": r"^mailto:[^\x00]*$"}},
+        },
+    ],
+}
+
+
 def _query(name: str, schema: dict[str, Any], description: str) -> dict[str, Any]:
     return {"name": name, "in": "query", "schema": schema, "description": description}
 
@@ -84,9 +107,14 @@ PARAMETERS = [
     },
     _query("statementId", {"type": "string", "format": "uuid"}, "One statement by id"),
     _query("voidedStatementId", {"type": "string", "format": "uuid"}, "None is ever voided"),
-    _query("agent", {"type": "string"}, "An Agent as JSON: account (name = external id) or mbox"),
-    _query("verb", {"type": "string"}, "A verb IRI"),
-    _query("activity", {"type": "string"}, "An activity id (urn:learnpath:...)"),
+    {
+        "name": "agent",
+        "in": "query",
+        "description": "An Agent as JSON: account (name = external id) or mbox",
+        "content": {"application/json": {"schema": AGENT_FILTER}},
+    },
+    _query("verb", TEXT, "A verb IRI"),
+    _query("activity", TEXT, "An activity id (urn:learnpath:...)"),
     _query("registration", {"type": "string", "format": "uuid"}, "An enrollment's UUID"),
     _query("related_activities", BOOLEAN, "activity also matches context activities"),
     _query("related_agents", BOOLEAN, "agent also matches the authority"),
@@ -96,7 +124,7 @@ PARAMETERS = [
     _query("format", {"type": "string", "enum": ["ids", "exact", "canonical"]}, "Shape"),
     _query("attachments", BOOLEAN, "No statement has attachments"),
     _query("ascending", BOOLEAN, "Oldest first"),
-    _query("cursor", {"type": "string", "maxLength": 500}, "Opaque; part of a `more` URL"),
+    _query("cursor", {**TEXT, "maxLength": 500}, "Opaque; part of a `more` URL"),
 ]
 
 

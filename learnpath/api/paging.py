@@ -10,8 +10,9 @@ import orjson
 from flask import Response, request, url_for
 from pydantic import AwareDatetime, BaseModel, TypeAdapter, ValidationError
 
-from learnpath.api.errors import invalid
+from learnpath.api.errors import ApiError, invalid
 from learnpath.db import get_session
+from learnpath.services.integration.formats import DATE_TIME
 from learnpath.services.integration.sync import CursorError, Window, open_window
 from learnpath.vocabulary import iso_utc
 
@@ -42,8 +43,10 @@ def time_arg(name: str) -> datetime | None:
     if raw is None:
         return None
     try:
+        if not DATE_TIME.fullmatch(raw):
+            raise ValueError(raw)
         return _TIME.validate_python(raw)
-    except ValidationError as exc:
+    except (ValidationError, ValueError) as exc:
         raise invalid(name, "must be an ISO 8601 time with a time zone, e.g. ...Z") from exc
 
 
@@ -54,7 +57,7 @@ def read_window(since_arg: str = "updated_since") -> Window:
     try:
         return open_window(get_session(), request.args.get("cursor"), since, limit)
     except CursorError as exc:
-        raise invalid("cursor", str(exc)) from exc
+        raise ApiError(400, "The cursor is not valid.", [("cursor", str(exc))]) from exc
 
 
 def page_response(

@@ -15,7 +15,7 @@ from learnpath.models import Enrollment
 from learnpath.services.integration import enrollments as api_enrollments
 from learnpath.services.integration import learners as api_learners
 from learnpath.services.integration import schemas as out
-from learnpath.services.integration.ids import row_id
+from learnpath.services.integration.ids import pattern, row_id
 from learnpath.services.integration.schemas import EXTERNAL_ID, InputError
 from learnpath.vocabulary import ENROLLMENT_STATUSES
 
@@ -120,9 +120,10 @@ def _filters() -> api_enrollments.Filters:
     )
     if status is not None and status not in ENROLLMENT_STATUSES:
         raise invalid("status", f"must be one of {', '.join(ENROLLMENT_STATUSES)}")
-    program_id = row_id("program", program) if program is not None else None
-    if program is not None and program_id is None:
+    if program is not None and not re.fullmatch(pattern("program"), program):
         raise invalid("program_id", "must be a program id such as prg_12")
+    # An id too large for any row is schema-valid: it filters to nothing (no row has id 0).
+    program_id = (row_id("program", program) or 0) if program is not None else None
     if learner is not None and not re.fullmatch(EXTERNAL_ID, learner):
         raise invalid("learner_external_id", f"must match {EXTERNAL_ID}")
     return api_enrollments.Filters(status, program_id, learner)

@@ -67,9 +67,9 @@ def statements() -> Response:
     _flag("attachments")  # none has any, but the value must be a boolean
     if "voidedStatementId" in request.args:
         raise ApiError(404, "No statement has been voided.")
+    query, shape = _query(), _format()  # checked with statementId too, then ignored
     if "statementId" in request.args:
         return _one(request.args["statementId"])
-    query, shape = _query(), _format()
     session = get_session()
     window = _window(query)
     found, last = api_statements.page(session, query, window, _home_page())
@@ -85,8 +85,9 @@ def statements() -> Response:
 
 
 def _one(statement_id: str) -> Response:
-    if set(request.args) - {"statementId", "format", "attachments"}:
-        raise ApiError(400, "statementId cannot be combined with other filters.")
+    """The statement with this id; other filters sent along are ignored (docs/api.md)."""
+    if not _is_uuid(statement_id):
+        raise ApiError(400, "statementId must be a UUID.", [("statementId", "must be a UUID")])
     shape = _format()
     found = api_statements.one(get_session(), statement_id, _home_page())
     if found is None:
@@ -104,7 +105,7 @@ def _window(query: Query) -> Window:
     try:
         through, after = decode(cursor)
     except CursorError as exc:
-        raise ApiError(400, str(exc)) from exc
+        raise ApiError(400, "The cursor is not valid.", [("cursor", str(exc))]) from exc
     return Window(through, query.since, after, query.limit)
 
 
@@ -159,6 +160,8 @@ def _agent(raw: str | None) -> str | None:
         raise ApiError(400, "agent must be an xAPI Agent as JSON.") from exc
     if not isinstance(agent, dict):
         raise ApiError(400, "agent must be an xAPI Agent as JSON.")
+    if _has_nul(agent):  # PostgreSQL text cannot hold NUL
+        raise ApiError(400, "agent contains a NUL character.", [("agent", "contains NUL")])
     account = agent.get("account")
     if isinstance(account, dict) and isinstance(account.get("name"), str):
         if account.get("homePage", _home_page()) != _home_page():
@@ -169,6 +172,17 @@ def _agent(raw: str | None) -> str | None:
         email = mbox.removeprefix("mailto:")
         return api_learners.external_id_by_email(get_session(), email) or ""
     raise ApiError(400, "agent must name an account or an mbox.")
+
+
+def _has_nul(value: Any) -> bool:
+    """Whether a NUL character is anywhere in a parsed JSON value."""
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_nul(v) for v in value)
+    return False
 
 
 def _flag(name: str) -> bool:

@@ -56,6 +56,8 @@ class Learner(SQLModel, table=True):
     role: str = Field(default="", max_length=80)
     department: str = Field(default="", max_length=120)
     manager_id: int | None = Field(default=None, foreign_key="learner.id", index=True)
+    # The HR id of a manager who has not arrived yet; resolved into manager_id when they do.
+    pending_manager_external_id: str | None = Field(default=None, max_length=80)
     interests: list[str] = json_field()
     preferred_formats: list[str] = json_field()
     locale: str = Field(default="en", max_length=16)

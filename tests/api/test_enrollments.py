@@ -50,14 +50,21 @@ def test_assigning_twice_answers_the_same_record_and_creates_nothing(
     assert len(catalog.exec(select(Enrollment)).all()) == 1
 
 
-def test_assigning_to_unknown_learner_or_program_gets_422_and_writes_nothing(
+def test_assigning_to_unknown_learner_or_program_gets_404_and_writes_nothing(
     client: FlaskClient, everything: Headers, catalog: Session
 ) -> None:
     before = factories.snapshot(catalog)
     body = {"learner_external_id": "NOBODY", "program_id": "prg_999999"}
     response = client.post("/api/v1/enrollments", json=body, headers=everything)
-    assert response.status_code == 422
+    assert response.status_code == 404
     assert response.json["error"]["details"][0]["field"] == "learner_external_id"
+    factories.learner(catalog, external_id="E1")
+    catalog.commit()
+    before = factories.snapshot(catalog)
+    body = {"learner_external_id": "E1", "program_id": "prg_999999"}
+    response = client.post("/api/v1/enrollments", json=body, headers=everything)
+    assert response.status_code == 404
+    assert response.json["error"]["details"][0]["field"] == "program_id"
     bad = client.post(
         "/api/v1/enrollments",
         json={"learner_external_id": "E1", "program_id": "12"},

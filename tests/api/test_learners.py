@@ -76,14 +76,34 @@ def test_bad_fields_get_422_with_details_and_nothing_is_written(
     assert factories.snapshot(db) == before
 
 
-def test_an_unknown_manager_gets_422_and_nothing_is_written(
+def test_an_unknown_manager_is_pending_until_they_arrive(
     client: FlaskClient, everything: Headers, db: Session
 ) -> None:
-    before = factories.snapshot(db)
-    body = {**ANNA, "manager_external_id": "NOBODY"}
+    body = {**ANNA, "manager_external_id": "BOSS"}
     response = client.put("/api/v1/learners/E1", json=body, headers=everything)
-    assert response.status_code == 422
-    assert response.json["error"]["details"][0]["field"] == "manager_external_id"
+    assert response.status_code == 201
+    assert response.json["manager_external_id"] == "BOSS"
+    assert response.json["manager_pending"] is True
+    anna = db.exec(select(Learner).where(Learner.external_id == "E1")).one()
+    assert (anna.manager_id, anna.pending_manager_external_id) == (None, "BOSS")
+    boss = {**ANNA, "email": "boss@example.com"}
+    assert client.put("/api/v1/learners/BOSS", json=boss, headers=everything).status_code == 201
+    record = client.get("/api/v1/learners/E1", headers=everything).json
+    assert (record["manager_external_id"], record["manager_pending"]) == ("BOSS", False)
+    db.expire_all()
+    anna = db.exec(select(Learner).where(Learner.external_id == "E1")).one()
+    boss_row = db.exec(select(Learner).where(Learner.external_id == "BOSS")).one()
+    assert (anna.manager_id, anna.pending_manager_external_id) == (boss_row.id, None)
+
+
+def test_a_pending_manager_that_would_close_a_loop_is_409(
+    client: FlaskClient, everything: Headers, db: Session
+) -> None:
+    assert _put(client, everything, "A", "B").status_code == 201  # B pending
+    before = factories.snapshot(db)
+    response = _put(client, everything, "B", "A")  # B arrives reporting to A: A -> B -> A
+    assert response.status_code == 409
+    assert [d["field"] for d in response.json["error"]["details"]] == ["manager_external_id"]
     assert factories.snapshot(db) == before
 
 
@@ -148,7 +168,7 @@ def _put(client: FlaskClient, headers: Headers, who: str, manager: str | None): 
     return client.put(f"/api/v1/learners/{who}", json=body, headers=headers)
 
 
-def test_a_manager_chain_that_loops_back_gets_422_and_nothing_is_written(
+def test_a_manager_chain_that_loops_back_gets_409_and_nothing_is_written(
     client: FlaskClient, everything: Headers, db: Session
 ) -> None:
     assert _put(client, everything, "A", None).status_code == 201
@@ -157,7 +177,7 @@ def test_a_manager_chain_that_loops_back_gets_422_and_nothing_is_written(
     before = factories.snapshot(db)
     for who, manager in (("A", "B"), ("A", "C"), ("A", "A"), ("B", "C")):
         response = _put(client, everything, who, manager)
-        assert response.status_code == 422, (who, manager)
+        assert response.status_code == 409, (who, manager)
         assert [d["field"] for d in response.json["error"]["details"]] == ["manager_external_id"]
     assert factories.snapshot(db) == before
     assert _put(client, everything, "C", "A").json["manager_external_id"] == "A"

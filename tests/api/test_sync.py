@@ -57,8 +57,14 @@ def test_pages_follow_the_link_header_in_a_stable_order(
     assert keys == sorted(keys) and len(set(keys)) == 4
 
 
-def test_a_bad_cursor_or_limit_gets_422(client: FlaskClient, everything: Headers) -> None:
-    for query in ("cursor=bogus", "limit=0", "limit=1001", "updated_since=yesterday"):
+def test_a_forged_cursor_gets_400_naming_it(client: FlaskClient, everything: Headers) -> None:
+    response = client.get("/api/v1/enrollments?cursor=bogus", headers=everything)
+    assert response.status_code == 400
+    assert [d["field"] for d in response.json["error"]["details"]] == ["cursor"]
+
+
+def test_a_bad_limit_or_time_gets_422(client: FlaskClient, everything: Headers) -> None:
+    for query in ("limit=0", "limit=1001", "updated_since=yesterday", "updated_since=0"):
         response = client.get(f"/api/v1/enrollments?{query}", headers=everything)
         assert response.status_code == 422, query
         assert response.json["error"]["details"][0]["field"] == query.split("=")[0]

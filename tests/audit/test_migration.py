@@ -1,4 +1,5 @@
-"""Migration 0012 goes down and up again; going down deletes revoked tokens, not revives them."""
+"""Migration 0012 goes down and up again; going down removes revoked tokens (kept in the attic,
+not revived), and going up brings them back revoked."""
 
 from datetime import UTC, datetime
 from pathlib import Path
@@ -14,7 +15,7 @@ TOKEN = (
 )
 
 
-def test_downgrade_drops_the_log_and_revoked_tokens_then_upgrade_restores(tmp_path: Path) -> None:
+def test_downgrade_removes_the_log_and_revoked_tokens_then_upgrade_restores(tmp_path: Path) -> None:
     engine = make_engine(f"sqlite:///{tmp_path / 'm.sqlite'}")
     migrate.upgrade(engine)
     now = datetime(2026, 1, 1, tzinfo=UTC).isoformat()
@@ -28,11 +29,14 @@ def test_downgrade_drops_the_log_and_revoked_tokens_then_upgrade_restores(tmp_pa
         )
         conn.execute(text(TOKEN), {"hash": "live", "now": now, "revoked": None})
         conn.execute(text(TOKEN), {"hash": "dead", "now": now, "revoked": now})
-    migrate.command.downgrade(migrate.alembic_config(engine), "0011")  # 0012 and what follows it
+    migrate.downgrade(engine, "0011")
     assert "auditentry" not in inspect(engine).get_table_names()
     with engine.connect() as conn:
         hashes = conn.execute(text("SELECT token_hash FROM apitoken")).scalars().all()
     assert hashes == ["live"]
     migrate.upgrade(engine)
     assert "auditentry" in inspect(engine).get_table_names()
+    with engine.connect() as conn:
+        rows = conn.execute(text("SELECT token_hash, revoked_at FROM apitoken ORDER BY id")).all()
+    assert [(h, r is not None) for h, r in rows] == [("live", False), ("dead", True)]
     engine.dispose()

@@ -17,6 +17,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
+from learnpath.migrate import restore_columns, stash_columns
+
 revision: str = "0003"
 down_revision: str | None = "0002"
 branch_labels: str | Sequence[str] | None = None
@@ -42,6 +44,7 @@ def upgrade() -> None:
     with op.batch_alter_table("attempt", schema=None) as batch_op:
         batch_op.add_column(sa.Column("scope", sa.Text(), server_default="", nullable=False))
     _backfill()
+    restore_columns(revision, "attempt")  # scopes kept by a downgrade win over the backfill
     with op.batch_alter_table("attempt", schema=None) as batch_op:
         batch_op.create_index(
             "ix_attempt_one_active",
@@ -72,5 +75,6 @@ def _backfill() -> None:
 def downgrade() -> None:
     """Revert this revision."""
     op.drop_index("ix_attempt_one_active", table_name="attempt")
+    stash_columns(revision, "attempt", ["scope"])
     # A plain ALTER TABLE DROP COLUMN (SQLite >= 3.35): no table copy under the foreign keys.
     op.drop_column("attempt", "scope")

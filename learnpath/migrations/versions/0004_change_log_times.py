@@ -15,6 +15,8 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
+from learnpath.migrate import restore_columns, restore_rows, stash_columns, stash_rows
+
 revision: str = "0004"
 down_revision: str | None = "0003"
 branch_labels: str | Sequence[str] | None = None
@@ -44,10 +46,14 @@ def upgrade() -> None:
         batch_op.create_index(
             batch_op.f("ix_profilechange_learner_id"), ["learner_id"], unique=False
         )
+    restore_columns(revision, "adjustment")
+    restore_rows(revision, "profilechange")
 
 
 def downgrade() -> None:
-    """Revert this revision."""
+    """Revert this revision; the attic keeps profile changes and withdrawal times."""
+    stash_rows(revision, "profilechange")
+    stash_columns(revision, "adjustment", ["withdrawn_at"])
     with op.batch_alter_table("profilechange", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_profilechange_learner_id"))
     op.drop_table("profilechange")

@@ -17,12 +17,20 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
+from learnpath.migrate import restore_columns, stash_columns
+
 revision: str = "0005"
 down_revision: str | None = "0004"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 LOCKED = ("competency", "item", "module", "program")
+ADDED = {
+    "competency": ["revision", "updated_by"],
+    "item": ["revision", "updated_by", "status"],
+    "module": ["revision", "updated_by", "video_url"],
+    "program": ["revision", "updated_by", "checkpoints"],
+}
 
 
 def _string(length: int) -> sa.types.TypeEngine:
@@ -51,10 +59,14 @@ def upgrade() -> None:
         batch_op.add_column(
             sa.Column("checkpoints", _string(16), server_default="offered", nullable=False)
         )
+    for table, _columns in ADDED.items():
+        restore_columns(revision, table)
 
 
 def downgrade() -> None:
-    """Revert this revision."""
+    """Revert this revision; the attic keeps the dropped columns' values."""
+    for table, columns in ADDED.items():
+        stash_columns(revision, table, columns)
     # Plain ALTER TABLE DROP COLUMN (SQLite >= 3.35): no table copy under the foreign keys.
     op.drop_column("program", "checkpoints")
     op.drop_column("module", "video_url")

@@ -15,6 +15,8 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
+from learnpath.migrate import restore_rows, stash_rows
+
 revision: str = "0006"
 down_revision: str | None = "0005"
 branch_labels: str | Sequence[str] | None = None
@@ -43,10 +45,12 @@ def upgrade() -> None:
         batch_op.create_index(
             batch_op.f("ix_programsession_program_id"), ["program_id"], unique=False
         )
+    restore_rows(revision, "programsession")
 
 
 def downgrade() -> None:
-    """Revert this revision."""
+    """Revert this revision; the attic keeps the sessions."""
+    stash_rows(revision, "programsession")
     with op.batch_alter_table("programsession", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_programsession_program_id"))
     op.drop_table("programsession")

@@ -15,10 +15,15 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
+from learnpath.migrate import restore_columns, restore_rows, stash_columns, stash_rows
+
 revision: str = "0007"
 down_revision: str | None = "0006"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
+
+NEWER_ACTIONS = "action IN ('prefer_format', 'pace')"
+NEWER_RULES = "segmentrule_rules"
 
 
 def upgrade() -> None:
@@ -33,11 +38,17 @@ def upgrade() -> None:
             )
         )
         batch_op.add_column(sa.Column("minutes_per_week", sa.Integer(), nullable=True))
+    restore_columns(revision, "segmentrule")
+    restore_rows(revision, "segmentrule", name=NEWER_RULES)
 
 
 def downgrade() -> None:
-    """Revert this revision: format and pace rules go, since the older schema cannot hold them."""
-    op.execute("DELETE FROM segmentrule WHERE action IN ('prefer_format', 'pace')")
-    with op.batch_alter_table("segmentrule", schema=None) as batch_op:
-        batch_op.drop_column("minutes_per_week")
-        batch_op.drop_column("format")
+    """Revert this revision: format and pace rules move to the attic (the older code cannot read
+    them), the new columns' values too; the upgrade puts both back."""
+    stash_rows(revision, "segmentrule", where=NEWER_ACTIONS, name=NEWER_RULES)
+    op.execute(f"DELETE FROM segmentrule WHERE {NEWER_ACTIONS}")
+    stash_columns(revision, "segmentrule", ["format", "minutes_per_week"])
+    # Plain ALTER TABLE DROP COLUMN (SQLite >= 3.35): a batch copy of the table would fail under
+    # the foreign keys of the rows that reference rules.
+    op.drop_column("segmentrule", "minutes_per_week")
+    op.drop_column("segmentrule", "format")

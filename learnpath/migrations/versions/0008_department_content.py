@@ -14,6 +14,8 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
+from learnpath.migrate import restore_columns, stash_columns
+
 revision: str = "0008"
 down_revision: str | None = "0012"
 branch_labels: str | Sequence[str] | None = None
@@ -34,10 +36,13 @@ def upgrade() -> None:
                     server_default="",
                 )
             )
+        restore_columns(revision, table)
 
 
 def downgrade() -> None:
-    """Revert this revision: department content becomes shared (the older schema has no owner)."""
+    """Revert this revision: department content becomes shared (the older schema has no owner);
+    the owners wait in the attic for the upgrade."""
     for table in TABLES:
-        with op.batch_alter_table(table, schema=None) as batch_op:
-            batch_op.drop_column("owner")
+        stash_columns(revision, table, ["owner"])
+        # Plain ALTER TABLE DROP COLUMN (SQLite >= 3.35): a batch copy fails under foreign keys.
+        op.drop_column(table, "owner")

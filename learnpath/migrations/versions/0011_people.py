@@ -18,6 +18,8 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
+from learnpath.migrate import restore_rows, stash_rows
+
 revision: str = "0011"
 down_revision: str | None = "0007"
 branch_labels: str | Sequence[str] | None = None
@@ -55,6 +57,8 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_invite_user_id"), ["user_id"], unique=False)
     with op.batch_alter_table("learner", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_learner_manager_id"), ["manager_id"], unique=False)
+    restore_rows(revision, "department")  # what a downgrade kept, ids and times as they were
+    restore_rows(revision, "invite")
     _register_names_in_use(department)
 
 
@@ -68,8 +72,10 @@ def _register_names_in_use(department: sa.Table) -> None:
             "AND audience_name IS NOT NULL AND audience_name <> ''"
         )
     ).scalars()
+    known = bind.execute(sa.text("SELECT name FROM department")).scalars()
     names: dict[str, str] = {}
-    for name in sorted(in_use):
+    taken = {name.casefold() for name in known}
+    for name in sorted(n for n in in_use if n.casefold() not in taken):
         names.setdefault(name.casefold(), name)  # 'Sales' and 'sales' are one department
     now = datetime.now(UTC)
     if names:
@@ -77,7 +83,10 @@ def _register_names_in_use(department: sa.Table) -> None:
 
 
 def downgrade() -> None:
-    """Revert this revision: the names stay on learners and audiences; the lists go."""
+    """Revert this revision: the names stay on learners and audiences; the lists go to the
+    attic, and come back with the upgrade."""
+    stash_rows(revision, "department")
+    stash_rows(revision, "invite")
     with op.batch_alter_table("learner", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_learner_manager_id"))
     with op.batch_alter_table("invite", schema=None) as batch_op:

@@ -20,12 +20,15 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
+from learnpath.migrate import restore_rows, stash_rows
+
 revision: str = "0012"
 down_revision: str | None = "0011"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 REFUSAL = "audit entries are never updated or deleted"
+REVOKED = "apitoken_revoked"
 
 
 def _string(length: int) -> sa.types.TypeEngine:
@@ -56,6 +59,8 @@ def upgrade() -> None:
         batch_op.add_column(
             sa.Column("revoked_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True)
         )
+    restore_rows(revision, "auditentry")  # what a downgrade kept (the log stays append-only)
+    restore_rows(revision, "apitoken", name=REVOKED)
 
 
 def _refuse_changes() -> None:
@@ -78,10 +83,13 @@ def _refuse_changes() -> None:
 
 
 def downgrade() -> None:
-    """Revert this revision: the audit log goes; revoked tokens are deleted, not revived."""
+    """Revert this revision: the audit log and the revoked tokens (deleted, not revived) move to
+    the attic, and come back with the upgrade."""
+    stash_rows(revision, "apitoken", where="revoked_at IS NOT NULL", name=REVOKED)
     op.execute("DELETE FROM apitoken WHERE revoked_at IS NOT NULL")
-    with op.batch_alter_table("apitoken", schema=None) as batch_op:
-        batch_op.drop_column("revoked_at")
+    stash_rows(revision, "auditentry")
+    # Plain ALTER TABLE DROP COLUMN (SQLite >= 3.35): no table copy under the foreign keys.
+    op.drop_column("apitoken", "revoked_at")
     op.drop_table("auditentry")  # its indexes and triggers go with it
     if op.get_bind().dialect.name == "postgresql":
         op.execute("DROP FUNCTION auditentry_refuse()")

@@ -66,11 +66,11 @@ def assign(session: Session, data: out.EnrollmentIn) -> tuple[Enrollment, bool]:
     """
     learner = by_external_id(session, data.learner_external_id)
     if learner is None:
-        raise out.InputError("learner_external_id", "no learner has this external id")
+        raise out.InputError("learner_external_id", "no learner has this external id", 404)
     number = row_id("program", data.program_id)
     program = session.get(Program, number) if number else None
     if program is None:
-        raise out.InputError("program_id", "no program has this id")
+        raise out.InputError("program_id", "no program has this id", 404)
     try:
         enrollment, change = enrolment.enrol(session, learner, program, "api", data.due_at)
     except enrolment.EnrolmentError as exc:

@@ -41,10 +41,13 @@ def upsert(session: Session, external_id: str, data: out.LearnerIn) -> tuple[Lea
     learner = by_external_id(session, external_id)
     manager_id = _manager_id(session, external_id, learner, data.manager_external_id)
     values = {name: getattr(data, name) for name in PROFILE} | {"manager_id": manager_id}
+    values["pending_manager_external_id"] = data.manager_external_id if manager_id is None else None
     values["email"] = data.email.lower()
     if learner is None:
+        _refuse_pending_loop(session, external_id, manager_id)
         new = _create(session, external_id, values)
         if new is not None:
+            _resolve_pending(session, new)
             return new, True
         learner = by_external_id(session, external_id)  # created meanwhile by another request
         assert learner is not None
@@ -79,17 +82,44 @@ def _create(session: Session, external_id: str, values: dict[str, object]) -> Le
 def _manager_id(
     session: Session, external_id: str, learner: Learner | None, manager: str | None
 ) -> int | None:
+    """The manager's row id; None when there is none or they have not arrived yet (pending)."""
     if manager is None:
         return None
     if manager == external_id:
-        raise out.InputError("manager_external_id", "a learner cannot be their own manager")
+        raise out.InputError("manager_external_id", "a learner cannot be their own manager", 409)
     found = by_external_id(session, manager)
     if found is None:
-        raise out.InputError("manager_external_id", f"no learner has external id {manager!r}")
+        return None  # kept as pending_manager_external_id until that learner arrives
     if learner is not None and pk(learner) in chain_above(session, pk(found)):
         message = f"{manager!r} reports to {external_id!r}, so the chain would loop"
-        raise out.InputError("manager_external_id", message)
+        raise out.InputError("manager_external_id", message, 409)
     return pk(found)
+
+
+def _waiting_for(session: Session, external_id: str) -> Sequence[Learner]:
+    """The learners whose pending manager is `external_id`."""
+    return session.exec(
+        select(Learner).where(Learner.pending_manager_external_id == external_id)
+    ).all()
+
+
+def _refuse_pending_loop(session: Session, external_id: str, manager_id: int | None) -> None:
+    """409 if a learner waiting for this new one as manager is above them (before any write)."""
+    above = chain_above(session, manager_id) if manager_id is not None else set()
+    for learner in _waiting_for(session, external_id):
+        if pk(learner) in above:
+            message = f"{learner.external_id!r} is waiting for {external_id!r} as manager"
+            raise out.InputError("manager_external_id", f"{message}, so the chain would loop", 409)
+
+
+def _resolve_pending(session: Session, arrived: Learner) -> None:
+    """Learners waiting for `arrived` as their manager get them."""
+    waiting = _waiting_for(session, arrived.external_id)
+    for learner in waiting:
+        learner.manager_id, learner.pending_manager_external_id = pk(arrived), None
+        session.add(learner)
+    if waiting:
+        session.flush()
 
 
 def chain_above(session: Session, learner_id: int) -> set[int]:
@@ -134,7 +164,10 @@ def views(session: Session, learners: Sequence[Learner]) -> list[out.LearnerOut]
             name=lr.name,
             role=lr.role,
             department=lr.department,
-            manager_external_id=managers.get(lr.manager_id) if lr.manager_id else None,
+            manager_external_id=(
+                managers.get(lr.manager_id) if lr.manager_id else lr.pending_manager_external_id
+            ),
+            manager_pending=lr.manager_id is None and lr.pending_manager_external_id is not None,
             locale=lr.locale,
             interests=list(lr.interests),
             active=lr.active,

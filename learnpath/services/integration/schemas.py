@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, EmailStr, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StringConstraints
 
+from learnpath.services.integration.formats import DateTime, Email
 from learnpath.services.integration.ids import pattern
 from learnpath.vocabulary import DEPTH_RANGE, EnrollmentStatus, Level, ProgramStatus
 
@@ -29,14 +30,14 @@ class LearnerIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    email: EmailStr = Field(max_length=254)
+    email: Email
     name: str = text(200, 1)
     role: str = text(80)
     department: str = text(120)
     manager_external_id: ExternalId | None = None
     locale: str = Field("en", pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8}){0,2}$", max_length=16)
     interests: list[Tag] = Field(default_factory=list, max_length=50)
-    active: bool = True
+    active: StrictBool = True
 
 
 class EnrollmentIn(BaseModel):
@@ -46,7 +47,7 @@ class EnrollmentIn(BaseModel):
 
     learner_external_id: ExternalId
     program_id: str = Field(pattern=pattern("program"))
-    due_at: AwareDatetime | None = None
+    due_at: DateTime | None = None
 
 
 class CompetencyRef(BaseModel):
@@ -79,7 +80,12 @@ class LearnerOut(BaseModel):
     name: str
     role: str
     department: str
-    manager_external_id: str | None
+    manager_external_id: str | None = Field(
+        description="The manager's external id; while manager_pending, one not pushed yet"
+    )
+    manager_pending: bool = Field(
+        False, description="The manager has not been pushed yet: linked when they arrive"
+    )
     locale: str
     interests: list[str]
     active: bool
