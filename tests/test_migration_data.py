@@ -55,9 +55,7 @@ def test_revisions_are_discovered() -> None:
 
 
 # Merged while this harness landed, not fixed yet (the lead's list; strict: passing fails it).
-KNOWN_BROKEN = {
-    "0010": "batch copy of program drops 0002's stamp triggers (SQLite); fails under FKs",
-}
+KNOWN_BROKEN: dict[str, str] = {}
 
 
 @pytest.mark.parametrize(
@@ -121,7 +119,6 @@ def test_forcing_through_the_environment(engine: Engine, monkeypatch: pytest.Mon
     assert set(reflect(engine).tables) == set()
 
 
-@pytest.mark.xfail(reason=KNOWN_BROKEN["0010"], strict=True)
 def test_empty_database_downgrades_to_base_unforced(engine: Engine) -> None:
     migrate.upgrade(engine)
     migrate.downgrade(engine, "base")

@@ -1,4 +1,5 @@
-"""Migration 0010: down and up again keeps every row; a version's self-enrolment returns closed."""
+"""Migration 0010: down and up again keeps every row; a version's self-enrolment setting comes back
+from the attic (tests/test_migration_data.py checks every migration the same way)."""
 
 from pathlib import Path
 
@@ -10,7 +11,7 @@ from learnpath import migrate
 from learnpath.db import make_engine
 
 
-def test_downgrade_then_upgrade_keeps_programs_and_closes_self_enrolment(tmp_path: Path) -> None:
+def test_downgrade_then_upgrade_keeps_programs_and_their_self_enrolment(tmp_path: Path) -> None:
     engine = make_engine(f"sqlite:///{tmp_path / 'm.sqlite'}")
     migrate.upgrade(engine)
     with engine.begin() as conn:
@@ -31,5 +32,5 @@ def test_downgrade_then_upgrade_keeps_programs_and_closes_self_enrolment(tmp_pat
     migrate.upgrade(engine)
     with engine.connect() as conn:
         row = conn.execute(text("SELECT slug, self_enrol, self_enrol_name FROM program")).one()
-    assert tuple(row) == ("p", "", "")
+    assert tuple(row) == ("p", "role", "Analyst")
     engine.dispose()

@@ -15,35 +15,39 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
+from learnpath.migrate import restore_columns, stash_columns
+
 revision: str = "0010"
 down_revision: str | None = "0008"  # written on 0007; chained after 0008 at merge
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 
+COLUMNS = ("self_enrol", "self_enrol_name")
+
+
 def upgrade() -> None:
-    """Apply this revision."""
-    with op.batch_alter_table("program", schema=None) as batch_op:
-        batch_op.add_column(
+    """Apply this revision.
+
+    Plain ALTER TABLE ADD COLUMN: a batch copy of `program` on SQLite would drop the update
+    triggers of 0002 and fail under the foreign keys that point at programs.
+    """
+    for name, length in zip(COLUMNS, (16, 120), strict=True):
+        op.add_column(
+            "program",
             sa.Column(
-                "self_enrol",
-                sqlmodel.sql.sqltypes.AutoString(length=16),
+                name,
+                sqlmodel.sql.sqltypes.AutoString(length=length),
                 nullable=False,
                 server_default="",
-            )
+            ),
         )
-        batch_op.add_column(
-            sa.Column(
-                "self_enrol_name",
-                sqlmodel.sql.sqltypes.AutoString(length=120),
-                nullable=False,
-                server_default="",
-            )
-        )
+    restore_columns(revision, "program")
 
 
 def downgrade() -> None:
-    """Revert this revision: every program version is closed to self-enrolment again."""
-    with op.batch_alter_table("program", schema=None) as batch_op:
-        batch_op.drop_column("self_enrol_name")
-        batch_op.drop_column("self_enrol")
+    """Revert this revision: every version is closed to self-enrolment; the settings wait in
+    the attic for the upgrade."""
+    stash_columns(revision, "program", list(COLUMNS))
+    for name in reversed(COLUMNS):
+        op.drop_column("program", name)  # plain DROP COLUMN (SQLite >= 3.35), as in 0008

@@ -1,7 +1,7 @@
 """calibration: which item parameter set of a competency is active
 
 Revision ID: 0017
-Revises: 0010 (written on 0007; chained after 0010 at merge)
+Revises: 0015 (written on 0007; chained after 0015 at merge)
 
 A calibration adds a parameter set that is not used until an author activates it, and an
 earlier set can be activated again (rollback). `itemparameterset.active` says which one is used;
@@ -13,26 +13,29 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
+from learnpath.migrate import restore_columns, stash_columns
+
 revision: str = "0017"
-down_revision: str | None = "0010"
+down_revision: str | None = "0015"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    """Apply this revision."""
-    with op.batch_alter_table("itemparameterset", schema=None) as batch_op:
-        batch_op.add_column(
-            sa.Column("active", sa.Boolean(), nullable=False, server_default=sa.true())
-        )
+    """Apply this revision; which sets were active comes back from the attic after a downgrade."""
+    op.add_column(
+        "itemparameterset",
+        sa.Column("active", sa.Boolean(), nullable=False, server_default=sa.true()),
+    )
+    restore_columns(revision, "itemparameterset")
 
 
 def downgrade() -> None:
-    """Revert this revision: sets never activated go, since the older schema would use them."""
-    op.execute(
-        "DELETE FROM itemparameter WHERE parameter_set_id IN "
-        "(SELECT id FROM itemparameterset WHERE NOT active)"
-    )
-    op.execute("DELETE FROM itemparameterset WHERE NOT active")
-    with op.batch_alter_table("itemparameterset", schema=None) as batch_op:
-        batch_op.drop_column("active")
+    """Revert this revision; the flags wait in the attic for the upgrade.
+
+    Every set stays (attempts keep the set they were scored with, active or not). The older
+    release takes a competency's newest set, so a calibration never activated is then used:
+    roll back a release after activating or deleting what it should use.
+    """
+    stash_columns(revision, "itemparameterset", ["active"])
+    op.drop_column("itemparameterset", "active")  # plain DROP COLUMN (SQLite >= 3.35)
