@@ -24,6 +24,7 @@ def init_app(app: Flask) -> None:
         facilitation,
         home,
         items,
+        jobs,
         modules,
         people,
         programs,
