@@ -15,7 +15,7 @@ from learnpath.irt import DEFAULT_EXPOSURE_CEILING, IRTError, simulate_report
 from learnpath.services import audit
 from learnpath.services.accounts import demo
 from learnpath.services.accounts.users import AccountError, create_user, learner_profile
-from learnpath.services.catalog import CatalogError, import_catalog
+from learnpath.services.catalog import CatalogError, drafts, import_catalog, ownership
 from learnpath.services.catalog.banks import BankError, competency_by_slug, load_bank
 from learnpath.services.catalog.exporter import export_catalog
 from learnpath.services.integration import client_admin
@@ -140,6 +140,12 @@ def demo_command(content: Path) -> None:
     help="Exposure control: none, a 0.25 ceiling, or randomesque choice under the ceiling.",
 )
 @click.option("--seed", default=0, show_default=True, type=click.IntRange(0))
+@click.option(
+    "--program",
+    default="",
+    help="The bank this program's placement is given: the shared items and, for a deep "
+    "program, its department-only ones (default: the shared items only).",
+)
 def simulate_command(
     competency: str,
     examinees: int,
@@ -148,11 +154,16 @@ def simulate_command(
     min_items: int,
     exposure: str,
     seed: int,
+    program: str,
 ) -> None:
     """Simulate adaptive tests on a competency's current item bank (learners θ ~ N(0, 1))."""
     with db.transaction() as session:
+        versions = drafts.versions(session, program) if program else []
+        if program and not versions:
+            raise click.BadParameter(f"unknown program {program!r}", param_hint="--program")
+        line = ownership.line_of(session, versions[0]) if versions else frozenset()
         try:
-            snapshot = load_bank(session, [competency_by_slug(session, competency)])
+            snapshot = load_bank(session, [competency_by_slug(session, competency)], line)
         except BankError as exc:
             raise click.BadParameter(str(exc), param_hint="COMPETENCY") from exc
     chosen = snapshot.parameter_sets[competency]

@@ -44,6 +44,11 @@ class Depth(IntEnum):
         """Depth 5: a pool with targets and rules, planned per learner."""
         return self is Depth.PERSONAL
 
+    @property
+    def owns_content(self) -> bool:
+        """A deep program may own department-only modules and items (used by its line only)."""
+        return self is Depth.DEEP
+
 
 DEPTH_RANGE = (int(min(Depth)), int(max(Depth)))
 """Lowest and highest depth, for range checks in schemas and the database."""

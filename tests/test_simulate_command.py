@@ -26,7 +26,12 @@ def test_simulate_prints_the_figures_of_a_catalog_bank(
     assert result.exit_code == 0, result.output
     assert "300 simulated learners" in result.output
     shipped = yaml.safe_load((CONTENT / "items" / "information-security.yaml").read_text())
-    assert f"{len(shipped['items'])} items, parameter set v1 (expert)" in result.output
+    shared = [i for i in shipped["items"] if "owner" not in i]
+    assert f"{len(shared)} items, parameter set v1 (expert)" in result.output
+    finance = runner.invoke(args=[*args, "--program", "secure-finance-operations"])
+    assert f"{len(shipped['items'])} items, parameter set v1" in finance.output
+    unknown = runner.invoke(args=[*args, "--program", "no-such-program"])
+    assert unknown.exit_code == 2 and "unknown program 'no-such-program'" in unknown.output
     # Ten items never reach SE 0.3 on this bank, so every test runs to the maximum.
     assert figure(result.output, "mean length") == 10.0
     assert figure(result.output, "SE target met") == 0.0

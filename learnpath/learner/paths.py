@@ -22,7 +22,7 @@ from learnpath.learner.forms import (
 )
 from learnpath.learner.views import bp, current_learner
 from learnpath.models import Enrollment, Module, Program, ProgramOverlay, TrajectoryStep
-from learnpath.services.catalog import facilitation
+from learnpath.services.catalog import facilitation, ownership
 from learnpath.services.learning import quiz, study, trajectory
 from learnpath.vocabulary import utcnow
 
@@ -231,11 +231,26 @@ def start_module(enrollment_id: int, slug: str) -> WerkzeugResponse:
 
 def _module_step(current: trajectory.Trajectory[Step], slug: str) -> tuple[Module, Step]:
     """A module of the trajectory by slug, with its step; anything else is a 404."""
-    module = next((m for m in current.modules.values() if m.slug == slug), None)
-    step = current.step_of(module) if module else None
-    if module is None or step is None:
+    module = _module_of(current, slug)
+    step = current.step_of(module)
+    if step is None:
         abort(404)
     return module, step
+
+
+def _module_of(current: trajectory.Trajectory[Step], slug: str) -> Module:
+    """A module of the trajectory by slug; 404 for any other, and for another line's own one.
+
+    A department-only module is only ever in its deep program's list (the catalog checks
+    refuse it elsewhere); the second check keeps it so should a stored plan still name it.
+    """
+    module = next((m for m in current.modules.values() if m.slug == slug), None)
+    if module is None:
+        abort(404)
+    program = get_session().get(Program, current.enrollment.program_id)
+    if not ownership.usable(module.owner, ownership.line_of(get_session(), program)):
+        abort(404)
+    return module
 
 
 @bp.route("/path/<int:enrollment_id>/modules/<slug>/complete", methods=["POST"])
@@ -245,9 +260,7 @@ def complete_module(enrollment_id: int, slug: str) -> WerkzeugResponse:
     session = get_session()
     enrollment = _enrollment(session, enrollment_id)
     current = trajectory.replan(session, enrollment)
-    module = next((m for m in current.modules.values() if m.slug == slug), None)
-    if module is None:
-        abort(404)
+    module = _module_of(current, slug)
     form = CompleteForm()
     back = url_for("learner.show_module", enrollment_id=enrollment_id, slug=slug)
     if not form.validate_on_submit():

@@ -8,6 +8,7 @@ from learnpath.auth import current_roles
 from learnpath.db import get_session
 from learnpath.models import Learner
 from learnpath.services.catalog import browse as catalog
+from learnpath.services.catalog import ownership
 from learnpath.vocabulary import STAFF_ROLES
 
 bp = Blueprint("learner", __name__)
@@ -48,7 +49,14 @@ def list_programs() -> str:
 @login_required
 def show_program(slug: str, version: int) -> str:
     """A program version: its modules, competencies and, for derived programs, the changes."""
-    view = catalog.program_view(get_session(), slug, version)
-    if view is None or (view.program.status != "published" and not current_roles() & STAFF_ROLES):
+    session = get_session()
+    view = catalog.program_view(session, slug, version)
+    staff = bool(current_roles() & STAFF_ROLES)
+    if view is None or (view.program.status != "published" and not staff):
         abort(404)
-    return render_template("learner/program.html", view=view)
+    hidden = 0
+    if not staff:  # a department's own modules are for its audience (ownership.py)
+        learner = session.get(Learner, current_user.learner_id) if current_user.learner_id else None
+        lines = ownership.audience_lines(session, learner, view.program)
+        hidden = catalog.hide_others_modules(view, lines)
+    return render_template("learner/program.html", view=view, hidden=hidden)

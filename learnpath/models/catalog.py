@@ -47,6 +47,7 @@ class Item(SQLModel, table=True):
     # engine reads, and is true exactly when the status is 'active'.
     status: str = Field(default="active", max_length=16)
     active: bool = True
+    owner: str = Field(default="", max_length=80)  # a deep program's slug: its own; '' = shared
     created_at: datetime = created_field()
     updated_at: datetime = created_field()
     revision: int = 0
@@ -100,6 +101,7 @@ class Module(SQLModel, table=True):
     level: str = Field(default="proficient", max_length=16)
     alternative_of_id: int | None = Field(default=None, foreign_key="module.id")
     video_url: str = Field(default="", max_length=500)  # a video module's video
+    owner: str = Field(default="", max_length=80)  # a deep program's slug: its own; '' = shared
     created_at: datetime = created_field()
     updated_at: datetime = created_field()
     revision: int = 0

@@ -48,6 +48,27 @@ BREAKAGES = {
         None,
         None,
     ),
+    "department module owned by a program that is not deep": (
+        "modules/information-security/sec-fin-month-end.md",
+        "owner: secure-finance-operations",
+        "owner: information-security-basics",
+        "owner",
+        "'information-security-basics' is not a deep (depth 4) program",
+    ),
+    "department item owned by a program that is not deep": (
+        "items/information-security.yaml",
+        "    owner: secure-finance-operations\n    stem: |\n      Under the team's call-back",
+        "    owner: team-lead-path\n    stem: |\n      Under the team's call-back",
+        "items[59].owner",
+        "'team-lead-path' is not a deep (depth 4) program",
+    ),
+    "another line's department module in a rule": (
+        "programs/team-lead-path.yaml",
+        "modules: [sec-fin-invoice-fraud]",
+        "modules: [sec-fin-month-end]",
+        "rules[2].modules[0]",
+        "'sec-fin-month-end' is department-only (secure-finance-operations)",
+    ),
     "missing parent": (
         "programs/secure-finance-operations.yaml",
         "parent: {id: information-security-basics",

@@ -9,8 +9,14 @@ page visited is saved under screenshots/studio/ (git-ignored).
 import pytest
 from sqlmodel import Session, select
 
-from learnpath.models import ProgramSession
-from learnpath.services.catalog import composition, derived_modules, drafts
+from learnpath.models import Module, ProgramSession
+from learnpath.services.catalog import (
+    composition,
+    derived_modules,
+    drafts,
+    module_lists,
+    ownership,
+)
 from learnpath.services.catalog.authoring import slugify
 from learnpath.services.catalog.derivation import derive_program, module_entries
 from tests import factories
@@ -156,3 +162,53 @@ def test_the_parent_publishes_v2_and_the_child_takes_it_in(page: Page, live_app:
         modules = [m for m, _ in module_entries(session, draft)]
         assert "dl-dashboards" not in modules
         assert modules.index("dl-data-quality") < modules.index("dl-reading-charts")
+
+
+def test_an_author_adds_a_department_only_module_to_a_deep_program_and_publishes(
+    page: Page, live_app: LiveApp
+) -> None:
+    title, slug = titled("Data for Finance")
+    module_title, module_slug = titled("Case the close dashboard")
+    staff(live_app, page, "author")
+    derive(page, title, "Finance", depth="4")
+    expect(
+        page.get_by_role("heading", name=f"Modules and targets: {title} v1 · draft")
+    ).to_be_visible()
+    page.get_by_role("link", name="write a department-only module").click()
+    expect(page.get_by_label("Who may use it")).to_have_value(slug)
+    page.get_by_label("Id", exact=True).fill(module_slug)
+    page.get_by_label("Title", exact=True).fill(module_title)
+    page.get_by_label("Competency").select_option("data-literacy")
+    page.get_by_label("Format", exact=True).select_option("case")
+    page.get_by_label("Minutes").fill("40")
+    page.get_by_label("Lesson (Markdown)").fill("## Goal\n\nRead the month-end close dashboard.\n")
+    page.get_by_role("button", name="Save module").click()
+    expect(page.get_by_text(f"department-only ({title})")).to_be_visible()
+    shot(page, "module-department-only")
+    page.goto(f"/studio/programs/{slug}/v1/derivation")
+    add = page.locator("#modules form", has=page.get_by_role("button", name="Add module"))
+    add.get_by_label("Module").select_option(module_slug)
+    add.get_by_role("button", name="Add module").click()
+    expect(page.locator("#modules tbody")).to_contain_text(f"department-only ({title})")
+    shot(page, "derivation-deep")
+    page.get_by_role("link", name=f"← {title} v1").click()
+    expect(page.locator("#department")).to_contain_text(module_title)
+    page.get_by_role("button", name="Publish").click()
+    expect(page.get_by_role("heading", name=f"{title} v1 · published")).to_be_visible()
+    shot(page, "program-deep")
+    with Session(live_app.engine) as session:
+        deep = drafts.find(session, slug, 1)
+        assert deep is not None and (deep.status, deep.depth) == ("published", 4)
+        assert module_slug in [m for m, _ in module_entries(session, deep)]
+        owner = session.exec(select(Module.owner).where(Module.slug == module_slug)).one()
+        assert owner == slug
+        essentials = drafts.find(session, PROGRAM_SLUG, 1)
+        assert essentials is not None
+        offered = module_lists.picker_page(
+            session,
+            module_lists.ModuleFilter(competency="data-literacy"),
+            1,
+            composition.listed_ids(essentials),
+            ownership.owners_for(session, essentials),
+        )
+        assert module_slug not in {m.slug for m, _ in offered.rows}

@@ -2,8 +2,9 @@
 
 from pathlib import Path
 
-from sqlmodel import Session, SQLModel
+from sqlmodel import Session, SQLModel, select
 
+from learnpath.models import Item, Module
 from learnpath.services.catalog import (
     composition,
     derived_modules,
@@ -14,6 +15,7 @@ from learnpath.services.catalog import (
 from learnpath.services.catalog.derivation import derive_program
 from learnpath.services.catalog.exporter import export_catalog
 from tests.factories import snapshot, wipe
+from tests.studio.test_department_content import new_item, new_module
 from tests.studio.test_take_in import parent_v1
 
 
@@ -40,6 +42,9 @@ def build(db: Session) -> None:
     deep = derive_program(db, parent, "Ana", 4, "Data for Finance", "Finance", "")
     derived_modules.move_module(db, deep, "Ana", None, "dl-data-quality", -1)
     composition.set_placement(db, deep, "Ana", None, {"max_items": 12, "min_items": 4})
+    new_module(db, "dl-finance-close-case", "data-literacy", deep.slug)
+    derived_modules.add_module(db, deep, "Ana", None, "dl-finance-close-case", "")
+    new_item(db, "dl-fin-001", "data-literacy", deep.slug)
     db.commit()
 
 
@@ -50,6 +55,10 @@ def test_an_export_reimports_into_the_same_database_as_no_change(
     export_catalog(catalog, tmp_path / "out")
     written = (tmp_path / "out" / "programs" / "data-for-acme.yaml").read_text()
     assert "op: swap" in written and "targets:" in written and "advanced" in written
+    case = tmp_path / "out" / "modules" / "data-literacy" / "dl-finance-close-case.md"
+    assert "owner: data-for-finance" in case.read_text()
+    bank = (tmp_path / "out" / "items" / "data-literacy.yaml").read_text()
+    assert "- id: dl-fin-001\n" in bank and "owner: data-for-finance" in bank
     cohort = (tmp_path / "out" / "programs" / "acme-cohort.yaml").read_text()
     assert "sessions:" in cohort and "time: '14:00'" in cohort and "targets" not in cohort
     before = snapshot(catalog)
@@ -68,6 +77,11 @@ def test_an_export_imported_into_an_empty_database_exports_the_same_files(
     import_catalog(catalog, first)
     catalog.commit()
     assert _derived_rows(catalog) == rows
+    owned = catalog.exec(select(Module.slug, Module.owner).where(Module.owner != "")).all()
+    assert ("dl-finance-close-case", "data-for-finance") in owned
+    assert catalog.exec(select(Item.owner).where(Item.slug == "dl-fin-001")).one() == (
+        "data-for-finance"
+    )
     export_catalog(catalog, second)
     files = sorted(p.relative_to(first) for p in first.rglob("*.yaml"))
     for rel in files:

@@ -6,7 +6,7 @@ when a calibration publishes a new parameter set halfway through.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -69,15 +69,23 @@ def current_parameter_set(session: Session, competency: Competency) -> ItemParam
     return found
 
 
-def load_bank(session: Session, competencies: Sequence[Competency]) -> BankSnapshot:
-    """Active items of the competencies with their current parameters, in a stable order."""
+def load_bank(
+    session: Session, competencies: Sequence[Competency], line: Collection[str] = ()
+) -> BankSnapshot:
+    """Active items of the competencies with their current parameters, in a stable order.
+
+    Shared items, and the department-only items of the program line `line` (ownership.py): a
+    quiz outside a deep program's line never gets that program's own items.
+    """
     ids, labels, params, sets = [], [], [], {}
+    owners = ["", *sorted(line)]
     for competency in competencies:
         chosen = current_parameter_set(session, competency)
         rows = session.exec(
             select(Item.id, ItemParameter)
             .join(ItemParameter, col(ItemParameter.item_id) == Item.id)
             .where(ItemParameter.parameter_set_id == chosen.id, col(Item.active).is_(True))
+            .where(col(Item.owner).in_(owners))
             .order_by(col(Item.id))
         ).all()
         if not rows:

@@ -14,6 +14,7 @@ from learnpath.models import (
     ProgramModule,
     ProgramOverlay,
 )
+from learnpath.services.catalog import ownership
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,7 @@ class ProgramView:
     parent: Program | None
     overlays: list[tuple[ProgramOverlay, Module | None]] = field(default_factory=list)
     changes: list[str] = field(default_factory=list)
+    changed: list[set[int | None]] = field(default_factory=list)  # modules each change names
 
 
 def list_programs(session: Session, include_drafts: bool = False) -> list[ProgramRow]:
@@ -96,7 +98,21 @@ def program_view(session: Session, slug: str, version: int) -> ProgramView | Non
     by_id = _modules_named(session, overlays, changes)
     view.overlays = [(o, by_id.get(o.module_id)) for o in overlays]
     view.changes = [describe_change(c, by_id) for c in changes]
+    view.changed = [{c.module_id, c.other_module_id, *c.module_ids} for c in changes]
     return view
+
+
+def hide_others_modules(view: ProgramView, lines: frozenset[str]) -> int:
+    """Leave out department-only modules of lines not in `lines`, and changes naming them.
+
+    For a learner outside a deep program's audience (ownership.audience_lines); returns how
+    many modules were left out.
+    """
+    gone = {m.id for m, _ in view.modules if not ownership.usable(m.owner, lines)}
+    view.modules = [(m, mandatory) for m, mandatory in view.modules if m.id not in gone]
+    kept = [(c, ids) for c, ids in zip(view.changes, view.changed, strict=True) if not ids & gone]
+    view.changes, view.changed = [c for c, _ in kept], [ids for _, ids in kept]
+    return len(gone)
 
 
 def _modules_named(

@@ -3,7 +3,7 @@
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from learnpath.services.catalog import derive
+from learnpath.services.catalog import derive, owner_checks
 from learnpath.services.catalog.parsed import At, Catalog, Known
 from learnpath.services.catalog.sources import Problem
 
@@ -18,6 +18,7 @@ def check_catalog(catalog: Catalog, known: Known, problems: Report) -> None:
     modules = {m: (at.model.competency, at.model.requires) for m, at in catalog.modules.items()}
     modules = {**known.modules, **modules}
     _check_modules(catalog, competencies, modules, problems)
+    owner_checks.check_owners(catalog, known, problems)
     if not problems:
         _resolve_programs(catalog, known, competencies, modules, problems)
 
@@ -118,6 +119,7 @@ def _report_cycle(
 def _resolve_programs(
     catalog: Catalog, known: Known, competencies: set[str], modules: dict, problems: Report
 ) -> None:
+    owned = owner_checks.owners(catalog, known)
     for key in sorted(catalog.programs, key=lambda k: catalog.programs[k].model.depth):
         at = catalog.programs[key]
         program = at.model
@@ -127,7 +129,18 @@ def _resolve_programs(
             continue
         _check_order(at, entries, modules, problems)
         _check_program_refs(at, entries, competencies, modules, problems)
-        catalog.resolved[key] = derive.Resolved(program.depth, entries)
+        line = _line(catalog, known, program)
+        owner_checks.check_program_uses(at, entries, line, owned, problems)
+        catalog.resolved[key] = derive.Resolved(program.depth, entries, line)
+
+
+def _line(catalog: Catalog, known: Known, program: Any) -> frozenset[str]:
+    """The program's id and its ancestors' (its parent is resolved before it)."""
+    if program.parent is None:
+        return frozenset({program.id})
+    key = (program.parent.id, program.parent.version)
+    parent = catalog.resolved.get(key) or known.programs.get(key)
+    return frozenset({program.id}) | (parent.line if parent else frozenset())
 
 
 def _entries(

@@ -16,6 +16,7 @@ from learnpath.models import (
     ProgramModule,
 )
 from learnpath.models.base import pk
+from learnpath.services.catalog import ownership
 from learnpath.services.catalog.authoring import (
     Invalid,
     identify,
@@ -34,18 +35,29 @@ from learnpath.vocabulary import DEFAULT_LEVEL_BANDS, LEVELS
 
 
 @dataclass
+class Bank:
+    """Active items of one bank of a competency: shared (owner '') or a deep program line's own."""
+
+    owner: str
+    active: int
+    bands: list[tuple[str, int]]
+
+
+@dataclass
 class BankHealth:
-    """A competency's item bank at a glance."""
+    """A competency's item bank at a glance, the shared bank apart from department-only ones."""
 
     active: int
     by_status: Counter[str]
     bands: list[tuple[str, int]]
     placements: list[Program] = field(default_factory=list)
+    owned: list[Bank] = field(default_factory=list)
+    thin_placements: list[tuple[Program, int]] = field(default_factory=list)
 
     @property
     def thin(self) -> bool:
         """Whether a placement uses this bank with fewer active items than it should."""
-        return bool(self.placements) and self.active < THIN_BANK
+        return bool(self.thin_placements)
 
 
 def find(session: Session, slug: str) -> Competency | None:
@@ -76,28 +88,46 @@ def requires_of(session: Session, competency: Competency) -> list[str]:
 
 
 def bank_health(session: Session, competency: Competency) -> BankHealth:
-    """Active items, items by status, active items per level band of b, placements using it."""
+    """Active items (shared, and each department's own) per level band of b, placements using it.
+
+    A placement is thin when the items it is given, shared plus its program line's own
+    (ownership.py), are fewer than THIN_BANK.
+    """
     items = session.exec(select(Item).where(Item.competency_id == competency.id)).all()
-    by_status = Counter(i.status for i in items)
+    b = _difficulties(session, competency)
+    bounds = [DEFAULT_LEVEL_BANDS[level] for level in LEVELS[1:]]
+    active = Counter(i.owner for i in items if i.active)
+    banks: dict[str, Counter[int]] = {owner: Counter() for owner in ["", *sorted(active)]}
+    for i in items:
+        if i.active and i.id in b:
+            banks[i.owner][sum(b[i.id] >= x for x in bounds)] += 1
+    rows = [
+        Bank(o, active[o], [(lv, n[k]) for k, lv in enumerate(LEVELS)]) for o, n in banks.items()
+    ]
+    placements = _placements(session, competency)
+    given = [(p, sum(active[o] for o in {"", *ownership.line_of(session, p)})) for p in placements]
+    return BankHealth(
+        active[""],
+        Counter(i.status for i in items),
+        rows[0].bands,
+        placements,
+        [bank for bank in rows[1:] if bank.owner],
+        [(p, n) for p, n in given if n < THIN_BANK],
+    )
+
+
+def _difficulties(session: Session, competency: Competency) -> dict[int, float]:
+    """b of each item in the competency's current parameter set ({} without one)."""
     try:
         pset = current_parameter_set(session, competency)
-        b = dict(
-            session.exec(
-                select(ItemParameter.item_id, ItemParameter.b).where(
-                    ItemParameter.parameter_set_id == pset.id
-                )
-            ).all()
-        )
     except BankError:
-        b = {}
-    bounds = [DEFAULT_LEVEL_BANDS[level] for level in LEVELS[1:]]
-    counts = Counter(
-        sum(b[i.id] >= bound for bound in bounds) for i in items if i.active and i.id in b
+        return {}
+    rows = session.exec(
+        select(ItemParameter.item_id, ItemParameter.b).where(
+            ItemParameter.parameter_set_id == pset.id
+        )
     )
-    bands: list[tuple[str, int]] = [(level, counts[k]) for k, level in enumerate(LEVELS)]
-    return BankHealth(
-        sum(i.active for i in items), by_status, bands, _placements(session, competency)
-    )
+    return dict(rows.all())
 
 
 def _placements(session: Session, competency: Competency) -> list[Program]:

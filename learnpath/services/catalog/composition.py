@@ -16,6 +16,7 @@ from learnpath.models import (
     ProgramTarget,
 )
 from learnpath.models.base import pk
+from learnpath.services.catalog import ownership
 from learnpath.services.catalog.authoring import Invalid, validate
 from learnpath.services.catalog.checks import order_violations
 from learnpath.services.catalog.derivation import sets_placement
@@ -119,6 +120,7 @@ def add_module(
     module = session.exec(select(Module).where(Module.slug == slug)).first()
     if module is None:
         raise Invalid.one("module", f"unknown module '{slug}'")
+    ownership.refuse_foreign(session, program, module)
     items = entries(session, program)
     if any(e.module.id == module.id for e in items):
         raise Invalid.one("module", f"“{module.title}” is already in the program")

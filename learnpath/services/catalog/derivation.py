@@ -18,14 +18,14 @@ from learnpath.services.catalog.authoring import Invalid, slugify, unused_slug, 
 from learnpath.services.catalog.diff import swap_pairs
 from learnpath.services.catalog.drafts import SettingsIn
 from learnpath.services.catalog.exporter import program_data
-from learnpath.services.catalog.schema import ChangeIn
+from learnpath.services.catalog.schema import DEEP_AUDIENCE, ChangeIn
 from learnpath.vocabulary import AudienceKind, Depth
 
 DERIVED = tuple(d for d in Depth if d.is_derived)
 AUDIENCE: dict[Depth, AudienceKind] = {
     Depth.FACILITATED: "client",
     Depth.SPECIALIZED: "client",
-    Depth.DEEP: "department",
+    Depth.DEEP: DEEP_AUDIENCE,
 }
 """Who a derived program is for: a client's cohort or organisation, or a department."""
 

@@ -10,10 +10,11 @@ Entry = tuple[str, bool]
 
 @dataclass(frozen=True)
 class Resolved:
-    """A program version's depth and effective module list."""
+    """A program version's depth, effective module list and line (its and its ancestors' ids)."""
 
     depth: int
     modules: list[Entry] = field(default_factory=list)
+    line: frozenset[str] = frozenset()
 
 
 class ChangeError(ValueError):

@@ -11,7 +11,7 @@ from sqlmodel import Session, col, select
 from learnpath.models import Module, Program, ProgramChange, ProgramModule, ProgramOverlay
 from learnpath.models.base import pk
 from learnpath.models.program import ProgramSession
-from learnpath.services.catalog import derive
+from learnpath.services.catalog import derive, ownership
 from learnpath.services.catalog.authoring import Invalid
 from learnpath.services.catalog.derivation import (
     Derivation,
@@ -146,6 +146,7 @@ def swap_module(
     d = _state(session, program)
     at = _index(d, slug)
     replacement = _module(session, new, "with")
+    ownership.refuse_foreign(session, program, replacement, "with")
     if replacement.slug in d.modules:
         raise Invalid.one("with", f"“{replacement.title}” is already in the program")
     order, swaps = list(d.modules), dict(d.swaps)
@@ -179,6 +180,7 @@ def add_module(
     """Add a module (a client's case study) after another one, or first when `after` is ''."""
     d = _state(session, program)
     module = _module(session, slug)
+    ownership.refuse_foreign(session, program, module)
     if module.slug in d.modules:
         raise Invalid.one("module", f"“{module.title}” is already in the program")
     at = _index(d, after) + 1 if after else 0

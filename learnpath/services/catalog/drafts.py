@@ -27,7 +27,7 @@ from learnpath.services.catalog.authoring import (
     unused_slug,
     validate,
 )
-from learnpath.services.catalog.schema import AudienceIn, Name, Strict
+from learnpath.services.catalog.schema import DEEP_AUDIENCE, AudienceIn, Name, Strict
 from learnpath.vocabulary import Depth
 
 CREATABLE = (Depth.BOXED, Depth.PERSONAL)
@@ -80,6 +80,9 @@ def update_settings(
 ) -> None:
     """Change title, summary, format, audience, instructors and checkpoint policy of a draft."""
     settings = validate(SettingsIn, data)
+    if program.depth_kind.owns_content and settings.audience.kind != DEEP_AUDIENCE:
+        message = f"a deep program is for a department or group: choose '{DEEP_AUDIENCE}'"
+        raise Invalid.one("audience_kind", message)
     editable(program, revision, user)
     program.title, program.summary = settings.title, settings.summary
     program.format, program.checkpoints = settings.format, settings.checkpoints

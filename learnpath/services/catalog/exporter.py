@@ -300,7 +300,9 @@ def _module_meta(m: Module, ex: _Exporter, reqs: list[str], tags: list[str]) -> 
         "tags": tags,
         "alternative_of": ex.mod[m.alternative_of_id] if m.alternative_of_id else None,
     }
-    return {**meta, "video": m.video_url} if m.video_url else meta
+    if m.video_url:
+        meta["video"] = m.video_url
+    return {**meta, "owner": m.owner} if m.owner else meta
 
 
 def rule_data(rule: SegmentRule, modules: list[str]) -> dict[str, Any]:
@@ -326,6 +328,7 @@ def _item(item: Item, p: ItemParameter) -> dict[str, Any]:
         "options": options,
         "explanation": item.explanation,
         **({"status": item.status} if item.status != "active" else {}),
+        **({"owner": item.owner} if item.owner else {}),
         "a": p.a,
         "b": p.b,
     }

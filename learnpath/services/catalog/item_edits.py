@@ -11,6 +11,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from learnpath.models import Competency, Item, ItemParameter, ItemParameterSet
+from learnpath.services.catalog import ownership
 from learnpath.services.catalog.authoring import Invalid, identify, signed, source, validate
 from learnpath.services.catalog.parsed import At, Catalog
 from learnpath.services.catalog.schema import ItemIn, ItemsFile, ParametersIn
@@ -48,6 +49,7 @@ def fields_of(session: Session, item: Item) -> dict[str, Any]:
         "options": [{"text": o["text"], "correct": o["correct"]} for o in item.options],
         "explanation": item.explanation,
         "status": item.status,
+        "owner": item.owner or None,
         "a": params.a if params else 1.0,
         "b": params.b if params else 0.0,
         "c": params.c if params else 0.0,
@@ -71,6 +73,8 @@ def save_item(
         raise Invalid.one("competency", "an item stays in its competency")
     data = identify(session, Item, item, data, revision)
     parsed = validate(ItemIn, {k: v for k, v in data.items() if v is not None}, whole="options")
+    if parsed.owner and parsed.owner not in ownership.deep_lines(session):
+        raise Invalid.one("owner", f"'{parsed.owner}' is not a deep program: only those own items")
     pset = expert_set(session, comp.id or 0)
     note = pset.note if pset else ParametersIn().note
     catalog = Catalog()

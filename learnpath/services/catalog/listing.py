@@ -1,13 +1,13 @@
 """Read models for the studio: the programs list with learners, drafts, and what needs attention."""
 
-from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
 from sqlmodel import Session, col, func, select
 
-from learnpath.models import Competency, Enrollment, Item, Module, Program, ProgramModule
+from learnpath.models import Competency, Enrollment, Module, Program, ProgramModule
 from learnpath.models.base import pk
+from learnpath.services.catalog import ownership
 from learnpath.services.catalog.paging import (
     PAGE_SIZE,
     Order,
@@ -109,19 +109,9 @@ def drafts(session: Session) -> list[Program]:
     )
 
 
-def active_item_counts(session: Session) -> Counter[int]:
-    """Active items per competency id."""
-    rows = session.exec(
-        select(Item.competency_id, func.count())
-        .where(col(Item.active).is_(True))
-        .group_by(col(Item.competency_id))
-    ).all()
-    return Counter(dict(rows))
-
-
 def needing_attention(session: Session) -> list[Attention]:
     """Live versions whose placement uses a thin bank, or whose parent has a newer version."""
-    active = active_item_counts(session)
+    counts = ownership.active_counts(session)
     found = []
     programs = session.exec(
         select(Program).where(Program.status != "retired").order_by(col(Program.title))
@@ -147,7 +137,10 @@ def needing_attention(session: Session) -> list[Attention]:
     )
     by_id = {p.id: p for p in session.exec(select(Program)).all()}
     for p in programs:
-        thin = sorted(c for c in comps.get(pk(p), ()) if active[c] < THIN_BANK)
+        line = ownership.line_of(session, p)  # parents are in the identity map: no query
+        thin = sorted(
+            c for c in comps.get(pk(p), ()) if ownership.available(counts, c, line) < THIN_BANK
+        )
         if thin:
             found.append(Attention(p, f"its placement uses {len(thin)} thin item bank(s)"))
         parent = by_id.get(p.parent_id)

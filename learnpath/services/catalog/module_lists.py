@@ -82,14 +82,21 @@ def picker_page(
     filters: ModuleFilter,
     number: int,
     leave_out: Collection[int] | SelectOfScalar[int] = (),
+    owners: Collection[str] | None = None,
 ) -> Page[tuple[Module, str]]:
     """Modules an editor may add (not those `leave_out` holds: ids, or a query of ids), by
-    competency and title, with their competency's name: PICKER_SIZE at a time."""
+    competency and title, with their competency's name: PICKER_SIZE at a time.
+
+    `owners`: only modules of these owners ('' shared, deep program slugs: ownership.py), for a
+    program's pickers; None offers every module.
+    """
     query = filters.apply(
         select(Module, Competency.name)
         .join(Competency, col(Competency.id) == Module.competency_id)
         .order_by(col(Competency.name), col(Module.title), col(Module.id))
     )
+    if owners is not None:
+        query = query.where(col(Module.owner).in_(list(owners)))
     if isinstance(leave_out, SelectOfScalar) or leave_out:
         query = query.where(col(Module.id).not_in(leave_out))
     page = page_of(session, query, number, PICKER_SIZE)

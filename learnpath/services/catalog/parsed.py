@@ -32,6 +32,7 @@ class Known:
     competencies: set[str] = field(default_factory=set)
     modules: dict[str, tuple[str, list[str]]] = field(default_factory=dict)
     programs: dict[tuple[str, int], derive.Resolved] = field(default_factory=dict)
+    owners: dict[str, str] = field(default_factory=dict)  # module id → owning program ('' shared)
 
 
 @dataclass

@@ -67,7 +67,9 @@ def module_choices(session: Session, program: Program) -> dict[str, list[tuple[s
     """Every module a rule may name as (id, title), those in the program's pool first."""
     pooled = select(ProgramModule.module_id).where(ProgramModule.program_id == program.id)
     rows = session.connection().execute(
-        select(Module.slug, Module.title, col(Module.id).in_(pooled)).order_by(col(Module.title))
+        select(Module.slug, Module.title, col(Module.id).in_(pooled))
+        .where(Module.owner == "")  # department-only modules belong to their deep program
+        .order_by(col(Module.title))
     )
     groups: dict[str, list[tuple[str, str]]] = {"In the pool": [], "Other modules": []}
     for slug, title, in_pool in rows:
@@ -131,10 +133,17 @@ def parse_rule(session: Session, data: dict[str, Any]) -> RuleIn:
 def _unknown_references(session: Session, rule: RuleIn) -> dict[str, list[str]]:
     """Modules and competencies the rule names that the catalog lacks, by field."""
     errors: dict[str, list[str]] = {}
-    known = set(session.exec(select(Module.slug).where(col(Module.slug).in_(rule.modules))).all())
+    known = dict(
+        session.exec(
+            select(Module.slug, Module.owner).where(col(Module.slug).in_(rule.modules))
+        ).all()
+    )
     for slug in rule.modules:
         if slug not in known:
             errors.setdefault("modules", []).append(f"unknown module '{slug}'")
+        elif known[slug]:
+            message = f"'{slug}' is department-only ({known[slug]}): only that program line uses it"
+            errors.setdefault("modules", []).append(message)
     named = {*rule.when.below, *rule.when.at_least}
     competencies = set(
         session.exec(select(Competency.slug).where(col(Competency.slug).in_(named))).all()

@@ -10,11 +10,10 @@ from sqlmodel import Session, col, select
 
 from learnpath.models import Competency, Module, ModulePrerequisite, Program, ProgramModule
 from learnpath.models.base import pk
-from learnpath.services.catalog import composition, personal
+from learnpath.services.catalog import composition, ownership, personal
 from learnpath.services.catalog.authoring import STUDIO, import_problems, source
 from learnpath.services.catalog.drafts import editable
 from learnpath.services.catalog.exporter import draft_data
-from learnpath.services.catalog.listing import active_item_counts
 from learnpath.services.catalog.parsed import At, Catalog
 from learnpath.services.catalog.schema import ModuleIn, ProgramIn
 from learnpath.services.catalog.sources import Problem
@@ -115,13 +114,15 @@ def _placement_problems(
         return []
     built = {e.module.competency_id for e in entries}
     chosen = set(program.placement.get("competencies") or [])
-    active = active_item_counts(session)
+    counts, line = ownership.active_counts(session), ownership.line_of(session, program)
     out = []
     for comp in session.exec(select(Competency).order_by(Competency.name)).all():
         measured = pk(comp) in built and (not chosen or comp.slug in chosen)
-        if measured and active[pk(comp)] < MIN_PLACEMENT_ITEMS:
+        # The bank this program's placement is given: shared items plus its line's own.
+        active = ownership.available(counts, pk(comp), line)
+        if measured and active < MIN_PLACEMENT_ITEMS:
             out.append(
-                f"placement: “{comp.name}” has {active[pk(comp)]} active items; "
+                f"placement: “{comp.name}” has {active} active items; "
                 f"a placement needs at least {MIN_PLACEMENT_ITEMS}"
             )
     return out

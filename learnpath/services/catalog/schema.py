@@ -65,6 +65,7 @@ class ItemIn(Strict):
     options: list[OptionIn] = Field(min_length=2, max_length=6)
     explanation: str = ""
     status: ItemStatus = "active"  # only active items are given in quizzes
+    owner: Slug | None = None  # a deep program's id: given only in that program line's placement
     a: float = Field(ge=0.2, le=4.0)
     b: float = Field(ge=-4.0, le=4.0)
     c: float = Field(default=0.0, ge=0.0, le=0.5)
@@ -109,12 +110,17 @@ class ModuleIn(Strict):
     tags: list[Tag] = []
     alternative_of: Slug | None = None
     video: Url | None = None
+    owner: Slug | None = None  # a deep program's id: the module is that program line's own
 
     @model_validator(mode="after")
     def _video_for_video_format(self) -> Self:
         if self.video and self.format != "video":
             raise ValueError("only a module of format 'video' has a 'video' URL")
         return self
+
+
+DEEP_AUDIENCE: AudienceKind = "department"
+"""A deep program's audience: one department or group, named."""
 
 
 class AudienceIn(Strict):
@@ -301,6 +307,11 @@ class ProgramIn(Strict):
             personal = Depth.PERSONAL
             raise ValueError(
                 f"targets by role belong to {personal.label} (depth {personal}) programs"
+            )
+        if kind.owns_content and self.audience.kind != DEEP_AUDIENCE:
+            raise ValueError(
+                f"a {kind.label} (depth {kind}) program is for a department or group: "
+                f"audience kind '{DEEP_AUDIENCE}' with its name"
             )
         if self.sessions and not derived:
             raise ValueError("'sessions' belong to derived (depth 2–4) programs")

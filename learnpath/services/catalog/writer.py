@@ -80,6 +80,7 @@ def _write_items(w: Writer, catalog: Catalog, comp_ids: dict[str, int]) -> None:
                 "explanation": item.explanation,
                 "status": item.status,
                 "active": item.status == "active",
+                "owner": item.owner or "",
             }
             row = w.upsert(Item, {"slug": item.id}, values)
             params = {"a": item.a, "b": item.b, "c": item.c, "d": item.d}
@@ -98,6 +99,7 @@ def _write_modules(w: Writer, catalog: Catalog, comp_ids: dict[str, int]) -> dic
             "competency_id": comp_ids[m.competency],
             "level": m.level,
             "video_url": m.video or "",
+            "owner": m.owner or "",
         }
         w.upsert(Module, {"slug": slug}, values)
     ids = _id_map(w.session, Module)
@@ -117,20 +119,21 @@ def _write_modules(w: Writer, catalog: Catalog, comp_ids: dict[str, int]) -> dic
 def known_from_db(session: Session) -> Known:
     """Slugs and program lists already in the database, for references a folder leaves out.
 
-    Five queries whatever the catalog's size: ids, slugs and competencies of the modules (not
+    Six queries whatever the catalog's size: ids, slugs and competencies of the modules (not
     whole rows with their lesson bodies), every prerequisite, every program's list at once.
     """
     comp = {id_: slug for slug, id_ in _id_map(session, Competency).items()}
     known = Known(competencies=set(comp.values()))
-    rows = session.exec(select(Module.id, Module.slug, Module.competency_id)).all()
-    mods = {mid: slug for mid, slug, _ in rows}
+    rows = session.exec(select(Module.id, Module.slug, Module.competency_id, Module.owner)).all()
+    mods = {mid: slug for mid, slug, _, _ in rows}
     reqs: dict[int, list[str]] = {}
     for mid, rid in session.exec(
         select(ModulePrerequisite.module_id, ModulePrerequisite.requires_id)
     ).all():
         reqs.setdefault(mid, []).append(mods[rid])
-    for row_id, slug, cid in rows:
+    for row_id, slug, cid, owner in rows:
         known.modules[slug] = (comp[cid], reqs.get(_id(row_id), []))
+        known.owners[slug] = owner
     lists: dict[int, list[tuple[str, bool]]] = {}
     for program_id, module_id, mandatory in session.exec(
         select(ProgramModule.program_id, ProgramModule.module_id, ProgramModule.mandatory).order_by(
@@ -138,12 +141,26 @@ def known_from_db(session: Session) -> Known:
         )
     ).all():
         lists.setdefault(program_id, []).append((mods[module_id], mandatory))
-    for row_id, slug, version, depth in session.exec(
-        select(Program.id, Program.slug, Program.version, Program.depth)
-    ).all():
+    programs = session.exec(select(Program.id, Program.slug, Program.version, Program.depth)).all()
+    slugs = {row_id: slug for row_id, slug, _, _ in programs}
+    parents = dict(session.exec(select(Program.id, Program.parent_id)).all())
+    for row_id, slug, version, depth in programs:
         entries = lists.get(_id(row_id), [])
-        known.programs[(slug, version)] = derive.Resolved(depth, entries)
+        line = _line(slugs, parents, _id(row_id))
+        known.programs[(slug, version)] = derive.Resolved(depth, entries, line)
     return known
+
+
+def _line(
+    slugs: dict[int | None, str], parents: dict[int | None, int | None], row_id: int
+) -> frozenset[str]:
+    """A stored program's slug and its ancestors' (ownership.line_of without queries)."""
+    line: set[str] = set()
+    current: int | None = row_id
+    while current is not None and slugs[current] not in line:
+        line.add(slugs[current])
+        current = parents[current]
+    return frozenset(line)
 
 
 def _id(row_id: int | None) -> int:

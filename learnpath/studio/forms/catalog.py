@@ -34,6 +34,22 @@ def _slug_field() -> StringField:
     )
 
 
+def _owner_field() -> SelectField:
+    return SelectField(
+        "Who may use it",
+        validators=[Optional()],
+        description="Department-only content is used by that deep program (and its versions) "
+        "only: never offered to other programs, never given in their quizzes.",
+    )
+
+
+def owner_choices(field: SelectField, lines: dict[str, str]) -> None:
+    """Shared, or one deep program line's own: the choices of an owner select."""
+    field.choices = choices(
+        [("", "every program (shared)"), *((s, f"department-only: {t}") for s, t in lines.items())]
+    )
+
+
 def _ids(text: str | None) -> list[str]:
     return [t.strip() for t in (text or "").replace("\n", ",").split(",") if t.strip()]
 
@@ -80,6 +96,7 @@ class ModuleForm(RevisionForm):
         description="Video modules: YouTube and Vimeo addresses get a player; others a link.",
     )
     body = MarkdownField("Lesson (Markdown)", render_kw={"rows": 18})
+    owner = _owner_field()
 
     def data_for_service(self) -> dict[str, Any]:
         """The front matter as the module file spells it."""
@@ -95,6 +112,7 @@ class ModuleForm(RevisionForm):
             "tags": _ids(self.tags.data),
             "alternative_of": self.alternative_of.data or None,
             "video": (self.video.data or "").strip() or None,
+            "owner": self.owner.data or None,
         }
 
 
@@ -121,6 +139,7 @@ class ItemForm(RevisionForm):
     )
     b = FloatField("Difficulty b (−4 to 4)", validators=[InputRequired(), NumberRange(-4.0, 4.0)])
     status = SelectField("Status", choices=choices((s, s) for s in ITEM_STATUSES))
+    owner = _owner_field()
 
     def data_for_service(self) -> dict[str, Any]:
         """The item as its item file spells it."""
@@ -138,6 +157,7 @@ class ItemForm(RevisionForm):
             "status": self.status.data,
             "a": self.a.data,
             "b": self.b.data,
+            "owner": self.owner.data or None,
         }
 
 

@@ -5,7 +5,7 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 
 from learnpath.db import get_session
 from learnpath.models import Competency
-from learnpath.services.catalog import competency_edits, item_lists, module_lists
+from learnpath.services.catalog import competency_edits, item_lists, module_lists, ownership
 from learnpath.services.catalog.authoring import Conflict, Invalid
 from learnpath.services.catalog.paging import Order
 from learnpath.studio.access import authoring
@@ -52,6 +52,7 @@ def show_competency(slug: str) -> str:
         status=status,
         statuses=ITEM_STATUSES,
         modules=modules,
+        owners=ownership.deep_lines(session),
     )
 
 

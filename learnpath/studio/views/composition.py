@@ -8,7 +8,7 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 
 from learnpath.db import get_session
 from learnpath.models import Program
-from learnpath.services.catalog import competency_edits, composition, module_lists
+from learnpath.services.catalog import competency_edits, composition, module_lists, ownership
 from learnpath.services.catalog.authoring import Conflict, Invalid
 from learnpath.services.catalog.paging import slice_page
 from learnpath.studio.access import authoring
@@ -39,7 +39,11 @@ def editor_context(program: Program, **forms: Any) -> dict[str, Any]:
     picker = None
     if program.parent_id is None:  # a derived program's modules change in its derivation
         picker = module_lists.picker_page(
-            session, module_filter("find"), page_number(), composition.listed_ids(program)
+            session,
+            module_filter("find"),
+            page_number(),
+            composition.listed_ids(program),
+            ownership.owners_for(session, program),
         )
         add.module.choices = picker_choices(
             picker.rows,

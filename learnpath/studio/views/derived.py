@@ -16,6 +16,7 @@ from learnpath.services.catalog import (
     facilitation,
     module_lists,
     overrides,
+    ownership,
 )
 from learnpath.services.catalog.authoring import Invalid
 from learnpath.services.catalog.derivation import (
@@ -66,6 +67,10 @@ def program_extras(program: Program) -> dict[str, Any]:
         "overlays": facilitation.overlays(session, program) if derived else [],
         "movable": versions.waiting(session, program) if published else 0,
         "derivable": published and any(d > program.depth for d in DERIVED),
+        "department": ownership.department_content(session, program)
+        if program.depth_kind.owns_content
+        else None,
+        "owners": ownership.deep_lines(session),
     }
 
 
@@ -109,7 +114,11 @@ def _derivation_page(program: Program, **forms: Any) -> str:
     named = modules_by_slug(session, {*d.modules, *d.parent_ids})
     listed = [named[m] for m in d.modules]
     picker = module_lists.picker_page(
-        session, module_filter("find"), page_number(), [pk(m) for m in listed]
+        session,
+        module_filter("find"),
+        page_number(),
+        [pk(m) for m in listed],
+        ownership.owners_for(session, program),
     )
     swap = forms.get("swap") or SwapForm(revision=program.revision)
     swap.module.choices = choices((m.slug, m.title) for m in listed)
@@ -138,6 +147,10 @@ def _derivation_page(program: Program, **forms: Any) -> str:
         competencies=competency_edits.all_competencies(session),
         target=target,
         row=RevisionForm(revision=program.revision),
+        owners=ownership.deep_lines(session),
+        department=ownership.department_content(session, program)
+        if program.depth_kind.owns_content
+        else None,
     )
 
 

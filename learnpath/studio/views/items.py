@@ -7,11 +7,16 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 
 from learnpath.db import get_session
 from learnpath.models import Competency, Item
-from learnpath.services.catalog import competency_edits, item_edits
+from learnpath.services.catalog import competency_edits, item_edits, ownership
 from learnpath.services.catalog.authoring import Conflict, Invalid
 from learnpath.studio.access import authoring
 from learnpath.studio.blueprint import bp
-from learnpath.studio.forms.catalog import ItemForm, MultiplePreviewForm, SinglePreviewForm
+from learnpath.studio.forms.catalog import (
+    ItemForm,
+    MultiplePreviewForm,
+    SinglePreviewForm,
+    owner_choices,
+)
 from learnpath.studio.views.common import save, show_errors, user_name
 
 
@@ -47,6 +52,7 @@ def show_item(slug: str) -> str:
         question=question,
         answer=answer,
         competency=session.get(Competency, item.competency_id),
+        owners=ownership.deep_lines(session),
     )
 
 
@@ -55,10 +61,13 @@ def _edit(competency: Competency, item: Item | None) -> str | WerkzeugResponse:
     session = get_session()
     current = item_edits.fields_of(session, item) if item else {"c": 0.0, "d": 1.0}
     form = ItemForm(revision=item.revision if item else None)
+    owner_choices(form.owner, ownership.deep_lines(session))
     if item is not None:
         form.slug.data = item.slug
         if not form.is_submitted():
             _fill(form, current)
+    elif not form.is_submitted():
+        form.owner.data = request.args.get("owner", "")  # "New department item" of a program
     conflict, preview = None, None
     if form.is_submitted() and "preview" in request.form:
         preview = learner_view(form.data_for_service())
@@ -91,6 +100,7 @@ def _edit(competency: Competency, item: Item | None) -> str | WerkzeugResponse:
 def _fill(form: ItemForm, data: dict[str, Any]) -> None:
     for name in ("type", "stem", "explanation", "status", "a", "b"):
         getattr(form, name).data = data[name]
+    form.owner.data = data["owner"] or ""
     for row, option in zip(form.options, data["options"], strict=False):
         row.form.text.data, row.form.correct.data = option["text"], option["correct"]
 

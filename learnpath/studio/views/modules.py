@@ -8,13 +8,13 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 from learnpath.db import get_session
 from learnpath.models import Module
 from learnpath.models.base import pk
-from learnpath.services.catalog import competency_edits, module_edits, module_lists
+from learnpath.services.catalog import competency_edits, module_edits, module_lists, ownership
 from learnpath.services.catalog.authoring import Conflict, Invalid
 from learnpath.services.learning import trajectory
 from learnpath.studio.access import authoring
 from learnpath.studio.blueprint import bp
 from learnpath.studio.forms import choices
-from learnpath.studio.forms.catalog import ModuleForm
+from learnpath.studio.forms.catalog import ModuleForm, owner_choices
 from learnpath.studio.views.common import save, show_errors, user_name
 from learnpath.studio.views.lists import list_order, module_filter, page_number
 from learnpath.vocabulary import LEVELS, MODULE_FORMATS
@@ -43,6 +43,7 @@ def list_modules() -> str:
         competencies=competency_edits.all_competencies(session),
         levels=LEVELS,
         formats=MODULE_FORMATS,
+        owners=ownership.deep_lines(session),
     )
 
 
@@ -56,6 +57,7 @@ def show_module(slug: str) -> str:
         module=module,
         fields=module_edits.fields_of(session, module),
         used_by=module_edits.used_by(session, module),
+        owners=ownership.deep_lines(session),
     )
 
 
@@ -78,6 +80,7 @@ def _choices(form: ModuleForm, module: Module | None) -> None:
     others = [*titles, *others]
     form.requires.choices = choices(others)
     form.alternative_of.choices = choices([("", "— none —"), *others])
+    owner_choices(form.owner, ownership.deep_lines(session))
     form.find.data = find
 
 
@@ -88,6 +91,8 @@ def _edit(module: Module | None) -> str | WerkzeugResponse:
         form.slug.data = module.slug
         if not form.is_submitted():
             _fill(form, module_edits.fields_of(get_session(), module), module.body)
+    elif not form.is_submitted():
+        form.owner.data = request.args.get("owner", "")  # "New department module" of a program
     _choices(form, module)
     conflict, preview = None, None
     if form.is_submitted() and "preview" in request.form:
@@ -118,6 +123,7 @@ def _fill(form: ModuleForm, fields: dict[str, Any], body: str) -> None:
     form.tags.data = ", ".join(fields["tags"])
     form.alternative_of.data = fields["alternative_of"] or ""
     form.video.data = fields.get("video") or ""
+    form.owner.data = fields.get("owner") or ""
     form.body.data = body
 
 

@@ -8,8 +8,10 @@ from learnpath.models import Program
 from learnpath.services.catalog import browse, composition, drafts, publishing
 from learnpath.services.catalog.authoring import Conflict, Invalid
 from learnpath.services.catalog.paging import slice_page
+from learnpath.services.catalog.schema import DEEP_AUDIENCE
 from learnpath.studio.access import authoring, require_editor
 from learnpath.studio.blueprint import bp
+from learnpath.studio.forms import choices
 from learnpath.studio.forms.programs import NewProgramForm, RevisionForm, SettingsForm
 from learnpath.studio.views.common import (
     program_or_404,
@@ -82,6 +84,8 @@ def edit_program(slug: str, version: int) -> str | WerkzeugResponse:
     if program.status != "draft":
         return _to_program(program)
     form = SettingsForm(obj=program, revision=program.revision)
+    if program.depth_kind.owns_content:  # a deep program is for one department or group
+        form.audience_kind.choices = choices([(DEEP_AUDIENCE, "department or group")])
     if not form.is_submitted():
         form.instructors.data = "\n".join(program.instructors)
     conflict, names = None, {"audience": "audience_name"}

@@ -14,6 +14,7 @@ from learnpath.models import Attempt, Competency, Enrollment, Program
 from learnpath.models.assessment import ONE_ACTIVE, ONE_ACTIVE_WHERE
 from learnpath.models.base import pk
 from learnpath.services.catalog.banks import BankSnapshot, load_bank
+from learnpath.services.catalog.ownership import line_of
 from learnpath.services.learning import events
 from learnpath.services.learning.quiz.answers import advance
 from learnpath.services.learning.quiz.questions import QuizError
@@ -37,7 +38,9 @@ def start_attempt(
     active = _active_in_scope(session, learner_id, kind, scope)
     if active is not None:
         return active
-    snapshot = load_bank(session, sorted(competencies, key=pk))
+    program = session.get(Program, enrollment.program_id) if enrollment else None
+    line = line_of(session, program) if kind == "placement" else frozenset()
+    snapshot = load_bank(session, sorted(competencies, key=pk), line)
     now = now or utcnow()
     new = _new_attempt(session, learner_id, kind, competencies, enrollment, snapshot, now)
     attempt_id = _insert_unless_active(session, new)
