@@ -51,6 +51,7 @@ bench: $(STAMP)  ## benchmarks print their figures
 	$(BIN)/python benchmarks/bench_planning.py
 	$(BIN)/python benchmarks/bench_path_page.py
 	$(BIN)/python benchmarks/bench_move_learners.py --learners 300
+	$(BIN)/python benchmarks/bench_assign.py --learners 5000
 	$(BIN)/python benchmarks/bench_studio.py  # rule preview over 10,000 learners, studio pages
 	$(BIN)/python benchmarks/bench_quiz_http.py --workers 8 --threads 1  # needs PostgreSQL on 127.0.0.1:5432
 	-$(BIN)/python benchmarks/bench_api.py  # needs PostgreSQL on 127.0.0.1:5432

@@ -7,7 +7,7 @@ from typing import Any
 from flask import Flask, request
 from werkzeug.exceptions import BadRequest
 
-from learnpath import config, db
+from learnpath import config, db, forms
 from learnpath.vocabulary import Depth
 
 
@@ -17,6 +17,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     os.makedirs(app.instance_path, exist_ok=True)
     config.load(app, test_config)
     db.init_app(app)
+    app.before_request(forms.apply_upload_limit)  # first: before anything reads the body
     app.before_request(refuse_nul_characters)
     # Templates name depths by the enum (Depth.PERSONAL, Depth|length), never by number.
     app.jinja_env.globals["Depth"] = Depth

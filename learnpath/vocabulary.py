@@ -75,6 +75,10 @@ EnrollmentStatus = Literal["assigned", "in_progress", "completed", "withdrawn"]
 ENROLLMENT_STATUSES: tuple[EnrollmentStatus, ...] = get_args(EnrollmentStatus)
 """An enrollment's status as stored and as the HR API names it."""
 
+SelfEnrolAudience = Literal["everyone", "department", "role"]
+SELF_ENROL_AUDIENCES: tuple[SelfEnrolAudience, ...] = get_args(SelfEnrolAudience)
+"""Who may enrol themselves in a program version ('' stored: nobody, it is closed)."""
+
 Role = Literal["learner", "author", "facilitator", "admin"]
 ROLES: tuple[Role, ...] = get_args(Role)
 STAFF_ROLES: frozenset[Role] = frozenset(ROLES) - {"learner"}

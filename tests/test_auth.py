@@ -39,15 +39,24 @@ def test_passwords_are_stored_hashed(db: Session) -> None:
     assert user.password_hash.startswith("scrypt:")
 
 
-def test_learner_sees_published_programs_with_depths(
+def test_learner_sees_published_programs_of_their_audience(
     catalog: Session, client: FlaskClient, login
 ) -> None:  # type: ignore[no-untyped-def]
     login("learner")
     page = client.get("/programs").get_data(as_text=True)
-    for depth in ["1 · boxed", "2 · facilitated", "3 · specialized", "4 · deep", "5 · personal"]:
+    for depth in ["1 · boxed", "5 · personal"]:  # made for anyone
         assert depth in page
+    for depth in ["2 · facilitated", "3 · specialized", "4 · deep"]:  # a client's, Finance's
+        assert depth not in page
     assert "Team Lead Path" in page
     assert "retired" not in page  # project-management-foundations v1 is retired
+
+
+def test_staff_see_programs_at_every_depth(catalog: Session, client: FlaskClient, login) -> None:  # type: ignore[no-untyped-def]
+    login("facilitator", email="fay@example.com")
+    page = client.get("/programs").get_data(as_text=True)
+    for depth in ["1 · boxed", "2 · facilitated", "3 · specialized", "4 · deep", "5 · personal"]:
+        assert depth in page
 
 
 def test_staff_also_see_retired_versions(catalog: Session, client: FlaskClient, login) -> None:  # type: ignore[no-untyped-def]
@@ -57,7 +66,7 @@ def test_staff_also_see_retired_versions(catalog: Session, client: FlaskClient, 
 
 
 def test_program_page_shows_derivation(catalog: Session, client: FlaskClient, login) -> None:  # type: ignore[no-untyped-def]
-    login("learner")
+    login("author")
     page = client.get("/programs/data-literacy-for-northwind/v1").get_data(as_text=True)
     assert "Derived from" in page and "Northwind Logistics cohort" in page
     assert "Swapped “Reading charts without being misled” for" in page

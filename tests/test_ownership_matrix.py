@@ -75,7 +75,8 @@ ROUTES: dict[str, Spec] = {
     "learner.start_quiz": Spec({"enrollment": "enrollment"}, {"kind": "placement"}, in_form=True),
 }
 NOT_OWNED = {
-    "learner.show_program": "the catalog: every signed-in user reads its published versions",
+    "learner.show_program": "the catalog, by audience: tests/test_audience_matrix.py",
+    "learner.self_enrol": "the catalog, by audience: tests/test_audience_matrix.py",
     "static": "files shipped with the app",
     "auth.set_password": "the invite token is the credential (tests/people/test_invites.py)",
 }

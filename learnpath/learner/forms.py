@@ -65,6 +65,10 @@ class StartQuizForm(FlaskForm):
     competency = HiddenField()
 
 
+class EnrolForm(FlaskForm):
+    """The catalog's Enrol button: nothing but the CSRF token."""
+
+
 class AdjustForm(FlaskForm):
     """One change to the learner's trajectory; hidden fields set by the button pressed."""
 

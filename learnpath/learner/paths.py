@@ -47,7 +47,7 @@ def list_paths() -> str:
     rows = session.exec(
         select(Enrollment, Program)
         .join(Program, Program.id == Enrollment.program_id)  # type: ignore[arg-type]
-        .where(Enrollment.learner_id == learner.id)
+        .where(Enrollment.learner_id == learner.id, Enrollment.status != "withdrawn")
         .order_by(Program.title)
     ).all()
     paths = [(e, p, trajectory.view(session, e)) for e, p in rows]

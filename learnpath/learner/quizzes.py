@@ -95,6 +95,8 @@ def start_quiz() -> WerkzeugResponse:
         enrollment = session.get(Enrollment, int(form.enrollment.data or 0))
         if enrollment is None or enrollment.learner_id != learner_id:
             abort(404)
+        if enrollment.status == "withdrawn":
+            abort(404)
         program = session.get(Program, enrollment.program_id)
         competencies = quiz_rules.placement_competencies(session, program) if program else []
     else:

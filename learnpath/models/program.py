@@ -35,6 +35,9 @@ class Program(SQLModel, table=True):
     placement: dict[str, Any] | None = json_field(None)
     level_bands: dict[str, float] | None = json_field(None)
     checkpoints: str = Field(default="offered", max_length=16)  # checkpoint policy
+    # Self-enrolment: '' closed, else a SelfEnrolAudience; the department or role it names.
+    self_enrol: str = Field(default="", max_length=16)
+    self_enrol_name: str = Field(default="", max_length=120)
     frozen_at: datetime | None = None
     created_at: datetime = created_field()
     updated_at: datetime = created_field()

@@ -16,6 +16,7 @@ def init_app(app: Flask) -> None:
     from learnpath.studio.blueprint import bp
     from learnpath.studio.views import (  # noqa: F401  (they attach routes to bp)
         api_clients,
+        assignment,
         audit,
         competencies,
         composition,
@@ -25,6 +26,7 @@ def init_app(app: Flask) -> None:
         home,
         items,
         jobs,
+        learners,
         modules,
         people,
         programs,

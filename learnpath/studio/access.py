@@ -5,6 +5,8 @@ Views that change content, or show a form to change it, add `@authoring` (author
 Facilitators read everything, derive facilitated (depth 2) programs and edit those: their
 sessions, notes, examples and wording, taking in the parent's new version, publishing them
 (`require_editor`). Specialized and deep programs, and moving learners, stay with authors.
+Assignment (enrolling learners, due dates, withdrawing, self-enrolment) is open to every staff
+role, facilitators included (they enrol their cohorts): the guard is its check.
 People admin (users, departments) is a blueprint inside the studio whose every request also
 passes `admin_guard`: admins only. API clients and the audit log are admin-only views
 (`@admin_only`, with the same check).

@@ -38,7 +38,15 @@ from tests.e2e.browsing import shot, staff
 pytestmark = [pytest.mark.browser, pytest.mark.after_e2e]
 
 PROGRAM = "/studio/programs/<slug>/v<int:version>"
-FACILITATOR_PAGES = {"studio.home", "studio.facilitation", "studio.derive", "studio.take_in"}
+FACILITATOR_PAGES = {
+    "studio.home",
+    "studio.facilitation",
+    "studio.derive",
+    "studio.take_in",
+    "studio.assign_index",
+    "studio.assign",
+    "studio.program_learners",
+}
 """Pages a facilitator works in: each must open for them, not only for authors."""
 ADMIN_PAGES = "studio.people."
 """Endpoints of people admin: admins only (as are views marked @admin_only)."""

@@ -14,6 +14,10 @@ ROLES = ("anonymous", "learner", "author", "facilitator", "admin")
 READ = {"anonymous": 302, "learner": 403, "author": 200, "facilitator": 200, "admin": 200}
 FORM = {"anonymous": 302, "learner": 403, "author": 200, "facilitator": 403, "admin": 200}
 DONE = {"anonymous": 302, "learner": 403, "author": 302, "facilitator": 403, "admin": 302}
+# Assignment: every staff role assigns, learners never (the guard, learnpath/studio/access.py).
+STAFF_DONE = {"anonymous": 302, "learner": 403, "author": 302, "facilitator": 302, "admin": 302}
+STAFF_MISSING = {"anonymous": 302, "learner": 403, "author": 404, "facilitator": 404, "admin": 404}
+STAFF_REFUSED = {"anonymous": 302, "learner": 403, "author": 422, "facilitator": 422, "admin": 422}
 ADMIN = {"anonymous": 302, "learner": 403, "author": 403, "facilitator": 403, "admin": 200}
 ADMIN_DONE = {**ADMIN, "admin": 302}
 ADMIN_MISSING = {**ADMIN, "admin": 404}
@@ -26,6 +30,7 @@ CLIENT_NOPE = {**CLIENT, "module": "no-such-module"}
 TEAM = {"slug": "team-lead-path", "version": 1}  # personal, published, five rules
 TEAM_DRAFT = {"slug": "team-lead-path", "version": 2}  # its new draft, opened in the test
 NO_RULE = {**TEAM_DRAFT, "position": 99}
+NO_ENROLLMENT = {**PUBLISHED, "enrollment_id": 999_999}
 FIRST_USER = {"user_id": 1}  # the learner _clients makes first
 NO_USER = {"user_id": 999}
 DEPARTMENT = {"department_id": 1}  # made by the test
@@ -90,6 +95,15 @@ EXPECTED: dict[str, tuple[str, dict[str, Any], dict[str, str], dict[str, int]]] 
     "studio.edit_rule": ("GET", {**TEAM_DRAFT, "position": 0}, {}, FORM),
     "studio.remove_rule": ("POST", NO_RULE, {}, DONE),
     "studio.move_rule": ("POST", NO_RULE, {"direction": "up"}, DONE),
+    "studio.assign_index": ("GET", {}, {}, READ),
+    "studio.assign": ("GET", PUBLISHED, {}, READ),
+    "studio.confirm_assign": ("POST", PUBLISHED, {}, STAFF_DONE),  # incomplete: back to the form
+    "studio.program_learners": ("GET", PUBLISHED, {}, READ),
+    "studio.set_due": ("POST", NO_ENROLLMENT, {"due": ""}, STAFF_MISSING),
+    "studio.set_cohort_due": ("POST", PUBLISHED, {"due": "not a date"}, STAFF_DONE),
+    "studio.withdraw": ("POST", NO_ENROLLMENT, {}, STAFF_MISSING),
+    "studio.enrol_again": ("POST", NO_ENROLLMENT, {}, STAFF_MISSING),
+    "studio.set_self_enrol": ("POST", PUBLISHED, {"audience": "role", "name": ""}, STAFF_REFUSED),
     "studio.order_rules": ("POST", TEAM_DRAFT, {"rule": "99"}, DONE),
     # People admin: admins only (tests/people/test_people_views.py shows that nothing changes).
     "studio.people.list_users": ("GET", {}, {}, ADMIN),

@@ -1,7 +1,7 @@
 """jobs: background jobs queued by users, their progress, result and error
 
 Revision ID: 0016
-Revises: 0008
+Revises: 0010
 
 `job` is the record users see of work that runs outside the request (moving many learners to a
 new version, re-planning after a department rename, calibration). `lock` is unique and set only
@@ -15,7 +15,7 @@ import sqlmodel
 from alembic import op
 
 revision: str = "0016"
-down_revision: str | None = "0008"
+down_revision: str | None = "0010"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

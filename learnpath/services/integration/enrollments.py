@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import and_, not_, or_
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from learnpath.models import Enrollment, Learner, Program
@@ -17,7 +16,7 @@ from learnpath.services.integration.ids import maybe_public_id, public_id, row_i
 from learnpath.services.integration.learners import by_external_id
 from learnpath.services.integration.loaders import ProgramFacts, fetch, program_facts
 from learnpath.services.integration.sync import Window, page_of
-from learnpath.services.learning import trajectory
+from learnpath.services.learning import enrolment
 from learnpath.vocabulary import aware
 
 
@@ -60,7 +59,11 @@ def _program(program: Program, facts: ProgramFacts) -> out.ProgramOut:
 
 
 def assign(session: Session, data: out.EnrollmentIn) -> tuple[Enrollment, bool]:
-    """Enroll a learner in a program version and store its plan; an existing one is unchanged."""
+    """Enroll a learner in a program version and store its plan; an existing one is unchanged.
+
+    A withdrawn enrollment is re-opened where it stopped (the shared rule: `enrolment.enrol`);
+    like any existing one it is not new (the API answers 200, not 201).
+    """
     learner = by_external_id(session, data.learner_external_id)
     if learner is None:
         raise out.InputError("learner_external_id", "no learner has this external id")
@@ -68,34 +71,12 @@ def assign(session: Session, data: out.EnrollmentIn) -> tuple[Enrollment, bool]:
     program = session.get(Program, number) if number else None
     if program is None:
         raise out.InputError("program_id", "no program has this id")
-    existing = _enrollment_of(session, pk(learner), pk(program))
-    if existing is not None:
-        return existing, False
-    if program.status != "published":
-        raise out.InputError("program_id", f"the program is {program.status}, not published")
-    if not learner.active:
-        raise out.InputError("learner_external_id", "the learner is deactivated", status=409)
-    enrollment = Enrollment(
-        learner_id=pk(learner), program_id=pk(program), source="api", due_at=data.due_at
-    )
     try:
-        with session.begin_nested():
-            session.add(enrollment)
-    except IntegrityError:  # assigned at the same moment by another request
-        found = _enrollment_of(session, pk(learner), pk(program))
-        assert found is not None
-        return found, False
-    trajectory.replan(session, enrollment)  # its plan is stored, so its record counts steps
-    session.refresh(enrollment)  # the database stamps updated_at
-    return enrollment, True
-
-
-def _enrollment_of(session: Session, learner_id: int, program_id: int) -> Enrollment | None:
-    return session.exec(
-        select(Enrollment).where(
-            Enrollment.learner_id == learner_id, Enrollment.program_id == program_id
-        )
-    ).first()
+        enrollment, change = enrolment.enrol(session, learner, program, "api", data.due_at)
+    except enrolment.EnrolmentError as exc:
+        field = "program_id" if exc.side == "program" else "learner_external_id"
+        raise out.InputError(field, exc.message, status=exc.status) from exc
+    return enrollment, change == "created"
 
 
 def record(session: Session, enrollment: Enrollment) -> out.EnrollmentRecord:

@@ -182,9 +182,11 @@ def _replannable() -> SelectOfScalar[Enrollment]:
 
 
 def enrollment_of(session: Session, learner_id: int, enrollment_id: int) -> Enrollment:
-    """The learner's own enrollment, or TrajectoryError (views answer 404)."""
+    """The learner's own enrollment, not withdrawn, or TrajectoryError (views answer 404)."""
     enrollment = session.get(Enrollment, enrollment_id)
     if enrollment is None or enrollment.learner_id != learner_id:
+        raise TrajectoryError("no such enrollment")
+    if enrollment.status == "withdrawn":  # unenrolled: kept for the record, not for learning
         raise TrajectoryError("no such enrollment")
     return enrollment
 
