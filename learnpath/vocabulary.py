@@ -62,6 +62,18 @@ DEFAULT_LEVEL_BANDS: Mapping[str, float] = MappingProxyType(
 )
 """Lower θ bound (logits) of each band above novice; a program may override them."""
 
+CERTAINTY: tuple[tuple[float, str], ...] = ((0.3, "sure"), (0.45, "fairly sure"))
+"""Plain words for a measurement's standard error (logits): at most 0.3 is "sure", and so on."""
+
+UNSURE = "not yet sure"
+"""What a measurement less precise than every CERTAINTY bound is called."""
+
+
+def certainty(se: float) -> str:
+    """How sure a level is, in words, from its standard error (logits)."""
+    return next((word for bound, word in CERTAINTY if se <= bound), UNSURE)
+
+
 DEFAULT_TARGET_LEVEL: Level = "proficient"
 """The target of a competency a program builds but sets no target for (for the learner's role)."""
 

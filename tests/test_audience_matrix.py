@@ -57,6 +57,7 @@ NOT_ABOUT_A_PROGRAM = {
     "learner.answer_quiz": "an attempt, owned",
     "learner.resume_quiz": "an attempt, owned",
     "learner.show_results": "an attempt's results, owned",
+    "learner.show_review": "an attempt's answers with the right ones, owned",
     "learner.show_team": "a manager's direct reports and their enrollments (My team's tests)",
     "learner.show_report": "one direct report, for their manager (My team's tests)",
 }

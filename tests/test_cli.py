@@ -73,6 +73,10 @@ def test_demo_creates_accounts_once_and_prints_them(
         first = runner.invoke(args=["demo", "--content", str(CONTENT)])
         assert first.exit_code == 0, first.output
         assert "ana@demo.learnpath" in first.output and "admin@demo.learnpath" in first.output
+        # The list says who is who, not two anonymous "learner" lines.
+        for who in ("team lead in Operations", "analyst in Finance", "author: Alex Author"):
+            assert who in first.output, who
+        assert "facilitator: Fran" in first.output and "admin: Ada" in first.output
         users = len(db.exec(select(User)).all())
         assert users == 5
         assert len(db.exec(select(Enrollment)).all()) == 4

@@ -71,6 +71,7 @@ ROUTES: dict[str, Spec] = {
     "learner.answer_quiz": Spec({"uid": "attempt"}, {"choice": "0"}),  # + the owner's step, item
     "learner.show_results": Spec({"uid": "result"}),
     "learner.show_report": Spec({"learner_id": "report"}),  # My team: a direct report's page
+    "learner.show_review": Spec({"uid": "result"}),
     # Not in the URL map's arguments: an id in a form is listed by hand.
     "learner.start_quiz": Spec({"enrollment": "enrollment"}, {"kind": "placement"}, in_form=True),
 }

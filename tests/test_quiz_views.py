@@ -118,8 +118,10 @@ def test_a_placement_ends_on_results_with_levels_and_a_chart(
     catalog.refresh(attempt)
     summary = attempt.results["competencies"]["data-literacy"]  # type: ignore[index]
     assert "<svg" in html and 'class="chart"' in html and "http" not in html.split("<svg")[1][:40]
-    assert f"<strong>{summary['level']}</strong>" in html
-    assert f"{summary['theta']:+.2f}" in html
+    assert f"Level: <strong>{summary['level'].capitalize()}</strong>" in html
+    main, measured = html.split('<details class="measured">')
+    assert "θ" not in main and "logit" not in main  # the numbers are in the disclosure only
+    assert f"{summary['theta']:+.2f}" in measured
     assert responses(catalog) == summary["n_items"]
     # A finished quiz takes no more answers.
     again = client.post(url, data={"step": "0", "item": "1", "choice": "0"})

@@ -221,10 +221,15 @@ def test_a_refusal_shows_titles_emphasized_not_raw_markdown(
 ) -> None:  # type: ignore[no-untyped-def]
     enrollment = enrolled(catalog, login)
     early = {"kind": "move", "module": "dl-dashboards", "before": "dl-data-types"}
-    page = text(client.post(f"/path/{enrollment.id}/adjust", data=early, follow_redirects=True))
-    flash = re.search(r'<p class="flash" role="status">(.*?)</p>', page, re.S)
+    posted = client.post(f"/path/{enrollment.id}/adjust", data=early)
+    assert posted.location == f"/path/{enrollment.id}#step-dl-dashboards"  # keeps the place
+    page = text(client.get(posted.location))
+    # A refusal looks unlike a success (role alert, its own class) and sits in the module's step.
+    step = page.split('id="step-dl-dashboards"', 1)[1].split("</li>", 1)[0]
+    flash = re.search(r'<p class="notice refusal" role="alert">(.*?)</p>', step, re.S)
     assert flash and "Not changed:" in flash.group(1)
     assert "<em>" in flash.group(1) and "*" not in flash.group(1)
+    assert 'class="notice refusal"' not in page.split('id="step-dl-dashboards"', 1)[0]
 
 
 def csrf_token(page: str) -> str:

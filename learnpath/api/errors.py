@@ -10,13 +10,15 @@ import json
 from collections.abc import Iterable
 from typing import Any, TypeVar
 
-from flask import Flask, Response, jsonify, request
+from flask import Flask, Response, current_app, jsonify, request
 from pydantic import BaseModel, ValidationError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from learnpath.services.integration.schemas import InputError
 
 PREFIXES = ("/api/", "/xapi/")
+PAGE_HANDLER = "learnpath.error_page"
+"""app.extensions key of the function that renders an HTML error page (learner.errors)."""
 CODES = {
     400: "bad_request",
     401: "unauthorized",
@@ -115,6 +117,18 @@ def oauth_error(status: int, description: str, headers: Iterable[tuple[str, str]
     return response
 
 
+def wants_json() -> bool:
+    """Whether a client of a page asked for JSON rather than HTML (its Accept header)."""
+    best = request.accept_mimetypes.best_match(["text/html", "application/json"])
+    return best == "application/json" and not request.accept_mimetypes.accept_html
+
+
+def _page(exc: HTTPException) -> Any:
+    """The error as a page in the site's layout, if a blueprint registered one (PAGE_HANDLER)."""
+    render = current_app.extensions.get(PAGE_HANDLER)
+    return render(exc) if render else exc
+
+
 def _http_error(exc: HTTPException) -> Any:
     headers = [
         (k, v) for k, v in exc.get_headers() if k.lower() not in ("content-type", "content-length")
@@ -122,16 +136,16 @@ def _http_error(exc: HTTPException) -> Any:
     status, description = exc.code or 500, exc.description or "Error."
     if is_oauth_request():
         return oauth_error(status, description, headers)
-    if not is_api_request():
-        return exc
+    if not is_api_request() and not wants_json():
+        return _page(exc)
     return ApiError(status, description, headers=headers).response()
 
 
 def _server_error(exc: InternalServerError) -> Any:
     if is_oauth_request():
         return oauth_error(500, "Something went wrong on our side.")
-    if not is_api_request():
-        return exc
+    if not is_api_request() and not wants_json():
+        return _page(exc)
     return ApiError(500, "Something went wrong on our side.").response()
 
 

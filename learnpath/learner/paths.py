@@ -6,7 +6,7 @@ events that store them (`trajectory.replan`, through adjust, undo, start and com
 
 from typing import TypeVar
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, current_app, render_template
 from flask_login import current_user, login_required
 from sqlmodel import Session, col, select
 from werkzeug.wrappers import Response as WerkzeugResponse
@@ -16,22 +16,29 @@ from learnpath.db import get_session
 from learnpath.learner.forms import (
     AddElectiveForm,
     AdjustForm,
-    CompleteForm,
     PaceForm,
+    StartQuizForm,
     errors_of,
 )
-from learnpath.learner.views import bp, current_learner
-from learnpath.models import Enrollment, Module, Program, ProgramOverlay, TrajectoryStep
-from learnpath.services.catalog import facilitation, ownership
-from learnpath.services.learning import quiz, study, trajectory
-from learnpath.vocabulary import utcnow
+from learnpath.learner.views import back_to, bp, current_learner, say
+from learnpath.models import (
+    CompetencyLevel,
+    Enrollment,
+    Module,
+    Program,
+    ProgramOverlay,
+    TrajectoryStep,
+)
+from learnpath.models.base import pk
+from learnpath.services.catalog import facilitation
+from learnpath.services.learning import idle, quiz, quiz_rules, results, trajectory
 
 Step = TypeVar("Step", TrajectoryStep, trajectory.ShownStep)
 # What the learner may add back; a rule's exclusion is L&D policy, refused if asked, not offered.
 ADDABLE = {"no_target", "above_target", "dropped"}
 
 
-def _enrollment(session: Session, enrollment_id: int) -> Enrollment:
+def enrollment_or_404(session: Session, enrollment_id: int) -> Enrollment:
     """The learner's own enrollment; anybody else's is a 404."""
     try:
         return trajectory.enrollment_of(session, current_learner().id or 0, enrollment_id)
@@ -51,7 +58,27 @@ def list_paths() -> str:
         .order_by(Program.title)
     ).all()
     paths = [(e, p, trajectory.view(session, e)) for e, p in rows]
-    return render_template("learner/paths.html", paths=paths, learner=learner)
+    minutes = float(current_app.config["ATTEMPT_IDLE_MINUTES"])
+    unfinished = [
+        a
+        for a in results.history(session, pk(learner))
+        if a.status == "active" and not idle.is_idle(a, minutes)
+    ]
+    return render_template(
+        "learner/paths.html",
+        paths=paths,
+        learner=learner,
+        next_up=[(e, p, t, step) for e, p, t in paths if (step := next_step(t))],
+        unfinished=unfinished,
+        form=StartQuizForm(),
+    )
+
+
+def next_step(current: trajectory.Trajectory[Step]) -> Step | None:
+    """The first planned step the learner can study now (none locks it), if any."""
+    return next(
+        (s for s in current.steps if s.status == "planned" and not current.blockers(s)), None
+    )
 
 
 @bp.route("/path/<int:enrollment_id>")
@@ -59,7 +86,7 @@ def list_paths() -> str:
 def show_path(enrollment_id: int) -> tuple[str, int]:
     """The trajectory as a timeline: every step with its reason, date and lock."""
     session = get_session()
-    enrollment = _enrollment(session, enrollment_id)
+    enrollment = enrollment_or_404(session, enrollment_id)
     return _render_path(session, trajectory.view(session, enrollment))
 
 
@@ -86,8 +113,22 @@ def _render_path(
         .where(ProgramOverlay.kind != "note")  # notes are the facilitator's, not the learners'
         .order_by(col(ProgramOverlay.position))
     ).all()
+    measured = {
+        level.competency_id
+        for level in session.exec(
+            select(CompetencyLevel).where(CompetencyLevel.learner_id == enrollment.learner_id)
+        )
+    }
+    placement_competencies = (
+        quiz_rules.placement_competencies(session, program) if program and program.placement else []
+    )
     return render_template(
         "learner/path.html",
+        measured=measured,
+        placement_competencies=placement_competencies,
+        placement_size=quiz_rules.placement_size(program, len(placement_competencies))
+        if program
+        else (0, 0),
         overlays=overlays,
         sessions=facilitation.sessions(session, program) if program else [],
         t=current,
@@ -108,11 +149,11 @@ def _render_path(
 def adjust_path(enrollment_id: int) -> WerkzeugResponse:
     """Apply one change the learner asked for, or say why the rules refuse it."""
     session = get_session()
-    enrollment = _enrollment(session, enrollment_id)
+    enrollment = enrollment_or_404(session, enrollment_id)
     form = AdjustForm()
     if not form.validate_on_submit():
-        flash("That change could not be read: " + "; ".join(errors_of(form)))
-        return redirect(url_for("learner.show_path", enrollment_id=enrollment_id))
+        say("That change could not be read: " + "; ".join(errors_of(form)), ok=False)
+        return back_to("learner.show_path", enrollment_id=enrollment_id)
     change = planning.Adjustment(
         kind=form.kind.data,
         module=form.module.data or None,
@@ -127,12 +168,12 @@ def adjust_path(enrollment_id: int) -> WerkzeugResponse:
 def add_elective(enrollment_id: int) -> WerkzeugResponse:
     """Add a module from the program's pool."""
     session = get_session()
-    enrollment = _enrollment(session, enrollment_id)
+    enrollment = enrollment_or_404(session, enrollment_id)
     form = AddElectiveForm()
     form.module.choices = [(m.slug, m.title) for m in session.exec(select(Module)).all()]
     if not form.validate_on_submit():
-        flash("Choose a module to add: " + "; ".join(errors_of(form)))
-        return redirect(url_for("learner.show_path", enrollment_id=enrollment_id))
+        say("Choose a module to add: " + "; ".join(errors_of(form)), ok=False, anchor="add")
+        return back_to("learner.show_path", "add", enrollment_id=enrollment_id)
     return _apply(session, enrollment, planning.Adjustment("add", module=form.module.data))
 
 
@@ -141,11 +182,11 @@ def add_elective(enrollment_id: int) -> WerkzeugResponse:
 def change_pace(enrollment_id: int) -> WerkzeugResponse:
     """Change the weekly time and the target date of this trajectory."""
     session = get_session()
-    enrollment = _enrollment(session, enrollment_id)
+    enrollment = enrollment_or_404(session, enrollment_id)
     form = PaceForm()
     if not form.validate_on_submit():
-        flash("Pace and date not changed: " + "; ".join(errors_of(form)))
-        return redirect(url_for("learner.show_path", enrollment_id=enrollment_id))
+        say("Pace and date not changed: " + "; ".join(errors_of(form)), ok=False, anchor="pace")
+        return back_to("learner.show_path", "pace", enrollment_id=enrollment_id)
     current = trajectory.replan(session, enrollment)
     changes = []
     if form.pace.data != current.plan.pace_minutes_per_week:
@@ -156,11 +197,11 @@ def change_pace(enrollment_id: int) -> WerkzeugResponse:
         outcome = trajectory.adjust(session, enrollment, current_user.id, change)
         if isinstance(outcome, planning.Refusal):
             session.rollback()
-            flash(f"Not changed: {outcome.message}")
-            return redirect(url_for("learner.show_path", enrollment_id=enrollment_id))
+            say(f"Not changed: {outcome.message}", ok=False, anchor="pace")
+            return back_to("learner.show_path", "pace", enrollment_id=enrollment_id)
     session.commit()
-    flash("Your plan was updated." if changes else "Nothing to change.")
-    return redirect(url_for("learner.show_path", enrollment_id=enrollment_id))
+    say("Your plan was updated." if changes else "Nothing to change.", anchor="pace")
+    return back_to("learner.show_path", "pace", enrollment_id=enrollment_id)
 
 
 @bp.route("/path/<int:enrollment_id>/changes/<int:adjustment_id>/undo", methods=["POST"])
@@ -168,15 +209,15 @@ def change_pace(enrollment_id: int) -> WerkzeugResponse:
 def undo_change(enrollment_id: int, adjustment_id: int) -> WerkzeugResponse:
     """Withdraw one of the learner's changes."""
     session = get_session()
-    enrollment = _enrollment(session, enrollment_id)
+    enrollment = enrollment_or_404(session, enrollment_id)
     try:
         trajectory.undo(session, enrollment, adjustment_id)
     except trajectory.TrajectoryError as exc:
-        flash(f"Not undone: {exc}.")
-        return redirect(url_for("learner.show_path", enrollment_id=enrollment_id))
+        say(f"Not undone: {exc}.", ok=False, anchor="changes")
+        return back_to("learner.show_path", "changes", enrollment_id=enrollment_id)
     session.commit()
-    flash("Change withdrawn; your plan was updated.")
-    return redirect(url_for("learner.show_path", enrollment_id=enrollment_id))
+    say("Change withdrawn; your plan was updated.", anchor="changes")
+    return back_to("learner.show_path", "changes", enrollment_id=enrollment_id)
 
 
 def _apply(
@@ -184,94 +225,11 @@ def _apply(
 ) -> WerkzeugResponse:
     """Adjust, commit and say what happened (a refusal says why and changes nothing)."""
     outcome = trajectory.adjust(session, enrollment, current_user.id, change)
+    anchor = f"step-{change.module}" if change.module else ""
     if isinstance(outcome, planning.Refusal):
         session.rollback()
-        flash(f"Not changed: {outcome.message}")
+        say(f"Not changed: {outcome.message}", ok=False, anchor=anchor)
     else:
         session.commit()
-        flash("Your plan was updated.")
-    return redirect(url_for("learner.show_path", enrollment_id=enrollment.id))
-
-
-@bp.route("/path/<int:enrollment_id>/modules/<slug>")
-@login_required
-def show_module(enrollment_id: int, slug: str) -> str:
-    """A module's lesson, its place in the trajectory, and the start and completion forms."""
-    session = get_session()
-    current = trajectory.view(session, _enrollment(session, enrollment_id))
-    module, step = _module_step(current, slug)
-    form = CompleteForm(minutes=study.measured_minutes(current, module, utcnow()))
-    return render_template(
-        "learner/module.html",
-        t=current,
-        module=module,
-        step=step,
-        blockers=current.blockers(step),
-        form=form,
-    )
-
-
-@bp.route("/path/<int:enrollment_id>/modules/<slug>/start", methods=["POST"])
-@login_required
-def start_module(enrollment_id: int, slug: str) -> WerkzeugResponse:
-    """Start studying an unlocked module: its start time is kept, to measure the time spent."""
-    session = get_session()
-    current = trajectory.replan(session, _enrollment(session, enrollment_id))
-    module, step = _module_step(current, slug)
-    blockers = current.blockers(step)
-    if blockers:
-        session.rollback()
-        names = ", ".join(f"“{b.title}”" for b in blockers)
-        flash(f"Not started: “{module.title}” is locked until you complete {names}.")
-    elif step.status == "planned":
-        trajectory.mark_started(session, step, utcnow())
-        session.commit()
-    return redirect(url_for("learner.show_module", enrollment_id=enrollment_id, slug=slug))
-
-
-def _module_step(current: trajectory.Trajectory[Step], slug: str) -> tuple[Module, Step]:
-    """A module of the trajectory by slug, with its step; anything else is a 404."""
-    module = _module_of(current, slug)
-    step = current.step_of(module)
-    if step is None:
-        abort(404)
-    return module, step
-
-
-def _module_of(current: trajectory.Trajectory[Step], slug: str) -> Module:
-    """A module of the trajectory by slug; 404 for any other, and for another line's own one.
-
-    A department-only module is only ever in its deep program's list (the catalog checks
-    refuse it elsewhere); the second check keeps it so should a stored plan still name it.
-    """
-    module = next((m for m in current.modules.values() if m.slug == slug), None)
-    if module is None:
-        abort(404)
-    program = get_session().get(Program, current.enrollment.program_id)
-    if not ownership.usable(module.owner, ownership.line_of(get_session(), program)):
-        abort(404)
-    return module
-
-
-@bp.route("/path/<int:enrollment_id>/modules/<slug>/complete", methods=["POST"])
-@login_required
-def complete_module(enrollment_id: int, slug: str) -> WerkzeugResponse:
-    """Mark the module completed with the time spent; the trajectory re-plans."""
-    session = get_session()
-    enrollment = _enrollment(session, enrollment_id)
-    current = trajectory.replan(session, enrollment)
-    module = _module_of(current, slug)
-    form = CompleteForm()
-    back = url_for("learner.show_module", enrollment_id=enrollment_id, slug=slug)
-    if not form.validate_on_submit():
-        flash("Not marked complete: " + "; ".join(errors_of(form)))
-        return redirect(back)
-    try:
-        study.complete(session, current, module, form.minutes.data or 0, utcnow())
-    except trajectory.TrajectoryError as exc:
-        session.rollback()
-        flash(f"Not marked complete: {exc}.")
-        return redirect(back)
-    session.commit()
-    flash(f"“{module.title}” completed.")
-    return redirect(url_for("learner.show_path", enrollment_id=enrollment_id))
+        say("Your plan was updated.", anchor=anchor)
+    return back_to("learner.show_path", anchor, enrollment_id=enrollment.id)

@@ -18,10 +18,18 @@ from learnpath import db
 from learnpath.db import get_session
 from learnpath.learner.charts import ability_chart
 from learnpath.learner.forms import StartQuizForm, answer_form, chosen_keys, errors_of
-from learnpath.learner.views import bp, current_learner_id
+from learnpath.learner.views import bp, current_learner_id, say
 from learnpath.models import Attempt, Competency, Enrollment, Program
 from learnpath.models.base import pk
-from learnpath.services.learning import idle, quiz, quiz_rules, results, trajectory
+from learnpath.services.learning import (
+    effects,
+    idle,
+    quiz,
+    quiz_rules,
+    results,
+    review,
+    trajectory,
+)
 
 ALREADY_ANSWERED = (
     "That question was already answered, so the answer recorded first was kept. "
@@ -38,7 +46,7 @@ IDLE_OVER = (
 )
 
 
-def _own_attempt(session: Session, uid: str) -> Attempt:
+def own_attempt(session: Session, uid: str) -> Attempt:
     """The learner's attempt by uid; anybody else's is a 404, not a 403 (no probing)."""
     attempt = session.exec(select(Attempt).where(Attempt.uid == uid)).first()
     if attempt is None or attempt.learner_id != current_learner_id():
@@ -87,7 +95,7 @@ def start_quiz() -> WerkzeugResponse:
     session, learner_id = get_session(), current_learner_id()
     form = StartQuizForm()
     if not form.validate_on_submit():
-        flash("The quiz could not be started: " + "; ".join(errors_of(form)))
+        say("The quiz could not be started: " + "; ".join(errors_of(form)), ok=False)
         return redirect(url_for("learner.list_quizzes"))
     _close_idle(session)  # an idle attempt is finished, not resumed
     enrollment, competencies = None, []
@@ -108,7 +116,7 @@ def start_quiz() -> WerkzeugResponse:
     try:
         attempt = quiz.start_attempt(session, learner_id, form.kind.data, competencies, enrollment)
     except quiz.QuizError as exc:
-        flash(f"The quiz could not be started: {exc}")
+        say(f"The quiz could not be started: {exc}", ok=False)
         return redirect(url_for("learner.list_quizzes"))
     quiz.mark_shown(session, attempt)  # its page is served right after this redirect
     session.commit()
@@ -120,7 +128,7 @@ def start_quiz() -> WerkzeugResponse:
 def resume_quiz(uid: str) -> WerkzeugResponse:
     """Continue an attempt; a question left more than 5 minutes restarts its clock (mark_shown)."""
     session = get_session()
-    attempt = _own_attempt(session, uid)
+    attempt = own_attempt(session, uid)
     if attempt.id in {a.id for a in _close_idle(session)}:
         flash(IDLE_OVER.format(minutes=current_app.config["ATTEMPT_IDLE_MINUTES"]))
     elif quiz.mark_shown(session, attempt):
@@ -133,7 +141,7 @@ def resume_quiz(uid: str) -> WerkzeugResponse:
 def take_quiz(uid: str) -> str | WerkzeugResponse:
     """The current step of an attempt, or its results once it is over (or idle)."""
     session = get_session()
-    attempt = _own_attempt(session, uid)
+    attempt = own_attempt(session, uid)
     question = quiz.current_question(session, attempt)
     if question is None or _is_idle(attempt):  # shown closed: idle.shown_closed
         return redirect(url_for("learner.show_results", uid=uid))
@@ -148,7 +156,7 @@ def answer_quiz(uid: str) -> tuple[str, int] | WerkzeugResponse:
     An attempt idle past ATTEMPT_IDLE_MINUTES is finished first, so its late answer is refused.
     """
     session = get_session()
-    attempt = _own_attempt(session, uid)
+    attempt = own_attempt(session, uid)
     # Only an attempt that is itself idle needs closing: no extra query on the answer path.
     closed = _close_idle(session) if _is_idle(attempt) else []
     question = quiz.current_question(session, attempt)
@@ -215,7 +223,7 @@ def _replanner(app: Flask, learner_id: int) -> Callable[[], None]:
 def show_results(uid: str) -> str | WerkzeugResponse:
     """Levels per competency with 95% intervals, a chart, and earlier attempts to compare."""
     session = get_session()
-    attempt = _own_attempt(session, uid)
+    attempt = own_attempt(session, uid)
     closed = _shown_closed(session)
     attempt = closed.get(pk(attempt), attempt)
     if attempt.results is None:
@@ -224,5 +232,13 @@ def show_results(uid: str) -> str | WerkzeugResponse:
     bands = results.full_bands(attempt.config["bands"])  # older attempts stored partial bands
     chart = ability_chart(attempt.results["competencies"], bands)
     return render_template(
-        "learner/results.html", attempt=attempt, chart=chart, earlier=earlier, bands=bands
+        "learner/results.html",
+        attempt=attempt,
+        chart=chart,
+        earlier=earlier,
+        bands=bands,
+        verdicts=effects.verdicts(
+            session, attempt.learner_id, attempt.results, attempt.config["ids"]
+        ),
+        reviewable=review.offers_review(attempt),
     )

@@ -1,5 +1,7 @@
 """Learner views: the program catalog and a program's page."""
 
+from typing import Any
+
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response as WerkzeugResponse
@@ -15,6 +17,20 @@ from learnpath.services.learning import audience, enrolment
 from learnpath.vocabulary import STAFF_ROLES
 
 bp = Blueprint("learner", __name__)
+
+
+def say(message: str, ok: bool = True, anchor: str = "") -> None:
+    """Flash a success or a refusal, shown beside `anchor` (an element id) when the page has it.
+
+    The category is "success" or "refusal", then "@anchor" when it belongs beside an element;
+    templates show it there (`notices` in _macros.html) and the redirect jumps to it.
+    """
+    flash(message, ("success" if ok else "refusal") + (f"@{anchor}" if anchor else ""))
+
+
+def back_to(endpoint: str, anchor: str = "", **values: Any) -> WerkzeugResponse:
+    """Redirect to a page, scrolled to the element the message is shown beside."""
+    return redirect(url_for(endpoint, _anchor=anchor or None, **values))
 
 
 def current_learner_id() -> int:

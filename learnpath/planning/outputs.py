@@ -97,6 +97,12 @@ class Plan:
     notes: tuple[str, ...]
     summary: str
     blocked_by: Mapping[str, tuple[str, ...]]
+    warnings: tuple[str, ...] = ()  # the notes meant for authors: prerequisites a program lacks
+
+    @property
+    def learner_notes(self) -> tuple[str, ...]:
+        """The notes a learner reads: every note but the authors' warnings."""
+        return tuple(n for n in self.notes if n not in self.warnings)
 
     def step(self, module: str) -> Step:
         """The step of a module (KeyError when the module is not in the plan)."""

@@ -141,6 +141,7 @@ def _assemble(
         week, when = timing.slots[k]
         steps.append(_step(pool.slots[module], len(steps), minutes[k], week, when))
     steps += [_step(s, len(steps) + i) for i, s in enumerate(rest)]
+    warnings = _warnings(pool, sequence)
     return Plan(
         steps=tuple(steps),
         pace_minutes_per_week=pace,
@@ -151,16 +152,34 @@ def _assemble(
         tempo=speed,
         applied=tuple(a for a, o in zip(inp.adjustments, outcomes, strict=True) if o is None),
         refused=tuple(o for o in outcomes if o is not None),
-        notes=_notes(pool, sequence),
+        notes=_notes(pool) + warnings,
+        warnings=warnings,
         summary=timing.summary,
-        blocked_by=_blocked_by(sequence, after),
+        blocked_by=_blocked_by(sequence, after, _taken_anyway(inp.adjustments, outcomes)),
     )
 
 
-def _blocked_by(sequence: list[str], after: dict[str, list[str]]) -> dict[str, tuple[str, ...]]:
-    """Planned module → the planned heads of its prerequisite groups, in study order."""
+def _taken_anyway(adjustments: tuple[Adjustment, ...], outcomes: list[Refusal | None]) -> set[str]:
+    """Tested-Out modules the learner chose to study anyway (the applied take_waived changes)."""
+    return {
+        a.module
+        for a, o in zip(adjustments, outcomes, strict=True)
+        if a.kind == "take_waived" and o is None and a.module
+    }
+
+
+def _blocked_by(
+    sequence: list[str], after: dict[str, list[str]], known: set[str]
+) -> dict[str, tuple[str, ...]]:
+    """Planned module → the planned heads of its prerequisite groups, in study order.
+
+    A module taken anyway was already mastered (Tested Out): it still comes first in the order,
+    but locks nothing.
+    """
     waits: dict[str, list[str]] = {}
     for module in sequence:
+        if module in known:
+            continue
         for dependent in after[module]:
             waits.setdefault(dependent, []).append(module)
     return {m: tuple(waits[m]) for m in sequence if m in waits}
@@ -189,11 +208,17 @@ def _step(
     )
 
 
-def _notes(pool: Pool, sequence: list[str]) -> tuple[str, ...]:
-    """A rule's weekly time; prerequisites a rule leaves out or the program lacks."""
+def _notes(pool: Pool) -> tuple[str, ...]:
+    """A rule's weekly time, for the learner."""
     notes: list[str] = []
     if pool.prefer.pace and not pool.inp.learner.pace_chosen:
         notes.append(f"weekly time {pool.prefer.pace} minutes ({pool.prefer.pace_reason})")
+    return tuple(notes)
+
+
+def _warnings(pool: Pool, sequence: list[str]) -> tuple[str, ...]:
+    """Prerequisites a rule leaves out or the program lacks: the authors' to fix."""
+    notes: list[str] = []
     for module in sequence:
         for req in pool.requires[module]:
             head = pool.head(req)

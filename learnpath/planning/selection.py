@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from learnpath.vocabulary import LEVELS, Depth
+from learnpath.vocabulary import LEVELS, Depth, certainty
 
 from .levels import level_index
 from .outputs import Reason
@@ -52,8 +52,8 @@ class _Targets:
             return Reason("gap", f"gap: level {LEVELS[level]}, target {LEVELS[goal]}")
         return Reason(
             "unconfirmed",
-            f"to confirm: level {LEVELS[level]} (±{estimate.se:.2f}) is not yet sure at this "
-            f"module's level {LEVELS[module_level]}; target {LEVELS[goal]}",
+            f"to confirm: level {LEVELS[level]} ({certainty(estimate.se)}) is not sure enough "
+            f"at this module's level {LEVELS[module_level]}; target {LEVELS[goal]}",
         )
 
 

@@ -163,3 +163,13 @@ def page(browser: "Browser", live_server: str) -> Iterator["Page"]:
     page = context.new_page()
     yield page
     context.close()
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Print the axe-core report of the pages the accessibility tests audited, if any."""
+    from tests.e2e.audit import REPORT
+
+    if REPORT:
+        terminalreporter.section("axe-core: violations per page (serious and critical fail)")
+        for line in REPORT:
+            terminalreporter.write_line(line)

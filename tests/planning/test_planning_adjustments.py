@@ -138,6 +138,7 @@ def test_take_a_waived_module_anyway_and_drop_it_back_to_waived() -> None:
     assert (step.status, step.reason_code) == ("planned", "taken_anyway")
     assert step.reason_text == "Tested Out, taken anyway at your request"
     assert taken.planned == ["basics", "deep"]
+
     back = plan(
         with_adjustments(inp, Adjustment("take_waived", "basics"), Adjustment("drop", "basics"))
     )
@@ -146,6 +147,17 @@ def test_take_a_waived_module_anyway_and_drop_it_back_to_waived() -> None:
         "not_waived",
         "*Deep* is not waived (in the program)",
     )
+
+
+def test_a_module_taken_anyway_locks_nothing_after_it() -> None:
+    """Tested Out means mastered: studying it again must not lock the module that builds on it."""
+    developing = Learner(levels=levels(c=-1.0))  # basics waived, core and deep planned
+    inp = make_input(program(1, CHAIN, mandatory=("basics",)), CHAIN, developing)
+    taken = plan(with_adjustments(inp, Adjustment("take_waived", "basics")))
+    assert taken.planned[0] == "basics" and taken.step("basics").status == "planned"
+    assert taken.blocked_by == {"deep": ("core",)}  # core does not wait for basics
+    novice = make_input(program(1, CHAIN, mandatory=("basics",)), CHAIN, Learner())
+    assert plan(novice).blocked_by["core"] == ("basics",)  # one who needs basics waits for it
 
 
 ALTS = [mod("a"), mod("a-video", alt="a", fmt="video"), mod("b", requires=("a",))]

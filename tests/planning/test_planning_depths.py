@@ -129,7 +129,7 @@ def test_depth_5_level_at_target_but_uncertain_is_planned_to_confirm() -> None:
     learner = Learner(levels=levels(a=(-0.3, 0.4), b=(0.0, 0.2)))  # proficient, uncertain
     step = plan(make_input(prog, modules, learner)).step("a2")
     assert (step.status, step.reason_code) == ("planned", "unconfirmed")
-    assert step.reason_text.startswith("to confirm: level proficient (±0.40)")
+    assert step.reason_text.startswith("to confirm: level proficient (fairly sure)")  # SE 0.40
 
 
 def test_depth_5_without_target_excludes_and_mandatory_includes() -> None:

@@ -256,3 +256,15 @@ def test_a_role_target_brings_the_default_the_planner_assumes(catalog: Session) 
     composition.remove_target(catalog, personal, "Ana", None, comp_id, "analyst")  # type: ignore[arg-type]
     composition.remove_target(catalog, personal, "Ana", None, comp_id, "")  # type: ignore[arg-type]
     assert composition.targets(catalog, personal) == []
+
+
+def test_a_placement_keeps_its_review_setting_when_the_studio_saves_it(catalog: Session) -> None:
+    program = new_draft(catalog, "dl-data-types")
+    data = {"max_items": 12, "min_items": 4, "se_target": 0.4}
+    review = {"placement": True, "check": False, "checkpoint": True}
+    composition.set_placement(catalog, program, "Ana", None, {**data, "review": review})
+    assert program.placement is not None and program.placement["review"] == review
+    composition.set_placement(catalog, program, "Ana", None, data)  # a form without it
+    assert program.placement["review"] == review
+    with pytest.raises(Invalid):
+        composition.set_placement(catalog, program, "Ana", None, {**data, "review": {"x": 1}})

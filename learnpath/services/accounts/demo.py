@@ -34,14 +34,23 @@ DEMO_LEARNERS = [
     ),
 ]
 DEMO_STAFF = [
-    ("author@demo.learnpath", "Alex Author", ["author"]),
-    ("facilitator@demo.learnpath", "Fran Facilitator", ["facilitator"]),
-    ("admin@demo.learnpath", "Ada Admin", ["admin"]),
+    ("author@demo.learnpath", "Alex Author", ["author"], "writes and publishes programs"),
+    (
+        "facilitator@demo.learnpath",
+        "Fran Facilitator",
+        ["facilitator"],
+        "runs cohorts: sessions, notes, schedules",
+    ),
+    ("admin@demo.learnpath", "Ada Admin", ["admin"], "manages people, roles and the audit log"),
 ]
 
 
 def ensure_demo(session: Session, new_password: Callable[[], str]) -> list[tuple[str, str, str]]:
-    """Create missing demo accounts; returns (email, password, roles) of those created now."""
+    """Create missing demo accounts; returns (email, password, who) of those created now.
+
+    `who` says who the account is: its roles, name and job, so that the printed list tells the
+    team lead from the analyst and the author from the admin.
+    """
     created = []
     for email, name, ext_id, role, dept, interests, programs in DEMO_LEARNERS:
         if session.exec(select(User).where(User.email == email)).first():
@@ -59,14 +68,15 @@ def ensure_demo(session: Session, new_password: Callable[[], str]) -> list[tuple
         password = new_password()
         create_user(session, email, name, password, ["learner"], learner=learner)
         _enroll(session, learner, programs)
-        created.append((email, password, "learner"))
+        job = role.replace("-", " ")
+        created.append((email, password, f"learner: {name}, {job} in {dept}"))
     _demo_team(session)
-    for email, name, roles in DEMO_STAFF:
+    for email, name, roles, does in DEMO_STAFF:
         if session.exec(select(User).where(User.email == email)).first():
             continue
         password = new_password()
         create_user(session, email, name, password, roles)
-        created.append((email, password, ", ".join(roles)))
+        created.append((email, password, f"{', '.join(roles)}: {name}, {does}"))
     return created
 
 

@@ -22,7 +22,7 @@ from learnpath.services.catalog.checks import order_violations
 from learnpath.services.catalog.derivation import sets_placement
 from learnpath.services.catalog.drafts import editable
 from learnpath.services.catalog.ordering import reordered, shift
-from learnpath.services.catalog.schema import PlacementIn
+from learnpath.services.catalog.schema import PlacementIn, ReviewIn
 from learnpath.vocabulary import DEFAULT_TARGET_LEVEL, LEVELS
 
 DEFAULT = DEFAULT_TARGET_LEVEL
@@ -281,6 +281,9 @@ def set_placement(
             "placement", "a derived program keeps its parent's placement; a deep one sets its own"
         )
     editable(program, revision, user)
-    program.placement = placement.model_dump() if placement else None
+    if placement is not None and placement.review is None and program.placement:
+        kept = program.placement.get("review")  # the studio's form does not carry it
+        placement.review = ReviewIn.model_validate(kept) if kept else None
+    program.placement = placement.model_dump(exclude_none=True) if placement else None
     session.add(program)
     session.flush()

@@ -75,7 +75,7 @@ def _write_program(w: Writer, at: At[ProgramIn], module_ids: dict[str, int]) -> 
         "format": p.format,
         "instructors": list(p.instructors),
         "parent_id": parent_id,
-        "placement": p.placement.model_dump() if p.placement else None,
+        "placement": p.placement.model_dump(exclude_none=True) if p.placement else None,
         "checkpoints": p.checkpoints,
         "level_bands": dict(p.level_bands) if p.level_bands is not None else None,
     }

@@ -139,12 +139,21 @@ class ModuleRef(Strict):
     mandatory: bool | None = None
 
 
+class ReviewIn(Strict):
+    """Per quiz kind, whether learners see their answers reviewed after the quiz."""
+
+    placement: bool = False
+    check: bool = True
+    checkpoint: bool = True
+
+
 class PlacementIn(Strict):
     se_target: float = Field(default=0.3, gt=0.05, le=1.0)
     max_items: int = Field(default=30, ge=1, le=200)
     min_items: int = Field(default=3, ge=1, le=200)
     competencies: list[Slug] = []  # which it measures; [] = every competency the modules build
     exposure: Literal["randomesque", "maxinfo"] = "randomesque"
+    review: ReviewIn | None = None  # None: the defaults (learnpath/services/learning/review.py)
 
     @model_validator(mode="after")
     def _min_below_max(self) -> Self:

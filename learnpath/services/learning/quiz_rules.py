@@ -25,6 +25,7 @@ from learnpath.models import (
 )
 from learnpath.models.base import pk
 from learnpath.services.learning import results
+from learnpath.services.learning.review import review_setting
 
 RANDOMESQUE_K = 5
 CHECK_RULES = {"se_target": 0.3, "max_items": 20, "min_items": 5}
@@ -64,9 +65,11 @@ def rules_for(
             "selection": selection,
             "randomesque_k": RANDOMESQUE_K,
         }
+    owner = program_for(session, learner_id, competencies, program)
     return {
         "rules": per,
-        "bands": bands_for(session, learner_id, competencies, program),
+        "bands": results.full_bands(owner.level_bands if owner else None),
+        "review": review_setting(owner.placement if owner else None, kind),
         "program_id": program.id if program else None,
         "names": {c.slug: c.name for c in competencies},
         "ids": {c.slug: pk(c) for c in competencies},
@@ -85,6 +88,17 @@ def bands_for(
     learner's most recently assigned enrollment (not withdrawn) whose modules build one of its
     competencies, so the quiz and that program's plan name θ alike; the defaults if none does.
     """
+    owner = program_for(session, learner_id, competencies, program)
+    return results.full_bands(owner.level_bands if owner else None)
+
+
+def program_for(
+    session: Session,
+    learner_id: int,
+    competencies: Sequence[Competency],
+    program: Program | None,
+) -> Program | None:
+    """The program whose settings (bands, review) a quiz runs under: see `bands_for`."""
     if program is None:
         program = session.exec(
             select(Program)
@@ -95,7 +109,7 @@ def bands_for(
             .where(col(Module.competency_id).in_([pk(c) for c in competencies]))
             .order_by(col(Enrollment.assigned_at).desc(), col(Enrollment.id).desc())
         ).first()
-    return results.full_bands(program.level_bands if program else None)
+    return program
 
 
 def _split(placement: dict[str, Any], n: int) -> dict[str, Any]:
@@ -168,3 +182,11 @@ def placement_competencies(session: Session, program: Program) -> list[Competenc
     chosen = set((program.placement or {}).get("competencies") or [])
     built = program_competencies(session, program)
     return [c for c in built if c.slug in chosen] if chosen else built
+
+
+def placement_size(program: Program, n: int) -> tuple[int, int]:
+    """The fewest and most questions a placement over `n` competencies asks, all told."""
+    if n == 0:
+        return 0, 0
+    rules = _split(dict(program.placement), n) if program.placement else dict(CHECK_RULES)
+    return int(rules["min_items"]) * n, int(rules["max_items"]) * n
