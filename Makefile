@@ -19,9 +19,13 @@ $(STAMP): pyproject.toml requirements.lock
 
 setup: $(STAMP)  ## create the venv and install pinned dependencies
 
-run: $(STAMP)  ## migrate, load content/, create demo accounts, serve on http://127.0.0.1:5000
+run: $(STAMP)  ## migrate, load content/, create demo accounts, serve on http://127.0.0.1:5000 with a job worker
 	$(FLASK) demo --content content
-	@echo "Serving on http://$(HOST):$(PORT)  (Ctrl+C to stop)"
+	@echo "Serving on http://$(HOST):$(PORT) with a job worker  (Ctrl+C stops both)"
+	@# The worker runs beside the server; Ctrl+C reaches both, and the trap stops the worker
+	@# whichever way the server ends (a busy port too), so nothing is left running.
+	@trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; trap 'exit 130' INT TERM; \
+	$(FLASK) worker & worker=$$!; \
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
 browser:  ## Debian's chromium for the end-to-end tests (skipped when absent)

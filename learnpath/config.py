@@ -23,6 +23,10 @@ DEFAULTS: dict[str, Any] = {
     # Video modules embed a player only for these hosts (YouTube and Vimeo addresses are turned
     # into their embed players); any other video URL is shown as a link. A list, e.g. from
     # LEARNPATH_VIDEO_HOSTS='["vimeo.com"]'.
+    # The job queue (learnpath/jobs): None = SQLite file queue.sqlite in the instance folder, or
+    # e.g. LEARNPATH_QUEUE_URL=redis://host:6379/0. QUEUE_IMMEDIATE runs jobs in the request.
+    "QUEUE_URL": None,
+    "QUEUE_IMMEDIATE": False,
     "VIDEO_HOSTS": ["youtube.com", "www.youtube.com", "youtu.be", "vimeo.com", "player.vimeo.com"],
 }
 

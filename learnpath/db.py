@@ -7,31 +7,32 @@ from typing import Any
 import orjson
 from flask import Flask, current_app, g
 from sqlalchemy import Engine, event
+from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, create_engine
 
 from learnpath.services import audit
 
 
-def make_engine(url: str, echo: bool = False) -> Engine:
-    """Create an engine; SQLite gets foreign keys, WAL and a busy timeout."""
+def make_engine(url: str, echo: bool = False, busy_ms: int = 30000) -> Engine:
+    """Create an engine; SQLite gets foreign keys, WAL and a busy timeout (`busy_ms`)."""
     if url.startswith("postgres://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgres://")
     elif url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
     if not url.startswith("sqlite"):
         return create_engine(url, echo=echo, pool_pre_ping=True, json_deserializer=orjson.loads)
-    engine = create_engine(url, echo=echo, connect_args={"timeout": 30})
-    event.listen(engine, "connect", _sqlite_pragmas)
+    engine = create_engine(url, echo=echo, connect_args={"timeout": busy_ms / 1000})
+
+    def sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+        """Turn on what SQLite leaves off by default."""
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA busy_timeout={int(busy_ms)}")
+        cursor.close()
+
+    event.listen(engine, "connect", sqlite_pragmas)
     return engine
-
-
-def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
-    """Turn on what SQLite leaves off by default."""
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA busy_timeout=30000")
-    cursor.close()
 
 
 def init_app(app: Flask) -> None:
@@ -70,6 +71,25 @@ def transaction(actor: audit.Actor | None = None) -> Iterator[Session]:
     with Session(engine(), expire_on_commit=False) as session:
         if actor is not None:
             audit.set_actor(session, actor)
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+
+
+Busy = OperationalError
+"""What a quick transaction raises when the database is busy (SQLite's write lock is taken)."""
+
+
+@contextmanager
+def quick_transaction() -> Iterator[Session]:
+    """A transaction that gives up at once if SQLite is busy (a job's progress notes)."""
+    key = "learnpath.quick_engine"
+    if key not in current_app.extensions:
+        current_app.extensions[key] = make_engine(current_app.config["DATABASE_URL"], busy_ms=50)
+    with Session(current_app.extensions[key], expire_on_commit=False) as session:
         try:
             yield session
             session.commit()

@@ -117,3 +117,8 @@ def aware(moment: datetime) -> datetime:
 def iso_utc(moment: datetime) -> str:
     """ISO 8601 in UTC with a Z, as the API and xAPI write times (other offsets converted)."""
     return aware(moment).astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+JobStatus = Literal["queued", "running", "done", "failed"]
+JOB_STATUSES: tuple[JobStatus, ...] = get_args(JobStatus)
+"""A background job's life: queued, running (with progress), then done or failed."""

@@ -78,6 +78,7 @@ def truncate_all(url: str) -> None:
 def build_app(database_url: str, **overrides: object) -> Flask:
     """An app for tests on this database, CSRF off; `overrides` change or add settings."""
     config = {"TESTING": True, "DATABASE_URL": database_url, "SECRET_KEY": "test"}
+    config["QUEUE_IMMEDIATE"] = True  # jobs run in the request (tests/jobs run a real worker)
     return create_app({**config, "WTF_CSRF_ENABLED": False, **overrides})
 
 

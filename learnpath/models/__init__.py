@@ -13,6 +13,7 @@ from learnpath.models.catalog import (
     ModulePrerequisite,
     ModuleTag,
 )
+from learnpath.models.jobs import Job
 from learnpath.models.people import (
     Department,
     Enrollment,
@@ -48,6 +49,7 @@ __all__ = [
     "Item",
     "ItemParameter",
     "ItemParameterSet",
+    "Job",
     "Learner",
     "LearnerStat",
     "Module",

@@ -25,6 +25,7 @@ def init_app(app: Flask) -> None:
         facilitation,
         home,
         items,
+        jobs,
         learners,
         modules,
         people,

@@ -25,8 +25,12 @@ bp.register_blueprint(people)
 @bp.before_request
 def _audit_as_current_user() -> None:
     """Record this request's writes under the logged-in user (the guard has let them in)."""
-    actor = audit.Actor(int(current_user.id), str(current_user.name), request_origin())
-    audit.set_actor(get_session(), actor)
+    audit.set_actor(get_session(), current_actor())
+
+
+def current_actor() -> audit.Actor:
+    """The logged-in user as a job or audit entry names them."""
+    return audit.Actor(int(current_user.id), str(current_user.name), request_origin())
 
 
 def request_origin() -> str:

@@ -20,7 +20,7 @@ from flask import url_for
 from sqlmodel import Session, col, select
 from werkzeug.routing import Rule
 
-from learnpath.models import Competency, Department, Enrollment, Item, Module
+from learnpath.models import Competency, Department, Enrollment, Item, Job, Module
 from learnpath.models.base import pk
 from learnpath.services.catalog import composition, drafts, personal, publishing
 from learnpath.services.catalog.derivation import derive_program
@@ -59,7 +59,7 @@ class Samples:
     slugs: dict[str, str]  # the path segment after /studio/ → a slug of that kind
     programs: list[dict[str, Any]] = field(default_factory=list)
     within: dict[str, Any] = field(default_factory=dict)  # a program route's other parameters
-    ids: dict[str, Any] = field(default_factory=dict)  # user_id, department_id, client_id
+    ids: dict[str, Any] = field(default_factory=dict)  # user_id, department_id, client_id, job_id
 
 
 def _title(kind: str) -> str:
@@ -110,7 +110,11 @@ def samples(live: LiveApp) -> Samples:
         session.add(department)
         session.flush()
         client, _secret = create_client(session, _title("HR system"), "learners:read")
+        job = Job(kind="move-learners", subject=_title("crawl"), status="done", result={})
+        session.add(job)
+        session.flush()
         found.ids = {
+            "job_id": pk(job),
             "user_id": pk(person),
             "department_id": pk(department),
             "client_id": client.client_id,

@@ -1,11 +1,15 @@
 """Departments: create, rename and merge rewrite the name everywhere it lives, in step."""
 
+from typing import Any
+
 import pytest
+from flask.testing import FlaskClient
 from sqlmodel import Session, SQLModel, col, select
 
 from learnpath.models import (
     Department,
     Enrollment,
+    Job,
     Learner,
     Module,
     Program,
@@ -15,6 +19,7 @@ from learnpath.models import (
 from learnpath.models.base import pk
 from learnpath.services.accounts import departments
 from learnpath.services.accounts.users import AccountError
+from learnpath.services.audit import Actor
 from learnpath.services.learning import trajectory
 from learnpath.vocabulary import Depth
 from tests import factories
@@ -189,3 +194,53 @@ def test_stored_plans_follow_a_merge_and_stay_right_after_a_rename(catalog: Sess
     assert _stored_status(db, enrollment, case) == "planned"
     rule = db.exec(select(SegmentRule).where(SegmentRule.program_id == program.id)).all()
     assert ["Money"] in [r.conditions.get("department") for r in rule]
+
+
+def test_many_learners_are_re_planned_by_a_job_after_a_merge(
+    catalog: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Above the threshold the merge commits at once and a job re-plans (immediate in tests)."""
+    monkeypatch.setattr(departments, "REPLAN_IN_REQUEST_UP_TO", 0)
+    db = catalog
+    finance, ops = departments.create(db, "Finance"), departments.create(db, "Ops")
+    learner = factories.learner(db, "MOVER", department="Ops", role="team-lead")
+    program = db.exec(select(Program).where(Program.slug == "team-lead-path")).first()
+    assert program is not None
+    enrollment = Enrollment(learner_id=pk(learner), program_id=pk(program))
+    db.add(enrollment)
+    db.flush()
+    trajectory.replan(db, enrollment)
+    db.commit()
+    case = "sec-fin-invoice-fraud"
+    counts = departments.merge(db, ops, finance, Actor(None, "Ada"))
+    job = db.get(Job, counts[departments.REPLAN_JOB])
+    assert job is not None and job.status == "queued"
+    assert _stored_status(db, enrollment, case) in ("", "excluded")  # not re-planned in the call
+    db.commit()  # the job runs now
+    db.refresh(job)
+    assert (job.kind, job.status, job.actor) == ("replan-learners", "done", "Ada")
+    assert job.result == {"replanned": 1, "learners": 1}
+    assert _stored_status(db, enrollment, case) == "planned"
+
+
+def test_the_merge_page_links_the_re_planning_job(
+    db: Session,
+    sales: Department,
+    client: FlaskClient,
+    login: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(departments, "REPLAN_IN_REQUEST_UP_TO", 0)
+    login("admin")
+    ops = departments.create(db, "Ops")
+    db.commit()
+    response = client.post(
+        f"/studio/people/departments/{sales.id}/merge",
+        data={"into": str(ops.id)},
+        follow_redirects=True,
+    )
+    job = db.exec(select(Job)).one()
+    page = response.get_data(as_text=True)
+    assert response.request.path == f"/studio/jobs/{job.id}"
+    assert "Merged Sales into Ops: 2 learners" in page and "Re-planning their learners" in page
+    assert (job.status, job.actor, len(job.args["learners"])) == ("done", "Pat", 3)

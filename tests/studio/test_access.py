@@ -5,7 +5,7 @@ from typing import Any
 from flask import Flask, url_for
 from sqlmodel import Session
 
-from learnpath.models import ApiClient, Department
+from learnpath.models import ApiClient, Department, Job
 from learnpath.services.catalog import drafts
 from learnpath.services.catalog.derivation import derive_program
 from tests import factories
@@ -35,6 +35,7 @@ FIRST_USER = {"user_id": 1}  # the learner _clients makes first
 NO_USER = {"user_id": 999}
 DEPARTMENT = {"department_id": 1}  # made by the test
 API_CLIENT = {"client_id": "lpc_matrix"}  # made in the test
+JOB = {"job_id": 1}  # a finished job, made in the test: a retry is refused
 
 # endpoint → (method, url arguments, form data, expected status per role). POSTs send data that
 # gives every allowed role the same answer however often it is sent (a refusal or a no-op).
@@ -125,12 +126,17 @@ EXPECTED: dict[str, tuple[str, dict[str, Any], dict[str, str], dict[str, int]]] 
     "studio.rotate_api_client": ("POST", API_CLIENT, {}, ADMIN),  # a new secret each time
     "studio.revoke_api_client": ("POST", API_CLIENT, {}, ADMIN_DONE),
     "studio.reactivate_api_client": ("POST", API_CLIENT, {}, ADMIN_DONE),
+    # Jobs: staff follow a job's page, authors and admins retry one, admins list them all.
+    "studio.show_job": ("GET", JOB, {}, READ),
+    "studio.retry_job": ("POST", JOB, {}, DONE),
+    "studio.list_jobs": ("GET", {}, {}, ADMIN),
 }
 
 
 def arrange_admin(db: Session) -> None:
-    """What the admin rows address: the API client API_CLIENT."""
+    """What the admin rows address: the API client API_CLIENT, the finished job JOB."""
     db.add(ApiClient(client_id=API_CLIENT["client_id"], name="Matrix", secret_hash="-", scopes=""))
+    db.add(Job(kind="move-learners", subject="matrix", status="done", result={"moved": 0}))
 
 
 def _clients(app: Flask, db: Session) -> dict[str, Any]:

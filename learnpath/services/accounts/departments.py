@@ -20,10 +20,16 @@ from sqlmodel import Session, col, func, select, update
 
 from learnpath.models import Department, Learner, Program, SegmentRule
 from learnpath.models.base import pk
+from learnpath.services import jobs
 from learnpath.services.accounts.users import AccountError
+from learnpath.services.audit import Actor
 from learnpath.services.learning import trajectory
 
 MAX_NAME = 120
+REPLAN_IN_REQUEST_UP_TO = 200
+"""More learners to re-plan than this (~42 ms each) and the re-planning runs as a job."""
+REPLAN_JOB = "re-planning job"
+"""The key of the counts that names the queued re-planning job, if one was queued."""
 
 
 def _learners(session: Session, old: str, new: str, actor: str) -> int:
@@ -82,18 +88,32 @@ PLACES: dict[str, Place] = {
 """Every place a department's name is stored, rewritten old → new; each returns its count."""
 
 
-def rewrite_everywhere(session: Session, old: str, new: str, actor: str) -> dict[str, int]:
+def rewrite_everywhere(session: Session, old: str, new: str, actor: str | Actor) -> dict[str, int]:
     """Rewrite the name in every place, then re-plan whom it may concern; counts per place.
 
     Plans change only through segment rules: the learners of both names who are enrolled in a
     program whose rules name either of them are re-planned, once everything is rewritten (a
-    merge makes the source's rules apply to the target's people too); nobody else is.
+    merge makes the source's rules apply to the target's people too); nobody else is. More than
+    REPLAN_IN_REQUEST_UP_TO learners are re-planned by a job, queued when the caller commits
+    (counts[REPLAN_JOB] is its id); their plans follow within moments.
     """
+    who = actor if isinstance(actor, Actor) else Actor(None, actor)
     in_either = select(Learner.id).where(col(Learner.department).in_([old, new]))
     learners = [i for i in session.exec(in_either).all() if i is not None]
     programs = _programs_naming(session, {old, new})
-    counts = {place: rewrite(session, old, new, actor) for place, rewrite in PLACES.items()}
-    if learners and programs:
+    counts = {place: rewrite(session, old, new, who.name) for place, rewrite in PLACES.items()}
+    if learners and programs and len(learners) > REPLAN_IN_REQUEST_UP_TO:
+        job = jobs.enqueue(
+            session,
+            "replan-learners",
+            f"departments {old} → {new}",
+            who,
+            f"Re-plan {len(learners)} learners of {new}",
+            learners=sorted(learners),
+            programs=sorted(programs),
+        )
+        counts[REPLAN_JOB] = pk(job)
+    elif learners and programs:
         trajectory.replan_learners_in(session, learners, programs)
     return counts
 
@@ -159,7 +179,9 @@ def create(session: Session, name: str) -> Department:
     return department
 
 
-def rename(session: Session, department: Department, new: str, actor: str) -> dict[str, int]:
+def rename(
+    session: Session, department: Department, new: str, actor: str | Actor
+) -> dict[str, int]:
     """Rename a department everywhere its name lives; how many rows changed per place."""
     new, old = _checked(new), department.name
     other = by_name(session, new)
@@ -172,7 +194,9 @@ def rename(session: Session, department: Department, new: str, actor: str) -> di
     return counts
 
 
-def merge(session: Session, source: Department, target: Department, actor: str) -> dict[str, int]:
+def merge(
+    session: Session, source: Department, target: Department, actor: str | Actor
+) -> dict[str, int]:
     """Move everything of `source` (people, audiences, rules) to `target`; `source` goes."""
     if pk(source) == pk(target):
         raise AccountError("into: choose another department to merge into")

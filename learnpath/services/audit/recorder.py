@@ -22,10 +22,11 @@ from learnpath.vocabulary import AuditAction, utcnow
 ACTOR = "learnpath.audit.actor"
 """The key of `Session.info` that holds the session's actor."""
 
-SKIPPED = frozenset({"auditentry", "trajectorystep"})
+SKIPPED = frozenset({"auditentry", "trajectorystep", "job"})
 """Tables not recorded: the log itself, and learners' stored plans, which re-planning rewrites
 from the catalog after a module is saved (the module save is recorded; its consequence, up to
-thousands of plan rows per save, would bury it)."""
+thousands of plan rows per save, would bury it), and background jobs, whose row is itself the
+record of who queued what (its progress writes would bury the rest)."""
 
 
 @dataclass(frozen=True)

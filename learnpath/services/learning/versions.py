@@ -12,6 +12,7 @@ the new version.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
@@ -26,6 +27,10 @@ from learnpath.services.learning.trajectory import OPEN, replan
 from learnpath.vocabulary import utcnow
 
 ON_PATH = ("planned", "completed", "waived")
+IN_REQUEST_UP_TO = 200
+"""Moves of more learners than this run as a background job (the studio shows its progress)."""
+
+Progress = Callable[[float, str], None]
 
 
 class MoveError(ValueError):
@@ -118,8 +123,10 @@ def waiting(session: Session, target: Program) -> int:
     return int(session.exec(_older(select(func.count(col(Enrollment.id))), target)).one())
 
 
-def preview_move(session: Session, target: Program, today: date | None = None) -> MovePreview:
-    """Per learner, what moving to `target` changes; writes nothing."""
+def preview_move(
+    session: Session, target: Program, today: date | None = None, progress: Progress | None = None
+) -> MovePreview:
+    """Per learner, what moving to `target` changes; writes nothing (progress: 0 to ½)."""
     if target.status != "published":
         raise MoveError(f"version {target.version} is {target.status}: publish it first")
     plans = _Plans(session, today or utcnow().date())
@@ -127,7 +134,10 @@ def preview_move(session: Session, target: Program, today: date | None = None) -
         session.exec(select(Enrollment.learner_id).where(Enrollment.program_id == target.id)).all()
     )
     changes = []
-    for enrollment, current in candidates(session, target):
+    found = candidates(session, target)
+    for done, (enrollment, current) in enumerate(found):
+        if progress is not None and done % 20 == 0:
+            progress(done / len(found) / 2, f"previewed {done} of {len(found)} learners")
         learner = session.get(Learner, enrollment.learner_id)
         assert learner is not None
         change = _change(plans, enrollment, learner, current, target)
@@ -197,14 +207,20 @@ def _fingerprint(changes: list[LearnerChange]) -> str:
 
 
 def move_learners(
-    session: Session, target: Program, fingerprint: str, today: date | None = None
+    session: Session,
+    target: Program,
+    fingerprint: str,
+    today: date | None = None,
+    progress: Progress | None = None,
 ) -> list[LearnerChange]:
     """Move every movable enrollment to `target` and re-plan it, if the preview still holds."""
-    preview = preview_move(session, target, today)
+    preview = preview_move(session, target, today, progress)
     if fingerprint != preview.fingerprint:
         raise MoveError("the learners or their plans changed since the preview: review it again")
     now = utcnow()
-    for change in preview.moving:
+    for done, change in enumerate(preview.moving):
+        if progress is not None and done % 20 == 0:
+            progress(0.5 + done / len(preview.moving) / 2, f"moved {done} learners")
         enrollment = change.enrollment
         enrollment.program_id, enrollment.updated_at = pk(target), now
         session.add(enrollment)

@@ -1,7 +1,6 @@
 """People admin: departments listed with their people, created, renamed and merged."""
 
 from flask import abort, flash, redirect, render_template, url_for
-from flask_login import current_user
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from learnpath.db import get_session
@@ -9,7 +8,7 @@ from learnpath.models import Department
 from learnpath.models.base import pk
 from learnpath.services.accounts import departments
 from learnpath.services.accounts.users import AccountError
-from learnpath.studio.blueprint import people
+from learnpath.studio.blueprint import current_actor, people
 from learnpath.studio.forms.people import DepartmentForm, MergeForm
 from learnpath.studio.views.people import commit, show_error
 
@@ -22,7 +21,17 @@ def _department_or_404(department_id: int) -> Department:
 
 
 def _counts(counts: dict[str, int]) -> str:
-    return ", ".join(f"{n} {place}" for place, n in counts.items())
+    return ", ".join(
+        f"{n} {place}" for place, n in counts.items() if place != departments.REPLAN_JOB
+    )
+
+
+def _next(counts: dict[str, int], page: str) -> WerkzeugResponse:
+    """Back to the department page, or to the re-planning job's page if one was queued."""
+    if departments.REPLAN_JOB in counts:
+        flash("Re-planning their learners runs as this job; their plans follow shortly.")
+        return redirect(url_for("studio.show_job", job_id=counts[departments.REPLAN_JOB]))
+    return redirect(page)
 
 
 @people.route("/departments", methods=["GET", "POST"])
@@ -72,14 +81,16 @@ def show_department(department_id: int) -> str | WerkzeugResponse:
         try:
             counts = commit(
                 lambda: departments.rename(
-                    get_session(), department, form.name.data or "", current_user.name
+                    get_session(), department, form.name.data or "", current_actor()
                 )
             )
         except AccountError as error:
             show_error(form, error)
         else:
             flash(f"Renamed {old} to {department.name}: {_counts(counts)}.")
-            return redirect(url_for("studio.people.show_department", department_id=department_id))
+            return _next(
+                counts, url_for("studio.people.show_department", department_id=department_id)
+            )
     return _page(department, form, _merge_form(department))
 
 
@@ -93,11 +104,11 @@ def merge_department(department_id: int) -> str | WerkzeugResponse:
         name = department.name
         try:
             counts = commit(
-                lambda: departments.merge(get_session(), department, target, current_user.name)
+                lambda: departments.merge(get_session(), department, target, current_actor())
             )
         except AccountError as error:
             show_error(form, error)
         else:
             flash(f"Merged {name} into {target.name}: {_counts(counts)} moved.")
-            return redirect(url_for("studio.people.show_department", department_id=target.id))
+            return _next(counts, url_for("studio.people.show_department", department_id=target.id))
     return _page(department, DepartmentForm(name=department.name), form)

@@ -5,11 +5,12 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 
 from learnpath.db import get_session
 from learnpath.models import Program
+from learnpath.services import jobs
 from learnpath.services.catalog import takein
 from learnpath.services.catalog.authoring import Conflict, Invalid
 from learnpath.services.learning import versions
 from learnpath.studio.access import authoring, require_editor
-from learnpath.studio.blueprint import bp
+from learnpath.studio.blueprint import bp, current_actor
 from learnpath.studio.forms.derived import MoveForm
 from learnpath.studio.forms.programs import RevisionForm
 from learnpath.studio.views.common import program_or_404, refused, save, user_name
@@ -74,6 +75,8 @@ def move_learners(slug: str, version: int) -> str | WerkzeugResponse:
     program = program_or_404(slug, version)
     form = MoveForm()
     if form.validate_on_submit():
+        if versions.waiting(get_session(), program) > versions.IN_REQUEST_UP_TO:
+            return _move_as_job(program, form.fingerprint.data or "")
         try:
             moved = save(
                 Program,
@@ -92,3 +95,28 @@ def move_learners(slug: str, version: int) -> str | WerkzeugResponse:
         return _to_program(program)
     form.fingerprint.data = preview.fingerprint
     return render_template("studio/move_learners.html", program=program, preview=preview, form=form)
+
+
+def _move_as_job(program: Program, fingerprint: str) -> WerkzeugResponse:
+    """Many learners: the move runs as a job; show its page (or the one already running)."""
+    subject = f"{program.slug} v{program.version}"
+    try:
+        job = save(
+            Program,
+            None,
+            lambda: jobs.enqueue(
+                get_session(),
+                "move-learners",
+                subject,
+                current_actor(),
+                f"Move learners to {subject}",
+                slug=program.slug,
+                version=program.version,
+                fingerprint=fingerprint,
+            ),
+        )
+    except jobs.JobRunning as running:
+        flash(f"Not moved: {running}.")
+        return redirect(url_for("studio.show_job", job_id=running.job_id))
+    flash(f"Moving the learners runs as job {job.id}; this page shows its progress.")
+    return redirect(url_for("studio.show_job", job_id=job.id))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cached_property
@@ -139,7 +139,10 @@ def replan_learner(session: Session, learner_id: int) -> None:
 
 
 def replan_learners_in(
-    session: Session, learner_ids: Sequence[int], program_ids: Iterable[int]
+    session: Session,
+    learner_ids: Sequence[int],
+    program_ids: Iterable[int],
+    progress: Callable[[float, str], None] | None = None,
 ) -> int:
     """These learners' enrollments in these programs changed inputs: re-plan them; how many."""
     enrollments = session.exec(
@@ -148,8 +151,10 @@ def replan_learners_in(
         .where(col(Enrollment.program_id).in_(list(program_ids)))
         .order_by(col(Enrollment.id))
     ).all()
-    for enrollment in enrollments:
+    for done, enrollment in enumerate(enrollments):
         replan(session, enrollment)
+        if progress is not None and done % 20 == 19:
+            progress((done + 1) / len(enrollments), f"re-planned {done + 1} of {len(enrollments)}")
     return len(enrollments)
 
 
