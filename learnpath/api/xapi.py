@@ -160,9 +160,9 @@ def _agent(raw: str | None) -> str | None:
         raise ApiError(400, "agent must be an xAPI Agent as JSON.") from exc
     if not isinstance(agent, dict):
         raise ApiError(400, "agent must be an xAPI Agent as JSON.")
-    if _has_nul(agent):  # PostgreSQL text cannot hold NUL
-        raise ApiError(400, "agent contains a NUL character.", [("agent", "contains NUL")])
     account = agent.get("account")
+    if _has_nul(agent, account):  # PostgreSQL text cannot hold NUL
+        raise ApiError(400, "agent contains a NUL character.", [("agent", "contains NUL")])
     if isinstance(account, dict) and isinstance(account.get("name"), str):
         if account.get("homePage", _home_page()) != _home_page():
             return ""
@@ -174,15 +174,15 @@ def _agent(raw: str | None) -> str | None:
     raise ApiError(400, "agent must name an account or an mbox.")
 
 
-def _has_nul(value: Any) -> bool:
-    """Whether a NUL character is anywhere in a parsed JSON value."""
-    if isinstance(value, str):
-        return "\x00" in value
-    if isinstance(value, dict):
-        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
-    if isinstance(value, list):
-        return any(_has_nul(v) for v in value)
-    return False
+def _has_nul(agent: dict[str, Any], account: Any) -> bool:
+    """Whether a field the filter reads (mbox, account name and homePage) holds a NUL character.
+
+    Other members are ignored, as the document allows any (AGENT_FILTER), so they are not checked.
+    """
+    read = [agent.get("mbox")]
+    if isinstance(account, dict):
+        read += [account.get("name"), account.get("homePage")]
+    return any(isinstance(v, str) and "\x00" in v for v in read)
 
 
 def _flag(name: str) -> bool:
