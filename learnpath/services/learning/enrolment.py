@@ -77,7 +77,9 @@ def enrol(
 def _check(program: Program, learner: Learner) -> None:
     """Refuse a version that is not published and a deactivated learner."""
     if program.status != "published":
-        raise EnrolmentError("program", f"the program is {program.status}, not published")
+        raise EnrolmentError(
+            "program", f"the program is {program.status}, not published", status=409
+        )
     if not learner.active:
         raise EnrolmentError("learner", "the learner is deactivated", status=409)
 
