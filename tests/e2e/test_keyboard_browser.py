@@ -39,7 +39,10 @@ def test_a_learner_takes_a_whole_placement_by_keyboard(
     page: Page, live_app: LiveApp, learner: Account
 ) -> None:
     page.goto("/auth/login")
-    page.keyboard.type(learner.email)  # the email field has the focus on arrival
+    # The email field has the focus on arrival; typing before the page has given it the focus
+    # would lose the first keys, so wait for it as a keyboard user waits to see the caret.
+    expect(page.get_by_label("Email")).to_be_focused()
+    page.keyboard.type(learner.email)
     tab_to(page, "password", attribute="name")
     page.keyboard.type(learner.password)
     tab_to(page, "Log in")
