@@ -273,10 +273,11 @@ def personal_draft(session: Session, rng: random.Random) -> None:
 
 
 def author(session: Session) -> None:
-    """An author account to open the studio with."""
+    """An author who is also an admin, so the people, audit and client pages open too."""
     from learnpath.services.accounts.users import create_user
 
-    create_user(session, "bench-author@example.com", "Bench Author", PASSWORD, ["author"])
+    roles = ["author", "admin"]
+    create_user(session, "bench-author@example.com", "Bench Author", PASSWORD, roles)
 
 
 def timings(run: Callable[[], Any], repeat: int) -> tuple[float, float, float, float]:
@@ -415,7 +416,22 @@ def studio_pages() -> dict[str, str]:
         "item editor": "/studio/items/dl-001/edit",
         "new item form": "/studio/competencies/data-literacy/items/new",
     }
-    return pages
+    return pages | ASSIGNMENT_AND_ADMIN_PAGES
+
+
+PUBLISHED = "/studio/programs/team-lead-path/v1"
+# Issue 14's pages: the personal program's v1 holds the bench's enrolled learners (30 %).
+ASSIGNMENT_AND_ADMIN_PAGES = {
+    "assign: published versions": "/studio/assign",
+    "assign form (published personal)": f"{PUBLISHED}/assign",
+    "learners of a version (page 1)": f"{PUBLISHED}/learners",
+    "learners of a version (page 20)": f"{PUBLISHED}/learners?page=20",
+    "people: users": "/studio/people/users",
+    "people: departments": "/studio/people/departments",
+    "audit log": "/studio/audit",
+    "jobs": "/studio/jobs",
+    "API clients": "/studio/api-clients",
+}
 
 
 PREVIEW_PAGES = {
