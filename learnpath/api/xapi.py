@@ -12,7 +12,7 @@ from flask import Blueprint, Response, current_app, jsonify, request, url_for
 
 from learnpath.api.errors import ApiError
 from learnpath.api.oauth import require_scope
-from learnpath.api.paging import time_arg
+from learnpath.api.paging import cursor_refused, cursor_seal, time_arg
 from learnpath.db import get_session
 from learnpath.services.integration import learners as api_learners
 from learnpath.services.integration import statements as api_statements
@@ -101,12 +101,12 @@ def _window(query: Query) -> Window:
     cursor = request.args.get("cursor")
     if not cursor:
         through = api_statements.through(get_session(), query)
-        return Window(through, query.since, None, query.limit)
+        return Window(through, query.since, None, query.limit, cursor_seal())
     try:
-        through, after = decode(cursor)
+        through, after = decode(cursor, cursor_seal())
     except CursorError as exc:
-        raise ApiError(400, "The cursor is not valid.", [("cursor", str(exc))]) from exc
-    return Window(through, query.since, after, query.limit)
+        raise cursor_refused(exc) from exc
+    return Window(through, query.since, after, query.limit, cursor_seal())
 
 
 def _query() -> Query:
