@@ -12,7 +12,7 @@ from pydantic import AwareDatetime, BaseModel, TypeAdapter, ValidationError
 
 from learnpath.api.errors import ApiError, invalid
 from learnpath.db import get_session
-from learnpath.services.integration.formats import DATE_TIME
+from learnpath.services.integration.formats import DATE_TIME, in_utc_range
 from learnpath.services.integration.sync import CursorError, Seal, Window, open_window
 from learnpath.vocabulary import iso_utc
 
@@ -45,9 +45,13 @@ def time_arg(name: str) -> datetime | None:
     try:
         if not DATE_TIME.fullmatch(raw):
             raise ValueError(raw)
-        return _TIME.validate_python(raw)
+        value = _TIME.validate_python(raw)
     except (ValidationError, ValueError) as exc:
         raise invalid(name, "must be an ISO 8601 time with a time zone, e.g. ...Z") from exc
+    try:
+        return in_utc_range(value)
+    except ValueError as exc:
+        raise invalid(name, str(exc)) from exc
 
 
 def cursor_seal() -> Seal:
