@@ -23,8 +23,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     # Templates name depths by the enum (Depth.PERSONAL, Depth|length), never by number.
     app.jinja_env.globals["Depth"] = Depth
 
-    from learnpath import api, auth, cli, jobs, learner, markdown, studio, video
+    from learnpath import api, auth, cli, headers, jobs, learner, markdown, studio, video
 
+    headers.init_app(app)
     markdown.init_app(app)
     video.init_app(app)
     auth.init_app(app)
