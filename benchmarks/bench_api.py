@@ -197,14 +197,14 @@ def sync(
         url = f"{base}&cursor={body['next_cursor']}"
 
 
-def page_cursors(engine: Engine, page: int) -> list[str]:
+def page_cursors(engine: Engine, page: int, secret_key: str) -> list[str]:
     """The cursors of a listing's pages, read from the table (without following the listing)."""
-    from learnpath.services.integration.sync import Window
+    from learnpath.services.integration.sync import Seal, Window
     from learnpath.vocabulary import aware
 
     with engine.connect() as conn:
         rows = conn.execute(text("SELECT updated_at, id FROM enrollment ORDER BY 1, 2")).all()
-    window = Window(through=aware(rows[-1][0]), limit=page)
+    window = Window(through=aware(rows[-1][0]), limit=page, seal=Seal(secret_key))
     return [window.cursor((aware(t), i)) for t, i in rows[page - 1 : -1 : page]]
 
 
@@ -254,7 +254,7 @@ def report(app: Any, headers: dict[str, str], engine: Engine, args: argparse.Nam
     """Print the figures."""
     client = app.test_client()
     if args.skip_sync:
-        cursors, watermark = page_cursors(engine, args.page), ""
+        cursors, watermark = page_cursors(engine, args.page, app.secret_key), ""
     else:
         count, seconds, watermark, cursors = sync(client, headers, args.page, None)
         print(f"full sync: {count:,} records in {seconds:.1f} s = {count / seconds:,.0f} records/s")

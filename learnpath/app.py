@@ -7,7 +7,7 @@ from typing import Any
 from flask import Flask, request
 from werkzeug.exceptions import BadRequest
 
-from learnpath import config, db, forms
+from learnpath import config, db, forms, routing
 from learnpath.vocabulary import Depth
 
 
@@ -16,14 +16,16 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app = Flask("learnpath", instance_relative_config=True)
     os.makedirs(app.instance_path, exist_ok=True)
     config.load(app, test_config)
+    routing.init_app(app)  # before the blueprints: their <int:...> rules use it
     db.init_app(app)
     app.before_request(forms.apply_upload_limit)  # first: before anything reads the body
     app.before_request(refuse_nul_characters)
     # Templates name depths by the enum (Depth.PERSONAL, Depth|length), never by number.
     app.jinja_env.globals["Depth"] = Depth
 
-    from learnpath import api, auth, cli, jobs, learner, markdown, studio, video
+    from learnpath import api, auth, cli, headers, jobs, learner, markdown, studio, video
 
+    headers.init_app(app)
     markdown.init_app(app)
     video.init_app(app)
     auth.init_app(app)

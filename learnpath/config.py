@@ -14,6 +14,10 @@ DEFAULTS: dict[str, Any] = {
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
     "REMEMBER_COOKIE_HTTPONLY": True,
+    # Behind HTTPS set both (README "Deploying behind HTTPS"), e.g. from the environment:
+    # LEARNPATH_SESSION_COOKIE_SECURE=true LEARNPATH_PREFERRED_URL_SCHEME=https.
+    "SESSION_COOKIE_SECURE": False,
+    "PREFERRED_URL_SCHEME": "http",
     "ATTEMPT_IDLE_MINUTES": 120,
     "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
     # The homePage of learners' xAPI accounts, part of their identity in every statement, so it

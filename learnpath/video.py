@@ -12,6 +12,7 @@ from flask import Flask, current_app
 from markupsafe import Markup, escape
 
 _ID = re.compile(r"^[A-Za-z0-9_-]{6,20}$")
+YOUTUBE_PLAYER, VIMEO_PLAYER = "https://www.youtube-nocookie.com", "https://player.vimeo.com"
 
 
 def embed_url(url: str, hosts: tuple[str, ...] | list[str]) -> str | None:
@@ -23,12 +24,19 @@ def embed_url(url: str, hosts: tuple[str, ...] | list[str]) -> str | None:
     if host.endswith("youtube.com"):
         video = parse_qs(parts.query).get("v", [""])[0] if parts.path == "/watch" else ""
         video = video or parts.path.removeprefix("/embed/")
-        return f"https://www.youtube-nocookie.com/embed/{video}" if _ID.match(video) else None
+        return f"{YOUTUBE_PLAYER}/embed/{video}" if _ID.match(video) else None
     if host == "youtu.be":
         video = parts.path.strip("/")
-        return f"https://www.youtube-nocookie.com/embed/{video}" if _ID.match(video) else None
+        return f"{YOUTUBE_PLAYER}/embed/{video}" if _ID.match(video) else None
     video = parts.path.strip("/").removeprefix("video/")
-    return f"https://player.vimeo.com/video/{video}" if video.isdigit() else None
+    return f"{VIMEO_PLAYER}/video/{video}" if video.isdigit() else None
+
+
+def player_origins(hosts: tuple[str, ...] | list[str]) -> list[str]:
+    """The origins of the players embed_url can build for these hosts (the CSP's frame-src)."""
+    youtube = {h for h in hosts if h.endswith("youtube.com") or h == "youtu.be"}
+    # As in embed_url: a YouTube host gets the YouTube player, any other host the Vimeo one.
+    return [YOUTUBE_PLAYER] * bool(youtube) + [VIMEO_PLAYER] * bool(set(hosts) - youtube)
 
 
 def render_video(url: str, title: str = "Video") -> Markup:

@@ -85,16 +85,23 @@ def parse_body(model: type[M]) -> M:
         raise ApiError(
             415, "Send the body as application/json.", [("Content-Type", "must be JSON")]
         )
-    try:
-        data = json.loads(request.get_data(cache=True) or b"null")
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise ApiError(400, "The body is not valid JSON.") from exc
+    data = load_json(request.get_data(cache=True) or b"null", "body", "The body is not valid JSON.")
     if not isinstance(data, dict):
         raise ApiError(422, "The request is not valid.", [("body", "must be a JSON object")])
     try:
         return model.model_validate(data)
     except ValidationError as exc:
         raise ApiError(422, "The request is not valid.", details_of(exc)) from exc
+
+
+def load_json(text: str | bytes, field: str, message: str) -> Any:
+    """Parse JSON text; 400 naming `field` if it is not JSON or nests too deeply to parse."""
+    try:
+        return json.loads(text)
+    except RecursionError as exc:  # e.g. 100,000 nested arrays: Python's parser recurses
+        raise ApiError(400, message, [(field, "nests too deeply")]) from exc
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise ApiError(400, message, [(field, "is not valid JSON")]) from exc
 
 
 def details_of(exc: ValidationError) -> list[tuple[str, str]]:

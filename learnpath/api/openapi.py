@@ -28,7 +28,12 @@ ERRORS = {
 }
 LIST_PARAMS = [
     {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 1000}},
-    {"name": "cursor", "in": "query", "schema": {**openapi_xapi.TEXT, "maxLength": 500}},
+    {
+        "name": "cursor",
+        "in": "query",
+        "description": "Opaque and signed: pass back a next_cursor; any other is 400",
+        "schema": {**openapi_xapi.TEXT, "maxLength": 500},
+    },
     {"name": "updated_since", "in": "query", "schema": {"type": "string", "format": "date-time"}},
 ]
 
@@ -79,7 +84,7 @@ def _listing(summary: str, scope: list[str], model: type, more: list[Any]) -> di
             "schema": {"type": "string", "format": "date-time"},
             "required": True,
         },
-        "Link": {"description": 'rel="next" page', "schema": {"type": "string"}},
+        "Link": {"description": 'rel="next" page, a relative URL', "schema": {"type": "string"}},
     }
     return _operation(
         summary, scope, {"200": _json(model, "A page", headers)}, parameters=LIST_PARAMS + more

@@ -7,13 +7,13 @@ from datetime import datetime
 from typing import Any
 
 import orjson
-from flask import Response, request, url_for
+from flask import Response, current_app, request, url_for
 from pydantic import AwareDatetime, BaseModel, TypeAdapter, ValidationError
 
 from learnpath.api.errors import ApiError, invalid
 from learnpath.db import get_session
-from learnpath.services.integration.formats import DATE_TIME
-from learnpath.services.integration.sync import CursorError, Window, open_window
+from learnpath.services.integration.formats import DATE_TIME, in_utc_range
+from learnpath.services.integration.sync import CursorError, Seal, Window, open_window
 from learnpath.vocabulary import iso_utc
 
 MAX_LIMIT = 1000
@@ -45,9 +45,26 @@ def time_arg(name: str) -> datetime | None:
     try:
         if not DATE_TIME.fullmatch(raw):
             raise ValueError(raw)
-        return _TIME.validate_python(raw)
+        value = _TIME.validate_python(raw)
     except (ValidationError, ValueError) as exc:
         raise invalid(name, "must be an ISO 8601 time with a time zone, e.g. ...Z") from exc
+    try:
+        return in_utc_range(value)
+    except ValueError as exc:
+        raise invalid(name, str(exc)) from exc
+
+
+def cursor_seal() -> Seal:
+    """The seal that signs this app's cursors with its SECRET_KEY (made once per app)."""
+    seal = current_app.extensions.get("learnpath.cursor_seal")
+    if seal is None:
+        seal = current_app.extensions["learnpath.cursor_seal"] = Seal(current_app.secret_key or "")
+    return seal
+
+
+def cursor_refused(exc: CursorError) -> ApiError:
+    """The 400 naming `cursor` for a cursor this API did not hand out (or one edited since)."""
+    return ApiError(400, "The cursor is not valid.", [("cursor", str(exc))])
 
 
 def read_window(since_arg: str = "updated_since") -> Window:
@@ -55,9 +72,9 @@ def read_window(since_arg: str = "updated_since") -> Window:
     limit = int_arg("limit", 100, 1, MAX_LIMIT)
     since = time_arg(since_arg)
     try:
-        return open_window(get_session(), request.args.get("cursor"), since, limit)
+        return open_window(get_session(), request.args.get("cursor"), since, limit, cursor_seal())
     except CursorError as exc:
-        raise ApiError(400, "The cursor is not valid.", [("cursor", str(exc))]) from exc
+        raise cursor_refused(exc) from exc
 
 
 def page_response(
@@ -76,6 +93,8 @@ def page_response(
         args: dict[str, Any] = {**request.args.to_dict(), **(request.view_args or {})}
         args["cursor"] = cursor
         assert request.endpoint is not None
-        url = url_for(request.endpoint, _external=True, **args)
+        # Relative (RFC 8288 resolves it against the request's URL): never built from the Host
+        # header, which a client or a misconfigured proxy can set to anything.
+        url = url_for(request.endpoint, **args)
         response.headers["Link"] = f'<{url}>; rel="next"'
     return response

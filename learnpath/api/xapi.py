@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 import uuid
 from collections.abc import Callable, Mapping
@@ -10,9 +9,9 @@ from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify, request, url_for
 
-from learnpath.api.errors import ApiError
+from learnpath.api.errors import ApiError, load_json
 from learnpath.api.oauth import require_scope
-from learnpath.api.paging import time_arg
+from learnpath.api.paging import cursor_refused, cursor_seal, time_arg
 from learnpath.db import get_session
 from learnpath.services.integration import learners as api_learners
 from learnpath.services.integration import statements as api_statements
@@ -101,19 +100,20 @@ def _window(query: Query) -> Window:
     cursor = request.args.get("cursor")
     if not cursor:
         through = api_statements.through(get_session(), query)
-        return Window(through, query.since, None, query.limit)
+        return Window(through, query.since, None, query.limit, cursor_seal())
     try:
-        through, after = decode(cursor)
+        through, after = decode(cursor, cursor_seal())
     except CursorError as exc:
-        raise ApiError(400, "The cursor is not valid.", [("cursor", str(exc))]) from exc
-    return Window(through, query.since, after, query.limit)
+        raise cursor_refused(exc) from exc
+    return Window(through, query.since, after, query.limit, cursor_seal())
 
 
 def _query() -> Query:
     try:
         since, until = time_arg("since"), time_arg("until")
-    except ApiError as exc:
-        raise ApiError(400, exc.details[0][1] if exc.details else exc.message) from exc
+    except ApiError as exc:  # the 422 of /api/v1 is 400 here, naming the parameter all the same
+        field, message = exc.details[0] if exc.details else ("", exc.message)
+        raise ApiError(400, f"{field} {message}".strip(), exc.details) from exc
     limit = request.args.get("limit", "100")
     if not re.fullmatch(r"[0-9]+", limit):
         raise ApiError(400, "limit must be a non-negative integer.")
@@ -154,10 +154,7 @@ def _agent(raw: str | None) -> str | None:
     """
     if raw is None:
         return None
-    try:
-        agent: Any = json.loads(raw)
-    except ValueError as exc:
-        raise ApiError(400, "agent must be an xAPI Agent as JSON.") from exc
+    agent: Any = load_json(raw, "agent", "agent must be an xAPI Agent as JSON.")
     if not isinstance(agent, dict):
         raise ApiError(400, "agent must be an xAPI Agent as JSON.")
     account = agent.get("account")

@@ -6,6 +6,7 @@ from flask_wtf import CSRFProtect
 
 from learnpath.db import get_session
 from learnpath.models import User
+from learnpath.routing import id_or_none
 from learnpath.services.accounts.users import roles_of
 
 login_manager = LoginManager()
@@ -17,9 +18,10 @@ csrf = CSRFProtect()
 
 @login_manager.user_loader
 def _load_user(user_id: str) -> User | None:
-    if not user_id.isdigit():
+    number = id_or_none(user_id)
+    if number is None:
         return None
-    user = get_session().get(User, int(user_id))
+    user = get_session().get(User, number)
     return user if user is not None and user.active else None
 
 

@@ -21,6 +21,7 @@ from learnpath.learner.forms import StartQuizForm, answer_form, chosen_keys, err
 from learnpath.learner.views import bp, current_learner_id, say
 from learnpath.models import Attempt, Competency, Enrollment, Program
 from learnpath.models.base import pk
+from learnpath.routing import id_or_none
 from learnpath.services.learning import (
     effects,
     idle,
@@ -100,7 +101,10 @@ def start_quiz() -> WerkzeugResponse:
     _close_idle(session)  # an idle attempt is finished, not resumed
     enrollment, competencies = None, []
     if form.kind.data == "placement":
-        enrollment = session.get(Enrollment, int(form.enrollment.data or 0))
+        number = id_or_none(form.enrollment.data)
+        if number is None:
+            abort(400, "enrollment: must be the id of one of your enrollments")
+        enrollment = session.get(Enrollment, number)
         if enrollment is None or enrollment.learner_id != learner_id:
             abort(404)
         if enrollment.status == "withdrawn":

@@ -2,6 +2,7 @@
 working misses no change and sees none twice."""
 
 import itertools
+import json
 import random
 import threading
 import time
@@ -11,6 +12,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from itsdangerous import URLSafeSerializer
+from itsdangerous.encoding import base64_encode
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
@@ -55,6 +58,36 @@ def test_pages_follow_the_link_header_in_a_stable_order(
     second = client.get(link[1 : link.index(">")], headers=everything)
     keys = [(r["updated_at"], r["id"]) for r in first.json["data"] + second.json["data"]]
     assert keys == sorted(keys) and len(set(keys)) == 4
+
+
+def test_the_link_header_is_relative_whatever_host_the_request_names(
+    client: FlaskClient, everything: Headers, catalog: Session
+) -> None:
+    chosen = program(catalog)
+    for learner in learners(catalog, 3):
+        enroll(catalog, learner, chosen)
+    forged = {**everything, "Host": "evil.example"}
+    first = client.get("/api/v1/enrollments?limit=2", headers=forged)
+    link = first.headers["Link"]
+    assert link.startswith("</api/v1/enrollments?") and "evil" not in link
+
+
+def test_a_cursor_whose_json_is_edited_and_re_encoded_gets_400(
+    client: FlaskClient, everything: Headers, catalog: Session
+) -> None:
+    chosen = program(catalog)
+    for learner in learners(catalog, 3):
+        enroll(catalog, learner, chosen)
+    cursor = client.get("/api/v1/enrollments?limit=1", headers=everything).json["next_cursor"]
+    payload, signature = cursor.rsplit(".", 1)
+    state = URLSafeSerializer("").load_payload(payload.encode())  # reading needs no key
+    assert set(state) == {"w", "t", "i"}
+    edited = base64_encode(json.dumps({**state, "i": 0}).encode()).decode() + "." + signature
+    refused = client.get(f"/api/v1/enrollments?limit=1&cursor={edited}", headers=everything)
+    assert refused.status_code == 400
+    assert [d["field"] for d in refused.json["error"]["details"]] == ["cursor"]
+    kept = client.get(f"/api/v1/enrollments?limit=1&cursor={cursor}", headers=everything)
+    assert kept.status_code == 200 and len(kept.json["data"]) == 1
 
 
 def test_a_forged_cursor_gets_400_naming_it(client: FlaskClient, everything: Headers) -> None:

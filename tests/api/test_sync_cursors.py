@@ -14,18 +14,39 @@ from tests import factories
 
 THROUGH = datetime(2026, 3, 4, 5, 6, 7, 890123, tzinfo=UTC)
 STAMP = datetime(2026, 3, 1, 0, 0, 0, 5, tzinfo=UTC)
+SEAL = sync.Seal("test")
 
 
 def _forged(state: dict) -> str:
     return base64.urlsafe_b64encode(json.dumps(state).encode()).decode().rstrip("=")
 
 
+def _signed(state: dict) -> str:
+    return SEAL.sign(state)
+
+
 def test_a_cursor_carries_the_watermark_and_the_last_position_unpadded() -> None:
-    cursor = sync.Window(THROUGH).cursor((STAMP, 41))
+    cursor = sync.Window(THROUGH, seal=SEAL).cursor((STAMP, 41))
     assert "=" not in cursor
-    assert sync.decode(cursor) == (THROUGH, (STAMP, 41))
-    page = sync.open_window(None, cursor, None, 7)  # type: ignore[arg-type]  # a cursor needs no db
+    assert sync.decode(cursor, SEAL) == (THROUGH, (STAMP, 41))
+    page = sync.open_window(None, cursor, None, 7, SEAL)  # type: ignore[arg-type]  # no db needed
     assert (page.through, page.after, page.limit) == (THROUGH, (STAMP, 41), 7)
+
+
+def test_an_unsigned_edited_or_foreign_cursor_is_refused() -> None:
+    state = {"w": THROUGH.isoformat(), "t": STAMP.isoformat(), "i": 41}
+    cursor = _signed(state)
+    payload, signature = cursor.rsplit(".", 1)
+    edited = _forged({**state, "w": "2030-01-01T00:00:00+00:00"}) + "." + signature
+    for refused in (_forged(state), edited, sync.Seal("another key").sign(state), cursor + "x"):
+        with pytest.raises(sync.CursorError, match="not a cursor this API handed out"):
+            sync.decode(refused, SEAL)
+    assert sync.decode(payload + "." + signature, SEAL) == (THROUGH, (STAMP, 41))
+
+
+def test_a_window_without_a_seal_hands_out_no_cursor() -> None:
+    with pytest.raises(sync.CursorError):
+        sync.Window(THROUGH).cursor((STAMP, 41))
 
 
 @pytest.mark.parametrize(
@@ -34,33 +55,35 @@ def test_a_cursor_carries_the_watermark_and_the_last_position_unpadded() -> None
 def test_a_cursor_naming_an_id_outside_the_id_range_is_refused(row_id: int, accepted: bool) -> None:
     state = {"w": THROUGH.isoformat(), "t": STAMP.isoformat(), "i": row_id}
     if accepted:
-        assert sync.decode(_forged(state))[1] == (STAMP, row_id)
+        assert sync.decode(_signed(state), SEAL)[1] == (STAMP, row_id)
     else:
         with pytest.raises(sync.CursorError, match="not a cursor this API handed out"):
-            sync.decode(_forged(state))
+            sync.decode(_signed(state), SEAL)
 
 
-@pytest.mark.parametrize("state", [{"w": "soon", "t": "x", "i": 1}, {"t": "2026-01-01", "i": 1}])
-def test_a_cursor_that_is_not_ours_is_refused(state: dict) -> None:
+@pytest.mark.parametrize(
+    "state", [{"w": "soon", "t": "x", "i": 1}, {"t": "2026-01-01", "i": 1}, [1], {"w": 1e400}]
+)
+def test_a_signed_cursor_without_a_readable_position_is_refused(state: object) -> None:
     with pytest.raises(sync.CursorError):
-        sync.decode(_forged(state))
+        sync.decode(SEAL.sign(state), SEAL)  # type: ignore[arg-type]
 
 
 def test_a_page_is_cut_at_the_limit_with_a_cursor_after_its_last_row() -> None:
-    window = sync.Window(THROUGH, limit=3)
+    window = sync.Window(THROUGH, limit=3, seal=SEAL)
     rows = [(STAMP + timedelta(seconds=i), i) for i in range(4)]
     assert sync.page_of(rows[:3], window, lambda r: r) == (rows[:3], None)
     kept, cursor = sync.page_of(rows, window, lambda r: r)
     assert kept == rows[:3]
-    assert cursor is not None and sync.decode(cursor) == (THROUGH, rows[2])
+    assert cursor is not None and sync.decode(cursor, SEAL) == (THROUGH, rows[2])
 
 
 def test_a_poller_ahead_of_the_clock_keeps_its_own_watermark_in_utc(db: Session) -> None:
     ahead = datetime.now(UTC) + timedelta(hours=1)
     since = ahead.astimezone(timezone(timedelta(hours=2)))
-    window = sync.open_window(db, None, since, 10)
+    window = sync.open_window(db, None, since, 10, SEAL)
     assert window.through == ahead and window.through.utcoffset() == timedelta(0)
-    behind = sync.open_window(db, None, ahead - timedelta(hours=2), 10)
+    behind = sync.open_window(db, None, ahead - timedelta(hours=2), 10, SEAL)
     assert behind.through < ahead - timedelta(minutes=59)
 
 
@@ -69,9 +92,9 @@ def test_every_cursor_length_decodes_whatever_padding_it_lost() -> None:
     for row_id in (1, 12, 123, 1234, 12345, 123456, 1234567, 12345678, 123456789):
         for micro in (0, 1, 12, 123, 1234, 12345, 123456):
             last = (STAMP.replace(microsecond=micro), row_id)
-            cursor = sync.Window(THROUGH).cursor(last)
+            cursor = sync.Window(THROUGH, seal=SEAL).cursor(last)
             lengths.add(len(cursor) % 20)
-            assert sync.decode(cursor) == (THROUGH, last)
+            assert sync.decode(cursor, SEAL) == (THROUGH, last)
     assert len(lengths) >= 10  # lengths of every residue the padding rules meet
 
 

@@ -141,3 +141,29 @@ def test_cli_imports_and_second_run_reports_no_change(runner: FlaskCliRunner) ->
     second = runner.invoke(args=["import-content", str(CONTENT)])
     assert second.exit_code == 0
     assert "nothing changed" in second.output
+
+
+@pytest.mark.parametrize(
+    ("rel", "bad", "reason"),
+    [
+        ("items/data-literacy.yaml", b"\x00", "contains a NUL character"),
+        ("items/data-literacy.yaml", b"\xff\xfe", "not UTF-8 text: byte 0xff"),
+        ("modules/data-literacy/dl-dashboards.md", b"\x00", "contains a NUL character"),
+        ("modules/data-literacy/dl-dashboards.md", b"caf\xe9", "not UTF-8 text: byte 0xe9"),
+    ],
+)
+def test_cli_reports_nul_bytes_and_invalid_utf8_by_file_and_line(
+    runner: FlaskCliRunner, db: Session, tmp_path: Path, rel: str, bad: bytes, reason: str
+) -> None:
+    folder = tmp_path / "content"
+    shutil.copytree(CONTENT, folder)
+    lines = (folder / rel).read_bytes().splitlines(keepends=True)
+    lines[5] = lines[5].rstrip(b"\n") + bad + b"\n"  # the 6th line of the file
+    (folder / rel).write_bytes(b"".join(lines))
+    before = snapshot(db)
+    result = runner.invoke(args=["import-content", str(folder)])
+    assert result.exit_code == 1 and result.exception is not None
+    assert isinstance(result.exception, SystemExit), result.exception  # no traceback
+    assert f"error: content/{rel}:6: {reason}" in result.output
+    assert "Traceback" not in result.output
+    assert snapshot(db) == before

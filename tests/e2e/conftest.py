@@ -155,14 +155,33 @@ def browser() -> Iterator["Browser"]:
         playwright.stop()
 
 
+CSP_REFUSAL = "Content Security Policy"
+"""Words of Chromium's console error when the page's CSP refuses a script, style or frame."""
+
+
 @pytest.fixture
-def page(browser: "Browser", live_server: str) -> Iterator["Page"]:
-    """A fresh browser context (no cookies) with a page whose relative URLs hit the server."""
+def csp_refusals() -> list[str]:
+    """The console's CSP refusals on the test's page (the page fixture fails the test on any)."""
+    return []
+
+
+@pytest.fixture
+def page(browser: "Browser", live_server: str, csp_refusals: list[str]) -> Iterator["Page"]:
+    """A fresh browser context (no cookies) with a page whose relative URLs hit the server.
+
+    Every browser test runs under the app's Content-Security-Policy: a refusal in the console
+    (an inline script or style the policy blocks, which breaks the feature) fails the test.
+    """
     context = browser.new_context(base_url=live_server)
     context.set_default_timeout(15_000)
     page = context.new_page()
+    page.on(
+        "console",
+        lambda message: csp_refusals.append(message.text) if CSP_REFUSAL in message.text else None,
+    )
     yield page
     context.close()
+    assert csp_refusals == []
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:

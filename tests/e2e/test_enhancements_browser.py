@@ -78,6 +78,35 @@ def test_the_toolbar_writes_markdown_that_the_preview_renders(
     assert body_of(live_app, "dl-data-types") == stored, "a preview saves nothing"
 
 
+def test_the_csp_refuses_inline_script_and_style_and_the_console_says_so(
+    page: Page, live_app: LiveApp, csp_refusals: list[str]
+) -> None:
+    """The console check of every browser test sees refusals: here, planted ones."""
+    staff(live_app, page, "author")
+    page.goto("/studio/modules/dl-data-types/edit")
+    expect(page.get_by_role("toolbar", name="Markdown formatting").first).to_be_visible()
+    assert csp_refusals == [], "the toolbar and its page run under the policy"
+    page.evaluate(
+        """() => {
+            const probe = document.createElement('div');
+            probe.innerHTML = '<p id="probe" style="color: red">x</p>';
+            document.body.append(probe);
+            const script = document.createElement('script');
+            script.textContent = 'window.inlineRan = true';
+            document.body.append(script);
+        }"""
+    )
+    expect(page.locator("#probe")).to_be_attached()
+    page.wait_for_function("() => true")  # let the console events arrive
+    assert page.evaluate("() => window.inlineRan === undefined")
+    assert page.evaluate("() => getComputedStyle(document.getElementById('probe')).color") != (
+        "rgb(255, 0, 0)"
+    )
+    assert any("inline script" in r for r in csp_refusals), csp_refusals
+    assert any("inline style" in r for r in csp_refusals), csp_refusals
+    csp_refusals.clear()  # planted: the page fixture must not fail the test for them
+
+
 def test_without_javascript_the_textarea_works_alone(
     browser: Browser, live_server: str, live_app: LiveApp
 ) -> None:

@@ -156,8 +156,8 @@ def test_every_studio_route_has_an_expectation(app: Flask) -> None:
     assert endpoints == set(EXPECTED)
 
 
-def test_each_role_gets_its_status_on_every_route(app: Flask, catalog: Session) -> None:
-    """One pass over all routes (logging five users in per route would take minutes)."""
+def arrange(catalog: Session) -> None:
+    """What the rows address: the drafts, the derived client program, the admin's things."""
     drafts.create_program(catalog, "Ana", "Matrix draft", 1)
     parent = drafts.find(catalog, PUBLISHED["slug"], PUBLISHED["version"])
     assert parent is not None
@@ -168,6 +168,11 @@ def test_each_role_gets_its_status_on_every_route(app: Flask, catalog: Session) 
     arrange_admin(catalog)
     catalog.add(Department(name="Matrix department"))
     catalog.commit()
+
+
+def test_each_role_gets_its_status_on_every_route(app: Flask, catalog: Session) -> None:
+    """One pass over all routes (logging five users in per route would take minutes)."""
+    arrange(catalog)
     clients = _clients(app, catalog)
     wrong = {}
     for endpoint, (method, args, data, statuses) in sorted(EXPECTED.items()):

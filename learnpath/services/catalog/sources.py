@@ -79,9 +79,24 @@ def _clean(message: str) -> str:
     return message.removeprefix("Value error, ")
 
 
+def read_text(path: Path, display: str) -> str:
+    """A file's text; CatalogError at the line of an invalid UTF-8 byte or of a NUL character."""
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        message = f"not UTF-8 text: byte 0x{data[exc.start]:02x} at offset {exc.start}"
+        raise CatalogError([Problem(display, line, "", message)]) from exc
+    if "\x00" in text:
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        raise CatalogError([Problem(display, line, "", "contains a NUL character")])
+    return text
+
+
 def read_yaml(path: Path, display: str, offset: int = 0, text: str | None = None) -> Source:
     """Parse YAML keeping each field's line; raises CatalogError for malformed YAML."""
-    text = path.read_text(encoding="utf-8") if text is None else text
+    text = read_text(path, display) if text is None else text
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
@@ -126,7 +141,7 @@ FRONT = "---"
 
 def read_markdown(path: Path, display: str) -> tuple[Source, str]:
     """Split a Markdown file into its YAML front matter (as a Source) and its body."""
-    text = path.read_text(encoding="utf-8")
+    text = read_text(path, display)
     lines = text.splitlines(keepends=True)
     if not lines or lines[0].strip() != FRONT:
         raise CatalogError(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 from email.errors import HeaderParseError
 from email.headerregistry import Address
 from typing import Annotated, Any
@@ -26,7 +27,16 @@ def _rfc3339(value: Any) -> Any:
     return value
 
 
-DateTime = Annotated[AwareDatetime, BeforeValidator(_rfc3339)]
+def in_utc_range(value: datetime) -> datetime:
+    """A time that exists in UTC too (year 1 to 9999): 0001-01-01T00:00-01:00 does not."""
+    try:
+        value.astimezone(UTC)
+    except OverflowError as exc:
+        raise ValueError("is out of range once converted to UTC (years 1 to 9999)") from exc
+    return value
+
+
+DateTime = Annotated[AwareDatetime, BeforeValidator(_rfc3339), AfterValidator(in_utc_range)]
 
 
 def _addr_spec(value: str) -> str:

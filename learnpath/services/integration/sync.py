@@ -13,17 +13,17 @@ migration 0002), which makes such a time knowable:
   read while holding the write lock (BEGIN IMMEDIATE), when no writer is half-way.
 
 Later pages of the same listing carry the watermark in their cursor, so a listing is one window.
+Cursors are signed (a `Seal` made from the app's secret key), so a client cannot edit one to move
+the watermark or the position: a changed cursor is refused like any other the API did not hand out.
 """
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from itsdangerous import BadData, URLSafeSerializer
 from sqlalchemy import text, tuple_
 from sqlmodel import Session
 
@@ -36,10 +36,29 @@ PG_WATERMARK = text(
     "AND xact_start IS NOT NULL"
 )
 SQLITE_NOW = text("SELECT strftime('%Y-%m-%d %H:%M:%f', 'now')")
+SALT = "learnpath.sync-cursor"
 
 
 class CursorError(ValueError):
     """A cursor that this API did not hand out."""
+
+
+class Seal:
+    """Signs cursors with a secret key (HMAC, itsdangerous) and opens only untouched ones."""
+
+    def __init__(self, secret_key: str | bytes) -> None:
+        self._serializer = URLSafeSerializer(secret_key, salt=SALT)
+
+    def sign(self, state: dict[str, Any]) -> str:
+        """The state as URL-safe text with its signature."""
+        return str(self._serializer.dumps(state))
+
+    def open(self, cursor: str) -> Any:
+        """The state a cursor signed by this seal carries (CursorError if edited or foreign)."""
+        try:
+            return self._serializer.loads(cursor)
+        except (BadData, UnicodeError) as exc:
+            raise CursorError("cursor: not a cursor this API handed out") from exc
 
 
 @dataclass(frozen=True)
@@ -50,11 +69,14 @@ class Window:
     since: datetime | None = None
     after: tuple[datetime, int] | None = None
     limit: int = 100
+    seal: Seal | None = None  # required to hand out cursors
 
     def cursor(self, last: tuple[datetime, int]) -> str:
-        """The opaque cursor of the page after the row at `last`."""
+        """The opaque, signed cursor of the page after the row at `last`."""
+        if self.seal is None:
+            raise CursorError("a window without a seal cannot hand out cursors")
         state = {"w": self.through.isoformat(), "t": last[0].isoformat(), "i": last[1]}
-        return base64.urlsafe_b64encode(json.dumps(state).encode()).decode().rstrip("=")
+        return self.seal.sign(state)
 
     def apply(self, query: Any, stamp: Any, key: Any) -> Any:
         """Restrict and order a select over a table whose change time is `stamp`."""
@@ -78,28 +100,29 @@ def consistent_through(session: Session) -> datetime:
     return now.replace(tzinfo=UTC) - EPSILON
 
 
-def open_window(session: Session, cursor: str | None, since: datetime | None, limit: int) -> Window:
+def open_window(
+    session: Session, cursor: str | None, since: datetime | None, limit: int, seal: Seal
+) -> Window:
     """The window of a first page (a fresh watermark) or of the page a cursor points to."""
     if cursor:
-        through, after = decode(cursor)
-        return Window(through, since, after, limit)
+        through, after = decode(cursor, seal)
+        return Window(through, since, after, limit, seal)
     through = consistent_through(session)
     if since is not None and since > through:
         # Never hand out a watermark earlier than the one the poller holds (in UTC, as stamped).
         through = since.astimezone(UTC)
-    return Window(through, since, None, limit)
+    return Window(through, since, None, limit, seal)
 
 
-def decode(cursor: str) -> tuple[datetime, tuple[datetime, int]]:
-    """The watermark and position a cursor carries."""
+def decode(cursor: str, seal: Seal) -> tuple[datetime, tuple[datetime, int]]:
+    """The watermark and position a cursor signed by `seal` carries."""
+    state = seal.open(cursor)
     try:
-        padded = cursor + "=" * (-len(cursor) % 4)
-        state = json.loads(base64.urlsafe_b64decode(padded.encode("ascii")))
         through = aware(datetime.fromisoformat(state["w"]))
         position = aware(datetime.fromisoformat(state["t"])), int(state["i"])
         if not 0 <= position[1] < 2**31:
             raise ValueError("id out of range")
-    except (ValueError, KeyError, TypeError, UnicodeEncodeError, binascii.Error) as exc:
+    except (ValueError, KeyError, TypeError, OverflowError) as exc:
         raise CursorError("cursor: not a cursor this API handed out") from exc
     return through, position
 

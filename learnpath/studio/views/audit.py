@@ -7,6 +7,7 @@ from typing import Any
 from flask import Response, render_template, request, stream_with_context, url_for
 
 from learnpath.db import get_session
+from learnpath.routing import id_or_none
 from learnpath.services.audit import log
 from learnpath.studio.access import admin_only
 from learnpath.studio.blueprint import bp
@@ -35,7 +36,7 @@ def audit() -> str:
     page = request.args.get("page", "1")
     found = None
     if flt is not None:
-        found = log.page(get_session(), flt, int(page) if page.isdigit() else 1, PER_PAGE)
+        found = log.page(get_session(), flt, id_or_none(page) or 1, PER_PAGE)
     query: dict[str, Any] = request.args.to_dict()
     query.pop("page", None)
     csv_url = url_for("studio.audit_csv", **query)

@@ -11,6 +11,7 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 
 from learnpath.db import get_session
 from learnpath.models import Enrollment, Learner, Program
+from learnpath.routing import id_or_none
 from learnpath.services.learning import audience, cohorts, enrolment
 from learnpath.studio.blueprint import bp
 from learnpath.studio.forms.assignment import ActionForm, DueForm, SelfEnrolForm, end_of_day
@@ -28,7 +29,7 @@ def _page(
         formdata=None, audience=program.self_enrol, name=program.self_enrol_name
     )
     number = request.args.get("page", "1")
-    shown = cohorts.page_of(get_session(), program, int(number) if number.isdigit() else 1)
+    shown = cohorts.page_of(get_session(), program, id_or_none(number) or 1)
     return render_template(
         "studio/learners.html",
         program=program,

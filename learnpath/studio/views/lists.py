@@ -8,6 +8,7 @@ from wtforms.fields.choices import SelectChoice
 
 from learnpath.db import get_session
 from learnpath.models import Module
+from learnpath.routing import id_or_none
 from learnpath.services.catalog import module_edits
 from learnpath.services.catalog.module_lists import ModuleFilter
 from learnpath.services.catalog.paging import Order
@@ -16,7 +17,7 @@ from learnpath.studio.forms import choices
 
 def page_number(name: str = "page") -> int:
     """The page asked for (1 when missing or not a positive number)."""
-    return max(1, request.args.get(name, 1, type=int) or 1)
+    return id_or_none(request.args.get(name)) or 1
 
 
 def list_order(default: str) -> Order:

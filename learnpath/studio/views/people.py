@@ -10,6 +10,7 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 
 from learnpath.db import get_session
 from learnpath.models import User
+from learnpath.routing import id_or_none
 from learnpath.services import export
 from learnpath.services.accounts import admin, departments, directory, invites
 from learnpath.services.accounts.users import AccountError
@@ -62,7 +63,7 @@ def list_users() -> str:
     db = get_session()
     form = UserFilterForm(departments.names(db))
     number = request.args.get("page", "1")
-    page = directory.list_users(db, form.filters(), int(number) if number.isdigit() else 1)
+    page = directory.list_users(db, form.filters(), id_or_none(number) or 1)
     return render_template("studio/people/users.html", form=form, page=page, query=form.query())
 
 

@@ -13,6 +13,7 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 
 from learnpath.db import get_session
 from learnpath.models import Learner, Program
+from learnpath.routing import id_or_none
 from learnpath.services.catalog import personal
 from learnpath.services.catalog.authoring import Conflict, Invalid
 from learnpath.services.learning import preview
@@ -59,8 +60,9 @@ def _here(**changes: Any) -> str:
 def _sample() -> Learner | None:
     """The learner whose trajectory is previewed: ?learner=<id>, or ?who=<employee id or email>."""
     session = get_session()
-    if request.args.get("learner", "").isdigit():
-        return preview.learner_by_id(session, int(request.args["learner"]))
+    number = id_or_none(request.args.get("learner"))
+    if number is not None:
+        return preview.learner_by_id(session, number)
     who = request.args.get("who", "").strip()
     if not who:
         return None
@@ -107,7 +109,7 @@ def _preview(program: Program, position: int | None, rule: Any) -> dict[str, Any
         session,
         preview.as_planning(rule).when,
         program.level_bands,
-        int(page) if page.isdigit() else 1,
+        id_or_none(page) or 1,
         PER_PAGE,
     )
     learner = _sample()
