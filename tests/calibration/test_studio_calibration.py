@@ -96,3 +96,14 @@ def test_a_second_calibration_while_one_runs_is_refused_naming_it(
     competency = client.get(PAGE).get_data(as_text=True)  # the page links the running job
     assert f'<a href="/studio/jobs/{pk(running)}">follow job {pk(running)}</a>' in competency
     assert len(catalog.exec(select(Job)).all()) == 1
+
+
+def test_a_bad_calibrate_form_is_refused_naming_the_field(
+    catalog: Session, client: FlaskClient, login
+) -> None:  # type: ignore[no-untyped-def]
+    login("author")
+    answer = client.post(f"{PAGE}/calibrate", data={"min_responses": "0", "seed": "1"})
+    assert answer.headers["Location"].endswith(f"{PAGE}#calibration")
+    page = client.get(PAGE).get_data(as_text=True)
+    assert "Not calibrated: Least responses per item:" in page
+    assert catalog.exec(select(Job)).all() == []

@@ -116,45 +116,55 @@ def _answers(session: Session, competency: Competency, items: list[int]) -> dict
     return out
 
 
-def _attempts(session: Session, levels: list[CompetencyLevel]) -> dict[int, Attempt]:
-    """The attempts that set the levels, by id."""
-    ids = {lv.attempt_id for lv in levels if lv.attempt_id is not None}
-    found = session.exec(select(Attempt).where(col(Attempt.id).in_(ids))).all() if ids else []
-    return {a.id or 0: a for a in found}
+@dataclass(frozen=True)
+class Source:
+    """What a level's attempt keeps about this competency (read as JSON paths, not whole rows)."""
+
+    set_id: int | None  # the parameter set it was scored with
+    reported: dict[str, Any] | None  # its results for the competency
+    bands: dict[str, float] | None  # its program's level bands
+    finished_at: datetime | None
 
 
-def scored_with(attempt: Attempt | None, competency: Competency) -> int | None:
-    """Id of the parameter set the attempt was scored with for this competency."""
-    if attempt is None:
-        return None
-    snapshot: dict[str, Any] = (attempt.parameters or {}).get("parameter_sets", {})
-    found = snapshot.get(competency.slug, {}).get("id")
-    return None if found is None else int(found)
+def _sources(session: Session, competency: Competency) -> dict[int, Source]:
+    """Per attempt behind a level of the competency, what it kept (one query)."""
+    slug = competency.slug
+    # Five columns are past sqlmodel's select overloads (as in services/integration/loaders.py).
+    rows = session.exec(
+        select(  # type: ignore[call-overload]
+            Attempt.id,
+            col(Attempt.parameters)[("parameter_sets", slug, "id")].as_integer(),
+            col(Attempt.results)[("competencies", slug)],
+            col(Attempt.config)["bands"],
+            Attempt.finished_at,
+        )
+        .join(CompetencyLevel, col(CompetencyLevel.attempt_id) == Attempt.id)
+        .where(CompetencyLevel.competency_id == competency.id)
+    ).all()
+    return {int(i or 0): Source(s, r, b, f) for i, s, r, b, f in rows}
 
 
 def plan(session: Session, competency: Competency, chosen: ItemParameterSet) -> list[Scored]:
     """Every learner's level with responses behind it, as it would be under `chosen`."""
     items, parameters = _parameters(session, chosen)
     answers = _answers(session, competency, items)
-    levels = list(
-        session.exec(
-            select(CompetencyLevel)
-            .where(CompetencyLevel.competency_id == competency.id)
-            .where(col(CompetencyLevel.learner_id).in_(list(answers) or [-1]))
-            .order_by(col(CompetencyLevel.learner_id))
-        ).all()
-    )
+    every = session.exec(
+        select(CompetencyLevel)
+        .where(CompetencyLevel.competency_id == competency.id)
+        .order_by(col(CompetencyLevel.learner_id))
+    ).all()
+    levels = [level for level in every if level.learner_id in answers]
     if not levels:
         return []
-    attempts = _attempts(session, levels)
+    sources = _sources(session, competency)
     matrix = np.vstack([answers[lv.learner_id] for lv in levels])
     theta, se = eap_scores(parameters, matrix)  # type: ignore[arg-type]
     now, out = utcnow(), []
     for k, level in enumerate(levels):
-        attempt = attempts.get(level.attempt_id or 0)
-        kept = _restored(level, attempt, competency, chosen)
+        source = sources.get(level.attempt_id or 0)
+        kept = _restored(level, source, chosen)
         if kept is None:
-            bands = (attempt.config or {}).get("bands") if attempt else None
+            bands = source.bands if source else None
             value = round(float(theta[k]), DECIMALS)
             count = int(np.count_nonzero(~np.isnan(matrix[k])))
             band = level_of(value, bands)
@@ -164,18 +174,13 @@ def plan(session: Session, competency: Competency, chosen: ItemParameterSet) -> 
 
 
 def _restored(
-    level: CompetencyLevel,
-    attempt: Attempt | None,
-    competency: Competency,
-    chosen: ItemParameterSet,
+    level: CompetencyLevel, source: Source | None, chosen: ItemParameterSet
 ) -> Scored | None:
     """The level exactly as its attempt reported it, if that attempt was scored with `chosen`."""
-    if attempt is None or scored_with(attempt, competency) != chosen.id:
+    if source is None or source.set_id != chosen.id or source.reported is None:
         return None
-    kept = (attempt.results or {}).get("competencies", {}).get(competency.slug)
-    if kept is None:
-        return None
-    finished = attempt.finished_at or level.updated_at
+    kept = source.reported
+    finished = source.finished_at or level.updated_at
     theta, se, band, n_items = kept["theta"], kept["se"], kept["level"], kept["n_items"]
     return Scored(level, theta, se, band, n_items, finished, True)
 
