@@ -30,6 +30,7 @@ def _calibrate(client: FlaskClient, db: Session, seed: int) -> Job:
     page = client.get(answer.headers["Location"]).get_data(as_text=True)
     assert "Calibrate Information security" in page
     assert f"<dd>{job.result['version']}</dd>" in page
+    assert f'{PAGE}/parameter-sets/{job.result["version"]}">Preview version' in page
     return job
 
 
