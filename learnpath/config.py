@@ -31,6 +31,8 @@ DEFAULTS: dict[str, Any] = {
     # e.g. LEARNPATH_QUEUE_URL=redis://host:6379/0. QUEUE_IMMEDIATE runs jobs in the request.
     "QUEUE_URL": None,
     "QUEUE_IMMEDIATE": False,
+    # Steps per seed of a calibration queued from the studio (flask calibrate uses 1,000).
+    "CALIBRATION_EPOCHS": 1000,
     "VIDEO_HOSTS": ["youtube.com", "www.youtube.com", "youtu.be", "vimeo.com", "player.vimeo.com"],
 }
 

@@ -7,22 +7,16 @@ import sys
 from pathlib import Path
 
 import click
-import numpy as np
 from flask.cli import with_appcontext
 
 from learnpath import db
 from learnpath.calibration.matrix import MatrixError, Responses, read_csv
 from learnpath.calibration.run import Calibration, CalibrationError, calibrate
+from learnpath.calibration.store import database_responses, store
 from learnpath.services import audit
+from learnpath.services.catalog.activation import activate_and_rescore
 from learnpath.services.catalog.banks import BankError, competency_by_slug
-from learnpath.services.catalog.correlations import latent_correlations
-from learnpath.services.catalog.parameter_sets import (
-    activate,
-    current_parameters,
-    list_sets,
-    response_rows,
-    save_calibrated,
-)
+from learnpath.services.catalog.parameter_sets import current_parameters, list_sets
 
 
 def _actor(what: str) -> audit.Actor:
@@ -33,11 +27,10 @@ def _actor(what: str) -> audit.Actor:
 def _database_responses(slug: str) -> Responses:
     """The competency's scored responses as a matrix."""
     with db.transaction() as session:
-        items, rows = response_rows(session, competency_by_slug(session, slug))
-    if not rows:
+        found = database_responses(session, competency_by_slug(session, slug))
+    if found is None:
         raise click.ClickException(f"competency {slug!r} has no responses; nothing was calibrated")
-    matrix = np.array([[np.nan if v is None else v for v in row] for row in rows], dtype=float)
-    return Responses(item_ids=items, matrix=matrix)
+    return found
 
 
 def _run(
@@ -99,18 +92,12 @@ def calibrate_command(
     if dry_run:
         click.echo("Dry run: nothing was written.", err=True)
         return
-    fitted = {
-        i.item_id: (i.a, i.b)
-        for i in result.items
-        if i.status == "calibrated" and i.a is not None and i.b is not None
-    }
     with db.transaction(_actor("calibrate")) as session:
         target = competency_by_slug(session, competency)
         base, _ = current_parameters(session, target)
         if base.version != base_version:
             raise click.ClickException("the active parameter set changed meanwhile; run again")
-        report["correlations"] = latent_correlations(session, target)
-        created = save_calibrated(session, target, base, fitted, report)
+        created = store(session, target, base, result)
         version = created.version
     click.echo(
         f"Stored version {version} (inactive): flask parameter-sets activate "
@@ -169,10 +156,13 @@ def list_command(competency: str) -> None:
 @click.argument("competency")
 @click.argument("version", type=int)
 def activate_command(competency: str, version: int) -> None:
-    """Make VERSION the set used for COMPETENCY (also rolls back to an earlier one)."""
+    """Make VERSION the set used for COMPETENCY (also rolls back); learners' levels re-scored."""
     try:
         with db.transaction(_actor("parameter-sets activate")) as session:
-            activate(session, competency_by_slug(session, competency), version)
+            done = activate_and_rescore(session, competency_by_slug(session, competency), version)
     except BankError as exc:
         raise click.ClickException(str(exc)) from exc
-    click.echo(f"Version {version} of {competency} is active.")
+    click.echo(
+        f"Version {version} of {competency} is active; {done.learners} learners' levels "
+        f"re-scored, {done.band_changes} changed band."
+    )

@@ -18,6 +18,7 @@ def init_app(app: Flask) -> None:
         api_clients,
         assignment,
         audit,
+        calibration,
         competencies,
         composition,
         departments,

@@ -24,6 +24,7 @@ from learnpath.models import Competency, Department, Enrollment, Item, Job, Modu
 from learnpath.models.base import pk
 from learnpath.services.catalog import composition, drafts, personal, publishing
 from learnpath.services.catalog.derivation import derive_program
+from learnpath.services.catalog.parameter_sets import current_parameters, save_calibrated
 from learnpath.services.integration.clients import create_client
 from learnpath.vocabulary import Depth
 from tests import factories
@@ -60,6 +61,7 @@ class Samples:
     programs: list[dict[str, Any]] = field(default_factory=list)
     within: dict[str, Any] = field(default_factory=dict)  # a program route's other parameters
     ids: dict[str, Any] = field(default_factory=dict)  # user_id, department_id, client_id, job_id
+    versions: list[int] = field(default_factory=list)  # the competency's parameter sets
 
 
 def _title(kind: str) -> str:
@@ -92,6 +94,15 @@ def _programs(session: Session, modules: list[str], within: dict[str, Any]) -> l
     return [{"slug": p.slug, "version": p.version} for p in found]
 
 
+def _parameter_sets(session: Session, competency: Competency) -> list[int]:
+    """A calibrated (inactive) set beside the active one, for the preview page: both versions."""
+    base, current = current_parameters(session, competency)
+    moved = {slug: (a * 1.2, b + 0.3) for slug, (a, b) in current.items()}
+    report = {"persons": 300, "seed": 0, "model": "crawl sample", "items": []}
+    calibrated = save_calibrated(session, competency, base, moved, report)
+    return [calibrated.version, base.version]
+
+
 def samples(live: LiveApp) -> Samples:
     """Programs made for the crawl, and a competency, item and module of the catalog."""
     with Session(live.engine) as session:
@@ -105,6 +116,7 @@ def samples(live: LiveApp) -> Samples:
         slugs = {"competencies": competency.slug, "items": item.slug, "modules": module.slug}
         found = Samples(slugs)
         found.programs = _programs(session, modules, found.within)
+        found.versions = _parameter_sets(session, competency)
         person = factories.user(session, email=f"{factories.unique('crawled')}@example.com")
         department = Department(name=factories.unique("Crawl department"))
         session.add(department)
@@ -151,6 +163,8 @@ def fillings(rule: Rule, data: Samples) -> list[dict[str, Any]]:
     if arguments <= set(data.ids):
         return [{name: data.ids[name] for name in arguments}]
     kind = rule.rule.split("/")[2]
+    if arguments == {"slug", "version"} and kind == "competencies":
+        return [{"slug": data.slugs[kind], "version": v} for v in data.versions]
     if arguments == {"slug"} and kind in data.slugs:
         return [{"slug": data.slugs[kind]}]
     return []

@@ -64,6 +64,10 @@ EXPECTED: dict[str, tuple[str, dict[str, Any], dict[str, str], dict[str, int]]] 
     "studio.show_competency": ("GET", {"slug": "data-literacy"}, {}, READ),
     "studio.new_competency": ("GET", {}, {}, FORM),
     "studio.edit_competency": ("GET", {"slug": "data-literacy"}, {}, FORM),
+    # Calibration: authors and admins; an empty Calibrate form and an unknown version are refused.
+    "studio.calibrate": ("POST", {"slug": "data-literacy"}, {}, DONE),
+    "studio.preview_parameter_set": ("GET", {"slug": "data-literacy", "version": 1}, {}, FORM),
+    "studio.activate_parameter_set": ("POST", {"slug": "data-literacy", "version": 99}, {}, DONE),
     "studio.show_item": ("GET", {"slug": "dl-001"}, {}, READ),
     "studio.new_item": ("GET", {"slug": "data-literacy"}, {}, FORM),
     "studio.edit_item": ("GET", {"slug": "dl-001"}, {}, FORM),

@@ -33,6 +33,7 @@ from learnpath.vocabulary import utcnow
 KINDS: dict[str, str] = {
     "move-learners": "learnpath.jobs.handlers:move_learners",
     "replan-learners": "learnpath.jobs.handlers:replan_learners",
+    "calibrate": "learnpath.jobs.calibration:calibrate_competency",
 }
 STALLED_AFTER = timedelta(minutes=10)
 """A running job that reported nothing for this long is shown failed (its worker stopped)."""
@@ -70,7 +71,7 @@ def enqueue(
     """Record a queued job and send it to the worker when `session` commits."""
     if kind not in KINDS:
         raise ValueError(f"unknown job kind {kind!r}")
-    active = session.exec(select(Job).where(Job.lock == lock_of(kind, subject))).first()
+    active = running(session, kind, subject)
     if active is not None:
         if not stalled(active):
             raise JobRunning(pk(active))
@@ -129,6 +130,11 @@ def fail(session: Session, job: Job, error: str) -> None:
     """The job failed; nothing of its work was kept."""
     job.status, job.error, job.lock, job.finished_at = "failed", error, None, utcnow()
     session.add(job)
+
+
+def running(session: Session, kind: str, subject: str) -> Job | None:
+    """The queued or running job of `kind` on `subject`, if any (it holds the lock)."""
+    return session.exec(select(Job).where(Job.lock == lock_of(kind, subject))).first()
 
 
 def get(session: Session, job_id: int) -> Job | None:

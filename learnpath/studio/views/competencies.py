@@ -5,22 +5,36 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 
 from learnpath.db import get_session
 from learnpath.models import Competency
+from learnpath.services import jobs
 from learnpath.services.catalog import competency_edits, item_lists, module_lists, ownership
 from learnpath.services.catalog.authoring import Conflict, Invalid
+from learnpath.services.catalog.banks import BankError, current_parameter_set
 from learnpath.services.catalog.paging import Order
+from learnpath.services.catalog.parameter_sets import list_sets
 from learnpath.studio.access import authoring
 from learnpath.studio.blueprint import bp
 from learnpath.studio.forms import choices
+from learnpath.studio.forms.calibration import CalibrateForm
 from learnpath.studio.forms.catalog import ITEM_STATUSES, CompetencyForm
+from learnpath.studio.forms.programs import RevisionForm
 from learnpath.studio.views.common import save, show_errors, user_name
 from learnpath.studio.views.lists import page_number
 
 
-def _competency_or_404(slug: str) -> Competency:
+def competency_or_404(slug: str) -> Competency:
+    """A competency by slug, or 404."""
     competency = competency_edits.find(get_session(), slug)
     if competency is None:
         abort(404)
     return competency
+
+
+def _active_set(competency: Competency) -> int | None:
+    """Version of the parameter set in use (None when the competency has none)."""
+    try:
+        return current_parameter_set(get_session(), competency).version
+    except BankError:
+        return None
 
 
 @bp.route("/competencies")
@@ -34,7 +48,7 @@ def list_competencies() -> str:
 @bp.route("/competencies/<slug>")
 def show_competency(slug: str) -> str:
     """A competency: prerequisites, bank health, items and modules."""
-    competency = _competency_or_404(slug)
+    competency = competency_or_404(slug)
     session = get_session()
     status = request.args.get("status") or None
     modules, _ = module_lists.modules_page(
@@ -53,6 +67,11 @@ def show_competency(slug: str) -> str:
         statuses=ITEM_STATUSES,
         modules=modules,
         owners=ownership.deep_lines(session),
+        parameter_sets=list_sets(session, competency),
+        active_set=_active_set(competency),
+        calibrating=jobs.running(session, "calibrate", competency.slug),
+        calibrate_form=CalibrateForm(formdata=None),
+        form=RevisionForm(formdata=None),
     )
 
 
@@ -101,4 +120,4 @@ def new_competency() -> str | WerkzeugResponse:
 @authoring
 def edit_competency(slug: str) -> str | WerkzeugResponse:
     """Edit a competency's name, description and prerequisites."""
-    return _edit(_competency_or_404(slug))
+    return _edit(competency_or_404(slug))
