@@ -4,6 +4,7 @@ from flask import Flask, g
 from flask_login import LoginManager, current_user
 from flask_wtf import CSRFProtect
 
+from learnpath.auth import remember
 from learnpath.db import get_session
 from learnpath.models import User
 from learnpath.services.accounts.users import roles_of
@@ -17,10 +18,14 @@ csrf = CSRFProtect()
 
 @login_manager.user_loader
 def _load_user(user_id: str) -> User | None:
-    if not user_id.isdigit():
+    """The active user a session names as "id:session version" (User.get_id), if still current."""
+    number, _, version = user_id.partition(":")
+    if not all(part.isascii() and part.isdigit() for part in (number, version)):
         return None
-    user = get_session().get(User, int(user_id))
-    return user if user is not None and user.active else None
+    user = get_session().get(User, int(number))
+    if user is None or not user.active or user.session_version != int(version):
+        return None
+    return user
 
 
 def current_roles() -> set[str]:
@@ -39,5 +44,6 @@ def init_app(app: Flask) -> None:
 
     csrf.init_app(app)
     login_manager.init_app(app)
+    remember.init_app(app)
     app.register_blueprint(bp)
     app.jinja_env.globals["current_roles"] = current_roles
