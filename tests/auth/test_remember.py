@@ -11,7 +11,7 @@ from sqlmodel import Session, select
 
 from learnpath.auth import remember
 from learnpath.models import LoginToken, User
-from learnpath.services.accounts import admin, invites
+from learnpath.services.accounts import admin, invites, logins
 from learnpath.vocabulary import utcnow
 from tests import factories
 from tests.conftest import build_app
@@ -152,6 +152,15 @@ def test_deactivation_ends_logins_and_reactivation_does_not_revive_them(
     db.commit()
     assert client.get("/programs").status_code == 302
     assert _visit(app, token)[0] == 302
+
+
+def test_an_inactive_users_token_is_refused_and_left_as_it_was(db: Session) -> None:
+    user = factories.user(db)
+    remembered = logins.issue(db, user, utcnow() + timedelta(days=1))
+    user.active = False  # as a direct database edit would leave it, tokens not revoked
+    db.add(user)
+    assert logins.redeem(db, remembered.token, utcnow()) is None
+    assert db.exec(select(LoginToken.revoked_at)).one() is None
 
 
 def test_flask_logins_old_remember_cookie_no_longer_logs_in(

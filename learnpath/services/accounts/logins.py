@@ -53,11 +53,11 @@ def redeem(
 ) -> tuple[User, Remembered] | None:
     """The active user a token logs back in and its successor; None if unusable (nothing changed).
 
-    The token is revoked by a conditional UPDATE, so of two requests racing with the same token
-    only one gets the login.
+    Whether the token is still unrevoked is decided by the conditional UPDATE that revokes it, so
+    of two requests racing with the same token only one gets the login.
     """
     row = session.exec(select(LoginToken).where(LoginToken.token_hash == _digest(token))).first()
-    if row is None or row.revoked_at is not None or aware(row.expires_at) <= now:
+    if row is None or aware(row.expires_at) <= now:
         return None
     user = session.get(User, row.user_id)
     if user is None or not user.active:
