@@ -1,20 +1,21 @@
 """The Flask application factory: config, database, extensions, blueprints, commands."""
 
 import gc
-import os
+from pathlib import Path
 from typing import Any
 
 from flask import Flask, request
 from werkzeug.exceptions import BadRequest
 
 from learnpath import config, db, forms, routing
+from learnpath.files import private_folder
 from learnpath.vocabulary import Depth
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Build the app: defaults, then instance/config.py, then environment, then test_config."""
     app = Flask("learnpath", instance_relative_config=True)
-    os.makedirs(app.instance_path, exist_ok=True)
+    private_folder(Path(app.instance_path))  # 0700: it holds the secret key and the database
     config.load(app, test_config)
     routing.init_app(app)  # before the blueprints: their <int:...> rules use it
     db.init_app(app)

@@ -7,6 +7,8 @@ from typing import Any
 
 from flask import Flask
 
+from learnpath.files import private_file
+
 DEFAULTS: dict[str, Any] = {
     "DATABASE_URL": None,  # None: SQLite file learnpath.sqlite in the instance folder
     "SQL_ECHO": False,
@@ -61,8 +63,7 @@ def _instance_secret(instance: Path) -> str:
     """Read the instance's random secret key, creating it (mode 0600) on first start."""
     path = instance / "secret_key"
     if not path.exists():
-        path.write_text(secrets.token_hex(32))
-        path.chmod(0o600)
+        private_file(path, secrets.token_hex(32))
     return path.read_text().strip()
 
 

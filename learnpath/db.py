@@ -10,6 +10,7 @@ from sqlalchemy import Engine, event
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, create_engine
 
+from learnpath.files import private_sqlite
 from learnpath.services import audit
 
 
@@ -21,6 +22,7 @@ def make_engine(url: str, echo: bool = False, busy_ms: int = 30000) -> Engine:
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
     if not url.startswith("sqlite"):
         return create_engine(url, echo=echo, pool_pre_ping=True, json_deserializer=orjson.loads)
+    private_sqlite(url)  # 0600 before SQLite creates it (its -wal and -shm files copy the mode)
     engine = create_engine(url, echo=echo, connect_args={"timeout": busy_ms / 1000})
 
     def sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

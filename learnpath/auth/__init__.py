@@ -4,6 +4,7 @@ from flask import Flask, g
 from flask_login import LoginManager, current_user
 from flask_wtf import CSRFProtect
 
+from learnpath.auth import remember
 from learnpath.db import get_session
 from learnpath.models import User
 from learnpath.routing import id_or_none
@@ -18,11 +19,15 @@ csrf = CSRFProtect()
 
 @login_manager.user_loader
 def _load_user(user_id: str) -> User | None:
-    number = id_or_none(user_id)
-    if number is None:
+    """The active user a session names as "id:session version" (User.get_id), if still current."""
+    number, _, version = user_id.partition(":")
+    user_number, session_version = id_or_none(number), id_or_none(version)
+    if user_number is None or session_version is None:
         return None
-    user = get_session().get(User, number)
-    return user if user is not None and user.active else None
+    user = get_session().get(User, user_number)
+    if user is None or not user.active or user.session_version != session_version:
+        return None
+    return user
 
 
 def current_roles() -> set[str]:
@@ -41,5 +46,6 @@ def init_app(app: Flask) -> None:
 
     csrf.init_app(app)
     login_manager.init_app(app)
+    remember.init_app(app)
     app.register_blueprint(bp)
     app.jinja_env.globals["current_roles"] = current_roles

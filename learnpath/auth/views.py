@@ -9,8 +9,11 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 from wtforms import BooleanField, EmailField, PasswordField
 from wtforms.validators import DataRequired, Email, Length
 
+from learnpath.auth import remember
 from learnpath.db import get_session
-from learnpath.services.accounts.users import authenticate
+from learnpath.models import User
+from learnpath.services.accounts.lockout import sign_in
+from learnpath.vocabulary import utcnow
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 
@@ -31,12 +34,15 @@ def login() -> str | WerkzeugResponse:
     form = LoginForm()
     if form.validate_on_submit():
         session = get_session()
-        user = authenticate(session, form.email.data or "", form.password.data or "")
-        if user is None:
-            form.password.errors = ["Unknown email or wrong password."]
+        outcome = sign_in(session, form.email.data or "", form.password.data or "", utcnow())
+        if not isinstance(outcome, User):
+            session.commit()  # the failure counts
+            form.password.errors = [str(outcome or "Unknown email or wrong password.")]
         else:
+            if form.remember.data:
+                remember.remember(outcome)
             session.commit()
-            login_user(user, remember=form.remember.data)
+            login_user(outcome)
             return redirect(_safe_next(request.args.get("next")))
     return render_template("auth/login.html", form=form)
 
@@ -46,6 +52,8 @@ def login() -> str | WerkzeugResponse:
 def logout() -> WerkzeugResponse:
     """End the session."""
     if LogoutForm().validate_on_submit():
+        remember.forget()
+        get_session().commit()
         logout_user()
         flash("You are logged out.")
     return redirect(url_for("auth.login"))

@@ -14,6 +14,7 @@ from learnpath.models.catalog import (
     ModuleTag,
 )
 from learnpath.models.jobs import Job
+from learnpath.models.logins import LoginThrottle, LoginToken
 from learnpath.models.people import (
     Department,
     Enrollment,
@@ -52,6 +53,8 @@ __all__ = [
     "Job",
     "Learner",
     "LearnerStat",
+    "LoginThrottle",
+    "LoginToken",
     "Module",
     "ModulePrerequisite",
     "ModuleTag",

@@ -19,6 +19,8 @@ class User(SQLModel, table=True):
     learner_id: int | None = Field(default=None, foreign_key="learner.id", unique=True)
     created_at: datetime = created_field()
     last_login_at: datetime | None = None
+    # Raised by a password change or deactivation: session cookies made before stop working.
+    session_version: int = 0
 
     # Flask-Login's user protocol, written out so this module needs no Flask import.
     @property
@@ -34,7 +36,8 @@ class User(SQLModel, table=True):
         return False
 
     def get_id(self) -> str:
-        return str(self.id)
+        """What the session cookie holds: the id and the session version ("12:0")."""
+        return f"{self.id}:{self.session_version}"
 
 
 class UserRole(SQLModel, table=True):

@@ -1,13 +1,16 @@
 """Learners by external id: upsert, deactivation that keeps records, 422 that writes nothing."""
 
 from collections.abc import Callable
+from datetime import timedelta
 
 import pytest
 from flask.testing import FlaskClient
 from sqlmodel import Session, select
 
-from learnpath.models import Learner, User
+from learnpath.models import Learner, LoginToken, User
+from learnpath.services.accounts import logins
 from learnpath.services.integration import learners as api_learners
+from learnpath.vocabulary import utcnow
 from tests import factories
 from tests.api.conftest import Headers, enrolled_user
 
@@ -54,13 +57,18 @@ def test_deactivating_keeps_the_learner_and_their_records_and_disables_login(
     client: FlaskClient, everything: Headers, catalog: Session
 ) -> None:
     user, learner = enrolled_user(catalog)
+    logins.issue(catalog, user, utcnow() + timedelta(days=1))  # a remembered login
+    catalog.commit()
     body = {"email": learner.email, "name": learner.name, "active": False}
     response = client.put(f"/api/v1/learners/{learner.external_id}", json=body, headers=everything)
     assert response.status_code == 200 and response.json["active"] is False
     records = client.get("/api/v1/enrollments", headers=everything).json["data"]
     assert [r["status"] for r in records] == ["withdrawn"]
     catalog.expire_all()
-    assert catalog.get(User, user.id).active is False  # type: ignore[union-attr]
+    row = catalog.get(User, user.id)
+    assert row is not None and row.active is False
+    assert row.session_version == 1  # its session cookies stop working
+    assert catalog.exec(select(LoginToken.revoked_at)).one() is not None
 
 
 def test_bad_fields_get_422_with_details_and_nothing_is_written(

@@ -130,13 +130,18 @@ def test_an_admin_changes_roles_department_manager_and_external_id(
     assert 'value="BOSS"' in page and 'value="E-900"' in page
 
 
+def _pat_and_their_browser(app: Flask, db: Session) -> tuple[User, FlaskClient]:
+    """A user, pat@example.com, and a browser of their own (the admin's client is another)."""
+    user = factories.user(db, email="pat@example.com")
+    db.commit()
+    return user, app.test_client()
+
+
 def test_deactivating_ends_the_users_open_sessions_at_once(
     app: Flask, client: FlaskClient, db: Session, login
 ) -> None:  # type: ignore[no-untyped-def]
     _admin(client, login)
-    user = factories.user(db, email="pat@example.com")
-    db.commit()
-    theirs = app.test_client()
+    user, theirs = _pat_and_their_browser(app, db)
     credentials = {"email": "pat@example.com", "password": factories.PASSWORD, "remember": "y"}
     assert theirs.post("/auth/login", data=credentials).status_code == 302
     assert theirs.get("/path").status_code == 200
@@ -147,6 +152,21 @@ def test_deactivating_ends_the_users_open_sessions_at_once(
     assert theirs.post("/auth/login", data=credentials).status_code == 200  # refused
     client.post(f"/studio/people/users/{user.id}/reactivate")
     assert _user(db, "pat@example.com").active is True
+    assert theirs.post("/auth/login", data=credentials).status_code == 302
+
+
+def test_an_admin_unlocks_a_locked_login(
+    app: Flask, client: FlaskClient, db: Session, login
+) -> None:  # type: ignore[no-untyped-def]
+    _admin(client, login)
+    user, theirs = _pat_and_their_browser(app, db)
+    for _ in range(5):
+        theirs.post("/auth/login", data={"email": "pat@example.com", "password": "wrong guess"})
+    page = client.get(f"/studio/people/users/{user.id}").get_data(as_text=True)
+    assert "<strong>Locked</strong> after failed logins for 1 more minute(s)." in page
+    assert client.post(f"/studio/people/users/{user.id}/unlock").status_code == 302
+    assert "Locked" not in client.get(f"/studio/people/users/{user.id}").get_data(as_text=True)
+    credentials = {"email": "pat@example.com", "password": factories.PASSWORD}
     assert theirs.post("/auth/login", data=credentials).status_code == 302
 
 

@@ -116,6 +116,7 @@ EXPECTED: dict[str, tuple[str, dict[str, Any], dict[str, str], dict[str, int]]] 
     "studio.people.edit_user": ("POST", FIRST_USER, {"name": ""}, ADMIN),
     "studio.people.invite_user": ("POST", FIRST_USER, {}, ADMIN_DONE),
     "studio.people.deactivate_user": ("POST", NO_USER, {}, ADMIN_MISSING),
+    "studio.people.unlock_user": ("POST", FIRST_USER, {}, ADMIN_DONE),
     "studio.people.reactivate_user": ("POST", FIRST_USER, {}, ADMIN_DONE),  # active: no-op
     "studio.people.list_departments": ("POST", {}, {"name": ""}, ADMIN),
     "studio.people.show_department": ("POST", DEPARTMENT, {"name": ""}, ADMIN),

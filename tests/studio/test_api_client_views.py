@@ -85,6 +85,8 @@ def test_revoking_in_the_studio_stops_the_token_and_reactivating_does_not_revive
     db.expire_all()
     assert db.get(ApiClient, row.id).active  # type: ignore[union-attr]
     assert api.get(LEARNERS, headers=headers).status_code == 401
+    fresh = _token(api, row.client_id, secret)  # the reactivated client gets a token that works
+    assert fresh != headers and api.get(LEARNERS, headers=fresh).status_code == 200
     actions = [e.action for e in db.exec(select(AuditEntry)).all() if e.entity == "apiclient"]
     assert actions == ["update", "update"]
 

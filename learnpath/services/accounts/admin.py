@@ -12,7 +12,7 @@ from sqlmodel import Session, col, delete, select
 
 from learnpath.models import Learner, User, UserRole
 from learnpath.models.base import pk
-from learnpath.services.accounts import departments, invites
+from learnpath.services.accounts import departments, invites, logins
 from learnpath.services.accounts.users import (
     AccountError,
     create_user,
@@ -57,7 +57,7 @@ def _keep_an_admin(session: Session, user: User, field: str) -> None:
 
 
 def set_active(session: Session, user: User, active: bool, actor: User) -> None:
-    """Deactivate (their sessions end at the next request, their links now) or reactivate."""
+    """Deactivate (their sessions, remembered logins and links end now) or reactivate."""
     if user.active == active:
         return
     if not active and pk(user) == pk(actor):
@@ -67,8 +67,9 @@ def set_active(session: Session, user: User, active: bool, actor: User) -> None:
     session.refresh(user)  # the row as the locking read left it
     user.active = active
     session.add(user)
-    if not active:  # reactivating does not revive a link issued before
+    if not active:  # reactivating revives neither a link nor a login made before
         invites.end_links(session, pk(user), utcnow())
+        logins.end_all(session, user, utcnow())
     session.flush()
 
 

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from sqlmodel import Session, select
 
+from learnpath.files import private_file
 from learnpath.models import Enrollment, Learner, Program, User
 from learnpath.models.base import pk
 from learnpath.services.accounts import departments
@@ -115,6 +116,4 @@ def _enroll(session: Session, learner: Learner, slugs: list[str]) -> None:
 def write_accounts(path: Path, created: list[tuple[str, str, str]]) -> None:
     """Append new demo logins to the instance's accounts file (readable by the owner only)."""
     lines = "".join(f"  {email:32s} {password:16s} {roles}\n" for email, password, roles in created)
-    with path.open("a", encoding="utf-8") as fh:
-        fh.write(lines)
-    path.chmod(0o600)
+    private_file(path, lines, append=True)

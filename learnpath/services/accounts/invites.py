@@ -15,6 +15,7 @@ from werkzeug.security import generate_password_hash
 
 from learnpath.models import Invite, User
 from learnpath.models.base import pk
+from learnpath.services.accounts import logins
 from learnpath.services.accounts.users import MIN_PASSWORD, AccountError
 from learnpath.vocabulary import aware
 
@@ -102,7 +103,7 @@ def redeem(session: Session, token: str, password: str, now: datetime) -> User:
         raise InviteError("used")
     user.password_hash = generate_password_hash(password)
     session.add(user)
-    session.flush()
+    logins.end_all(session, user, now)  # a new password ends every login made with the old one
     return user
 
 

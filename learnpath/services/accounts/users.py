@@ -54,11 +54,11 @@ def new_email(session: Session, email: str) -> str:
 def authenticate(session: Session, email: str, password: str) -> User | None:
     """The active user with this email and password, or None (same answer for both failures)."""
     user = session.exec(select(User).where(User.email == email.strip().lower())).first()
-    if user is None:
-        # Hash anyway so a wrong email takes as long as a wrong password.
-        check_password_hash(_DUMMY_HASH, password)
-        return None
-    if not user.active or not check_password_hash(user.password_hash, password):
+    # The same hash work whatever the account: an unknown or deactivated one is checked against a
+    # dummy hash, so the answer takes as long as for a wrong password.
+    usable = user is not None and user.active
+    stored = user.password_hash if user is not None and usable else _DUMMY_HASH
+    if not check_password_hash(stored, password) or user is None or not usable:
         return None
     user.last_login_at = utcnow()
     session.add(user)

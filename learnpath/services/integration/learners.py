@@ -9,13 +9,14 @@ from sqlmodel import Session, col, select
 
 from learnpath.models import Competency, Enrollment, Learner, User
 from learnpath.models.base import pk
+from learnpath.services.accounts import logins
 from learnpath.services.integration import records
 from learnpath.services.integration import schemas as out
 from learnpath.services.integration.ids import public_id
 from learnpath.services.integration.loaders import levels_of
 from learnpath.services.integration.sync import Window, page_of
 from learnpath.services.learning import events, trajectory
-from learnpath.vocabulary import aware
+from learnpath.vocabulary import aware, utcnow
 
 PROFILE = ("email", "name", "role", "department", "locale", "interests", "active")
 
@@ -136,6 +137,8 @@ def _set_login(session: Session, learner_id: int, active: bool) -> None:
     for user in session.exec(select(User).where(User.learner_id == learner_id)).all():
         user.active = active
         session.add(user)
+        if not active:  # their sessions and remembered logins end now, and stay ended
+            logins.end_all(session, user, utcnow())
 
 
 def page(session: Session, window: Window) -> tuple[list[out.LearnerOut], str | None]:

@@ -10,6 +10,8 @@ from pathlib import Path
 
 from huey import Huey, RedisHuey, SqliteHuey
 
+from learnpath.files import private_sqlite
+
 RUN_JOB = "learnpath.jobs.tasks.run_job"
 """The one huey task: run the `Job` row of this id (learnpath/jobs/tasks.py defines it)."""
 
@@ -21,6 +23,7 @@ def make_huey(url: str | None, instance: Path, immediate: bool = False) -> Huey:
     if url and url.startswith(("redis://", "rediss://", "unix://")):
         return RedisHuey("learnpath", url=url, immediate=immediate, results=False)
     path = url.removeprefix("sqlite:///") if url else str(instance / "queue.sqlite")
+    private_sqlite(f"sqlite:///{path}")
     return SqliteHuey("learnpath", filename=path, immediate=immediate, results=False)
 
 

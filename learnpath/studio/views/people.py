@@ -12,7 +12,7 @@ from learnpath.db import get_session
 from learnpath.models import User
 from learnpath.routing import id_or_none
 from learnpath.services import export
-from learnpath.services.accounts import admin, departments, directory, invites
+from learnpath.services.accounts import admin, departments, directory, invites, lockout
 from learnpath.services.accounts.users import AccountError
 from learnpath.studio.blueprint import people
 from learnpath.studio.forms.people import (
@@ -141,6 +141,7 @@ def edit_user(user_id: int) -> str | WerkzeugResponse:
         button=ButtonForm(),
         link=link["url"] if link and link.get("user") == user_id else None,
         pending=invites.pending(db, user_id, utcnow()),
+        locked=lockout.locked_for(db, user.email, utcnow()),
     )
 
 
@@ -169,9 +170,19 @@ def invite_user(user_id: int) -> WerkzeugResponse:
     return redirect(url_for("studio.people.edit_user", user_id=user_id))
 
 
+@people.route("/users/<int:user_id>/unlock", methods=["POST"])
+def unlock_user(user_id: int) -> WerkzeugResponse:
+    """Clear the user's failed logins, ending a lockout (their password is unchanged)."""
+    user = _user_or_404(user_id)
+    if ButtonForm().validate_on_submit():
+        commit(lambda: lockout.clear(get_session(), user.email))
+        flash(f"{user.name} may log in again.")
+    return redirect(url_for("studio.people.edit_user", user_id=user_id))
+
+
 @people.route("/users/<int:user_id>/deactivate", methods=["POST"])
 def deactivate_user(user_id: int) -> WerkzeugResponse:
-    """Deactivate a login: their open sessions end at their next request."""
+    """Deactivate a login: their open sessions and remembered logins end now."""
     return _set_active(user_id, False)
 
 

@@ -1,0 +1,1 @@
+"""Tests of learnpath/auth: logins, remembered logins, lockout."""
