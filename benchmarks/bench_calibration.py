@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 
 import numpy as np
@@ -47,15 +48,22 @@ def main() -> None:
         for j, i in enumerate(ids)
     }
     print(f"Calibration: {PERSONS} persons × {ITEMS} items, a ~ LogNormal(0, .3), b ~ N(0, 1)")
-    start = time.perf_counter()
+    load = os.getloadavg()[0]
+    start, cpu = time.perf_counter(), time.process_time()
     result = calibrate(Responses(ids, sim.matrix), expert, min_responses=200, seed=0)
-    seconds = time.perf_counter() - start
+    seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
     a = np.array([i.a for i in result.items])
     b = np.array([i.b for i in result.items])
     print(
         f"product (py-irt, priors on expert, two seeds): converged {result.converged}, seeds "
         f"differ by {result.seed_difference_b:.3f} on b, misfits "
-        f"{sum(i.misfit for i in result.items)}"
+        f"{sum(i.misfit for i in result.items)} (S-X² p < {result.fit_alpha}: "
+        f"{sum(i.sx2_p is not None and i.sx2_p < result.fit_alpha for i in result.items)})"
+    )
+    print(
+        f"  SVI steps {result.svi_epochs} (plateau), EM iterations {result.em_iterations}; "
+        f"CPU {cpu:.1f} s, wall {seconds:.1f} s, load average {load:.1f} -> "
+        f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
     )
     print(
         f"{'  as stored (linked to expert)':34s} RMSE b {_rmse(b, sim.b):.3f}  "
