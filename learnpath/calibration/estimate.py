@@ -158,7 +158,8 @@ def fit_2pl(
     """
     if priors not in PRIORS:
         raise ValueError(f"priors must be one of {PRIORS}")
-    torch.use_deterministic_algorithms(True)
+    # One thread keeps CPU kernels deterministic for a seed. Not use_deterministic_algorithms:
+    # it imports torch's compiler (inductor) to set a flag, seconds of CPU for nothing on CPU.
     torch.set_num_threads(1)
     pyro.set_rng_seed(seed)
     pyro.clear_param_store()
