@@ -14,9 +14,12 @@ from learnpath.models import (
     Response,
 )
 from learnpath.models.base import pk
+from learnpath.services.catalog import composition
+from learnpath.services.catalog.authoring import Invalid
 from learnpath.services.catalog.parameter_sets import pretest_slugs, response_rows
 from learnpath.services.learning import pretest, quiz, quiz_rules
 from learnpath.services.learning.quiz import attempts as quiz_attempts
+from tests.studio.test_program_service import new_draft
 from tests.test_quiz_service import enroll, key_of, start_placement, wrong_of
 
 PROGRAM = "data-literacy-essentials"
@@ -155,3 +158,13 @@ def test_calibration_reads_pretest_responses_and_knows_the_pretest_items(
     items, rows = response_rows(catalog, competency)
     served = [slugs[i] for i in shown if i in trial]
     assert served and set(served) <= set(items) and len(rows) == 1
+
+
+def test_the_share_is_checked_and_kept_when_the_studio_form_omits_it(catalog: Session) -> None:
+    program = new_draft(catalog, "dl-data-types", "dl-averages-and-spread")
+    with pytest.raises(Invalid, match="pretest_share"):
+        composition.set_placement(catalog, program, "Ana", None, {"pretest_share": 0.6})
+    composition.set_placement(catalog, program, "Ana", None, {"pretest_share": 0.2})
+    composition.set_placement(catalog, program, "Ana", None, {"max_items": 12})
+    assert program.placement is not None
+    assert (program.placement["pretest_share"], program.placement["max_items"]) == (0.2, 12)

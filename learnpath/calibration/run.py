@@ -14,7 +14,7 @@ from learnpath.calibration.itemfit import Fitness, fits_note, item_fit
 from learnpath.calibration.linking import Link, link
 from learnpath.calibration.marginal import Marginal
 from learnpath.calibration.matrix import Responses
-from learnpath.calibration.polish import SEED_AGREEMENT, estimate, fixed_anchor_fit
+from learnpath.calibration.polish import SEED_AGREEMENT, Estimate, estimate, fixed_anchor_fit
 from learnpath.calibration.sumscore import FIT_ALPHA
 
 MODEL = (
@@ -134,7 +134,22 @@ def calibrate(
         fits = item_fit(matrix, found.fit, fit_alpha, min_responses)
         for k, j in enumerate(scored):
             results[j].set_fit(a[k], b[k], se_a[k], se_b[k], fits[k])
-        notes = _pretest(responses, results, usable, current, fit_alpha, min_responses)
+        notes = fits_note(matrix, min_responses)
+        notes += _pretest(responses, results, usable, current, fit_alpha, min_responses)
+    return _outcome(results, matrix, found, linked, seed, epochs, fit_alpha, notes)
+
+
+def _outcome(
+    results: list[ItemResult],
+    matrix: np.ndarray,
+    found: Estimate,
+    linked: Link | None,
+    seed: int,
+    epochs: int,
+    fit_alpha: float,
+    notes: list[str],
+) -> Calibration:
+    """The run's facts around the item results."""
     return Calibration(
         items=results,
         persons=int(matrix.shape[0]),
@@ -144,7 +159,7 @@ def calibrate(
         loss_plateau=found.loss_plateau,
         link=None if linked is None else asdict(linked),
         epochs=epochs,
-        notes=notes + fits_note(matrix, min_responses),
+        notes=notes,
         svi_epochs=found.svi_epochs,
         seed_difference_svi_b=found.seed_difference_svi_b,
         em_iterations=found.em_iterations,
