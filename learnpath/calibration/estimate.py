@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -16,6 +17,15 @@ Progress = Callable[[int, int], None]
 PRIORS = ("hierarchical", "informative", "vague")
 AVERAGED = ("loc_slope", "scale_slope", "loc_diff", "scale_diff", "loc_ability")
 AVERAGE_SHARE = 0.25  # parameters are averaged over the last quarter of the epochs
+
+
+@dataclass(frozen=True)
+class Plateau:
+    """Stop when the mean loss of the last window is within a relative tolerance of the one
+    before (the last window of iterates is then averaged)."""
+
+    window: int = 100
+    tolerance: float = 0.002
 
 
 @dataclass
@@ -105,6 +115,28 @@ def _observations(matrix: np.ndarray) -> tuple[torch.Tensor, torch.Tensor, torch
     )
 
 
+def _model(
+    shape: tuple[int, int],
+    priors: str,
+    prior_a: np.ndarray | None,
+    prior_b: np.ndarray | None,
+    sd_log_a: float | np.ndarray,
+    sd_b: float | np.ndarray,
+) -> TwoParamLog:
+    """py-irt's 2PL with its own priors, or the informative one centred on (prior_a, prior_b)."""
+    n_persons, n_items = shape
+    if priors != "informative":
+        return TwoParamLog(priors=priors, num_items=n_items, num_subjects=n_persons)
+    return InformativeTwoParamLog(
+        prior_a=prior_a if prior_a is not None else np.ones(n_items),
+        prior_b=prior_b if prior_b is not None else np.zeros(n_items),
+        sd_log_a=sd_log_a,
+        sd_b=sd_b,
+        num_items=n_items,
+        num_subjects=n_persons,
+    )
+
+
 def fit_2pl(
     matrix: np.ndarray,
     *,
@@ -118,45 +150,38 @@ def fit_2pl(
     prior_sd_log_a: float | np.ndarray = 0.3,
     prior_sd_b: float | np.ndarray = 1.0,
     progress: Progress | None = None,
+    stop: Plateau | None = None,
 ) -> Fit:
-    """Fit py-irt's 2PL to a persons × items matrix of 1/0/NaN; deterministic for a seed."""
+    """Fit py-irt's 2PL to a persons × items matrix of 1/0/NaN; deterministic for a seed.
+
+    With `stop`, the optimiser ends early once the loss has plateaued (checked every 25 steps).
+    """
     if priors not in PRIORS:
         raise ValueError(f"priors must be one of {PRIORS}")
-    n_persons, n_items = matrix.shape
-    torch.use_deterministic_algorithms(True)
+    # One thread keeps CPU kernels deterministic for a seed. Not use_deterministic_algorithms:
+    # it imports torch's compiler (inductor) to set a flag, seconds of CPU for nothing on CPU.
     torch.set_num_threads(1)
     pyro.set_rng_seed(seed)
     pyro.clear_param_store()
-    model: TwoParamLog
-    if priors == "informative":
-        centre_a = prior_a if prior_a is not None else np.ones(n_items)
-        centre_b = prior_b if prior_b is not None else np.zeros(n_items)
-        model = InformativeTwoParamLog(
-            prior_a=centre_a,
-            prior_b=centre_b,
-            sd_log_a=prior_sd_log_a,
-            sd_b=prior_sd_b,
-            num_items=n_items,
-            num_subjects=n_persons,
-        )
-    else:
-        model = TwoParamLog(priors=priors, num_items=n_items, num_subjects=n_persons)
-    subjects, items, obs = _observations(matrix)
+    model = _model(matrix.shape, priors, prior_a, prior_b, prior_sd_log_a, prior_sd_b)
     optimiser = pyro.optim.ClippedAdam({"lr": lr, "lrd": lr_decay})
     svi = SVI(model.get_model(), model.get_guide(), optimiser, loss=Trace_ELBO())
+    data = _observations(matrix)
     losses: list[float] = []
-    averaged = {name: np.zeros(0) for name in AVERAGED}
-    start = epochs - max(1, int(epochs * AVERAGE_SHARE))
+    # Polyak averaging of the last iterates damps the SVI noise
+    kept: deque[dict[str, np.ndarray]] = deque(
+        maxlen=stop.window if stop else max(1, int(epochs * AVERAGE_SHARE))
+    )
     for epoch in range(epochs):
-        losses.append(float(svi.step(subjects, items, obs)))
-        if epoch >= start:  # Polyak averaging of the last iterates damps the SVI noise
-            store = pyro.get_param_store()
-            for name in AVERAGED:
-                value = store[name].detach().numpy().astype(float)
-                averaged[name] = averaged[name] + value if averaged[name].size else value.copy()
-        if progress is not None and (epoch % 25 == 24 or epoch == epochs - 1):
+        losses.append(float(svi.step(*data)))
+        store = pyro.get_param_store()
+        kept.append({name: store[name].detach().numpy().astype(float) for name in AVERAGED})
+        checkpoint = epoch % 25 == 24 or epoch == epochs - 1
+        if progress is not None and checkpoint:
             progress(epoch + 1, epochs)
-    mean = {name: total / (epochs - start) for name, total in averaged.items()}
+        if stop is not None and checkpoint and plateaued(losses, stop.window, stop.tolerance):
+            break
+    mean = {name: np.mean([k[name] for k in kept], axis=0) for name in AVERAGED}
     scale_a = mean["scale_slope"]
     a = np.exp(mean["loc_slope"] + scale_a**2 / 2)
     return Fit(
@@ -168,7 +193,7 @@ def fit_2pl(
         losses=losses,
         priors=priors,
         seed=seed,
-        epochs=epochs,
+        epochs=len(losses),
     )
 
 

@@ -1,24 +1,29 @@
-"""One calibration of a response matrix: screen items, fit two seeds, fit statistics, link."""
+"""One calibration of a response matrix: screen items, estimate, fit statistics, link, pretest."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
-from learnpath.calibration.estimate import Fit, Progress, fit_2pl, plateaued
-from learnpath.calibration.itemfit import mean_squares, misfits
+from learnpath.calibration.estimate import Progress
+from learnpath.calibration.itemfit import Fitness, fits_note, item_fit
 from learnpath.calibration.linking import Link, link
+from learnpath.calibration.marginal import Marginal
 from learnpath.calibration.matrix import Responses
+from learnpath.calibration.polish import SEED_AGREEMENT, Estimate, estimate, fixed_anchor_fit
+from learnpath.calibration.sumscore import FIT_ALPHA
 
-MODEL = "py-irt 0.7.1 2PL, SVI, priors centred on the current parameters"
-# Prior SDs: items with current parameters are centred on them (log a ± .3, b ± 1, the spread
-# of a bank); new items are centred on a = 1, b = 0 with wide priors (log a ± 1, b ± 3).
-KNOWN_SD, NEW_SD = (0.3, 1.0), (1.0, 3.0)
-SEED_AGREEMENT = 0.02  # two seeds must agree this closely on every b
-DEFAULT_EPOCHS = 1000
+MODEL = (
+    "py-irt 0.7.1 2PL, SVI with priors centred on the current parameters, "
+    "polished to the marginal MAP by EM (marginal ML for new items)"
+)
+DEFAULT_EPOCHS = 1000  # at most; SVI stops when its loss plateaus
+MIN_FIXED_ANCHORS = 3  # items with current parameters needed to place pretest items
+__all__ = ["SEED_AGREEMENT", "Calibration", "CalibrationError", "ItemResult", "calibrate"]
 
 
 class CalibrationError(ValueError):
@@ -31,7 +36,7 @@ class ItemResult:
 
     item_id: str
     responses: int
-    status: str  # calibrated | too-few | degenerate
+    status: str  # calibrated | too-few | degenerate | no-anchors (pretest without anchors)
     a: float | None = None
     b: float | None = None
     se_a: float | None = None
@@ -39,6 +44,18 @@ class ItemResult:
     infit: float | None = None
     outfit: float | None = None
     misfit: bool = False
+    sx2: float | None = None  # Orlando–Thissen S-X², its df and p (None: too few complete rows)
+    sx2_df: int | None = None
+    sx2_p: float | None = None
+    pretest: bool = False
+    proposed: bool = False  # a pretest item calibrated on the active scale that fits
+
+    def set_fit(self, a: float, b: float, se_a: float, se_b: float, fit: Fitness) -> None:
+        """Record the estimates and the item's fit statistics."""
+        self.a, self.b, self.se_a, self.se_b = float(a), float(b), float(se_a), float(se_b)
+        self.infit, self.outfit, self.misfit = fit.infit, fit.outfit, fit.misfit
+        self.sx2, self.sx2_p = fit.sx2.statistic, fit.sx2.p
+        self.sx2_df = fit.sx2.df if fit.sx2.p is not None else None
 
 
 @dataclass
@@ -55,6 +72,11 @@ class Calibration:
     model: str = MODEL
     epochs: int = DEFAULT_EPOCHS
     notes: list[str] = field(default_factory=list)
+    svi_epochs: list[int] = field(default_factory=list)
+    seed_difference_svi_b: float | None = None
+    em_iterations: int | None = None
+    fit_alpha: float = FIT_ALPHA
+    proposed: list[str] = field(default_factory=list)
 
     def report(self) -> dict[str, Any]:
         """JSON-ready summary (also the --output json of the command)."""
@@ -86,71 +108,101 @@ def calibrate(
     seed: int = 0,
     epochs: int = DEFAULT_EPOCHS,
     progress: Progress | None = None,
+    pretest: Collection[str] = (),
+    fit_alpha: float = FIT_ALPHA,
 ) -> Calibration:
-    """Calibrate the items with enough responses on the scale of the current parameters."""
-    results, usable = _screen(responses, min_responses)
-    if not usable:
-        raise CalibrationError(
-            f"no item has {min_responses} responses with both right and wrong answers; "
-            "nothing was calibrated"
-        )
-    matrix = responses.matrix[:, usable]
-    matrix = matrix[~np.all(np.isnan(matrix), axis=1)]
-    ids = [responses.item_ids[j] for j in usable]
-    prior_a = np.array([current.get(i, (1.0, 0.0))[0] for i in ids])
-    prior_b = np.array([current.get(i, (1.0, 0.0))[1] for i in ids])
-    sd_log_a = np.array([(KNOWN_SD if i in current else NEW_SD)[0] for i in ids])
-    sd_b = np.array([(KNOWN_SD if i in current else NEW_SD)[1] for i in ids])
+    """Calibrate the items with enough responses on the scale of the current parameters.
 
-    def step(offset: int) -> Progress | None:
-        if progress is None:
-            return None
-        return lambda done, _total: progress(offset + done, 2 * epochs)
+    Items listed in `pretest` are estimated afterwards with the other items' current parameters
+    held fixed (so on the active scale) and proposed for activation when they fit.
+    """
+    with threadpool_limits(1):  # one BLAS thread: many threads on shared cores are 10× slower
+        results, usable = _screen(responses, min_responses)
+        for item in results:
+            item.pretest = item.item_id in pretest
+        scored = [j for j in usable if not results[j].pretest]
+        if not scored:
+            raise CalibrationError(
+                f"no item has {min_responses} responses with both right and wrong answers; "
+                "nothing was calibrated"
+            )
+        ids = [responses.item_ids[j] for j in scored]
+        matrix = _answered(responses.matrix[:, scored])
+        found = estimate(matrix, ids, current, seed=seed, epochs=epochs, progress=progress)
+        anchors = [k for k, i in enumerate(ids) if i in current]
+        linked, a, b, se_a, se_b = _link(found.fit, *found.centres, anchors)
+        fits = item_fit(matrix, found.fit, fit_alpha, min_responses)
+        for k, j in enumerate(scored):
+            results[j].set_fit(a[k], b[k], se_a[k], se_b[k], fits[k])
+        notes = fits_note(matrix, min_responses)
+        notes += _pretest(responses, results, usable, current, fit_alpha, min_responses)
+    return _outcome(results, matrix, found, linked, seed, epochs, fit_alpha, notes)
 
-    fits = [
-        fit_2pl(
-            matrix,
-            priors="informative",
-            seed=s,
-            epochs=epochs,
-            prior_a=prior_a,
-            prior_b=prior_b,
-            prior_sd_log_a=sd_log_a,
-            prior_sd_b=sd_b,
-            progress=step(k * epochs),
-        )
-        for k, s in enumerate((seed, seed + 1))
-    ]
-    fit = fits[0]
-    difference = float(np.max(np.abs(fits[0].b - fits[1].b)))
-    anchors = [k for k, i in enumerate(ids) if i in current]
-    linked, a, b, se_a, se_b = _link(fit, prior_a, prior_b, anchors)
-    infit, outfit = mean_squares(matrix, fit.theta, fit.a, fit.b)
-    flags = misfits(infit, outfit)
-    for k, j in enumerate(usable):
-        item = results[j]
-        item.a, item.b, item.se_a, item.se_b = (
-            float(a[k]),
-            float(b[k]),
-            float(se_a[k]),
-            float(se_b[k]),
-        )
-        item.infit, item.outfit, item.misfit = float(infit[k]), float(outfit[k]), bool(flags[k])
-    plateau = all(plateaued(f.losses) for f in fits)
+
+def _outcome(
+    results: list[ItemResult],
+    matrix: np.ndarray,
+    found: Estimate,
+    linked: Link | None,
+    seed: int,
+    epochs: int,
+    fit_alpha: float,
+    notes: list[str],
+) -> Calibration:
+    """The run's facts around the item results."""
     return Calibration(
         items=results,
         persons=int(matrix.shape[0]),
         seed=seed,
-        converged=plateau and difference <= SEED_AGREEMENT,
-        seed_difference_b=difference,
-        loss_plateau=plateau,
+        converged=found.converged,
+        seed_difference_b=found.seed_difference_b,
+        loss_plateau=found.loss_plateau,
         link=None if linked is None else asdict(linked),
         epochs=epochs,
+        notes=notes,
+        svi_epochs=found.svi_epochs,
+        seed_difference_svi_b=found.seed_difference_svi_b,
+        em_iterations=found.em_iterations,
+        fit_alpha=fit_alpha,
+        proposed=[i.item_id for i in results if i.proposed],
     )
 
 
+def _answered(matrix: np.ndarray) -> np.ndarray:
+    """The rows of persons who answered at least one of the columns."""
+    return np.asarray(matrix[~np.all(np.isnan(matrix), axis=1)])
+
+
+def _pretest(
+    responses: Responses,
+    results: list[ItemResult],
+    usable: list[int],
+    current: Mapping[str, tuple[float, float]],
+    fit_alpha: float,
+    min_responses: int,
+) -> list[str]:
+    """Fixed-anchor estimates of the usable pretest items; notes when they cannot be made."""
+    new = [j for j in usable if results[j].pretest]
+    fixed = [j for j, r in enumerate(results) if not r.pretest and r.item_id in current]
+    if not new:
+        return []
+    if len(fixed) < MIN_FIXED_ANCHORS:
+        for j in new:
+            results[j].status = "no-anchors"
+        return [f"pretest items need {MIN_FIXED_ANCHORS} items with current parameters"]
+    columns = fixed + new
+    matrix = _answered(responses.matrix[:, columns])
+    anchor = [current[results[j].item_id] for j in fixed]
+    fit = fixed_anchor_fit(matrix, np.array(anchor), len(new))
+    fits = item_fit(matrix, fit, fit_alpha, min_responses)
+    for k, j in enumerate(new, start=len(fixed)):
+        results[j].set_fit(fit.a[k], fit.b[k], fit.se_a[k], fit.se_b[k], fits[k])
+        results[j].proposed = not results[j].misfit
+    return []
+
+
 def _link(
-    fit: Fit, a_old: np.ndarray, b_old: np.ndarray, anchors: list[int]
+    fit: Marginal, a_old: np.ndarray, b_old: np.ndarray, anchors: list[int]
 ) -> tuple[Link | None, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Stocking–Lord over the anchors when there are three or more; else the fit's own scale."""
     if len(anchors) < 3:

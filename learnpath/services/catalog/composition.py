@@ -284,6 +284,8 @@ def set_placement(
     if placement is not None and placement.review is None and program.placement:
         kept = program.placement.get("review")  # the studio's form does not carry it
         placement.review = ReviewIn.model_validate(kept) if kept else None
+    if placement is not None and placement.pretest_share is None and program.placement:
+        placement.pretest_share = program.placement.get("pretest_share")  # nor this
     program.placement = placement.model_dump(exclude_none=True) if placement else None
     session.add(program)
     session.flush()

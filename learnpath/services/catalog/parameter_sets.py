@@ -24,6 +24,15 @@ def current_parameters(
     return chosen, {slug: (a, b) for slug, a, b in rows}
 
 
+def pretest_slugs(session: Session, competency: Competency) -> set[str]:
+    """Slugs of the competency's pretest items (calibrate(pretest=...) places them on the scale)."""
+    return set(
+        session.exec(
+            select(Item.slug).where(Item.competency_id == competency.id, Item.status == "pretest")
+        ).all()
+    )
+
+
 def response_rows(
     session: Session, competency: Competency
 ) -> tuple[list[str], list[list[float | None]]]:

@@ -154,6 +154,9 @@ class PlacementIn(Strict):
     competencies: list[Slug] = []  # which it measures; [] = every competency the modules build
     exposure: Literal["randomesque", "maxinfo"] = "randomesque"
     review: ReviewIn | None = None  # None: the defaults (learnpath/services/learning/review.py)
+    # Share of questions that may be unscored pretest items (one per round(1 / share)); None:
+    # the default (learnpath/services/learning/pretest.py), 0: none.
+    pretest_share: float | None = Field(default=None, ge=0.0, le=0.5)
 
     @model_validator(mode="after")
     def _min_below_max(self) -> Self:

@@ -23,7 +23,7 @@ from learnpath.models import Response as Answer
 from learnpath.models.base import pk
 from learnpath.planning import Bands, LevelEstimate
 from learnpath.services.catalog.banks import BankSnapshot
-from learnpath.services.learning import events
+from learnpath.services.learning import events, pretest
 from learnpath.vocabulary import LEVELS, aware
 
 Z95 = 1.959964
@@ -71,13 +71,18 @@ def precision(config: Mapping[str, Any], latest: Mapping[str, Any]) -> list[Prec
 
 
 def summarize(attempt: Attempt, history: Sequence[Answer]) -> dict[str, Any]:
-    """What a finished attempt keeps: per competency θ̂, SE, interval, level, items and time."""
+    """What a finished attempt keeps: per competency θ̂, SE, interval, level, items and time.
+
+    Items count the scored answers; `unscored_items` the pretest questions also answered (their
+    time counts: the learner spent it).
+    """
     latest = attempt.estimates[-1]["competencies"] if attempt.estimates else {}
     seconds: dict[int, float] = defaultdict(float)
     for response in history:
         seconds[response.competency_id] += response.response_ms / 1000
     by_slug = {slug: int(i) for slug, i in attempt.config["ids"].items()}
-    own = own_evidence(attempt, history) if attempt.kind == "checkpoint" else {}
+    counted = pretest.scored(attempt, history)
+    own = own_evidence(attempt, counted) if attempt.kind == "checkpoint" else {}
     per = {}
     for slug, state in latest.items():
         per[slug] = _summary(state, attempt.config["bands"], seconds[by_slug[slug]])
@@ -86,7 +91,8 @@ def summarize(attempt: Attempt, history: Sequence[Answer]) -> dict[str, Any]:
             per[slug]["own_theta"], per[slug]["own_se"] = own[slug]
     return {
         "competencies": per,
-        "n_items": len(history),
+        "n_items": len(counted),
+        "unscored_items": len(history) - len(counted),
         "seconds": round(sum(seconds.values()), 1),
     }
 

@@ -17,7 +17,7 @@ from learnpath.models import Attempt, Item
 from learnpath.models import Response as Answer
 from learnpath.models.base import pk
 from learnpath.services.catalog.banks import BankSnapshot
-from learnpath.services.learning import events, results, trajectory
+from learnpath.services.learning import events, pretest, results, trajectory
 from learnpath.services.learning.quiz.questions import QuizError
 from learnpath.vocabulary import aware, utcnow
 
@@ -143,29 +143,37 @@ def advance(
     history: Sequence[Answer],
     now: datetime,
 ) -> None:
-    """Recompute the step from the history (newest answer last, not yet stored) and save it."""
-    computed = next_step(attempt, snapshot, history)
+    """Recompute the step from the history (newest answer last, not yet stored) and save it.
+
+    Pretest answers are stored but left out of the computation; a pretest item due at this step
+    is shown before the scored item, which the next step then chooses again (same scored history).
+    """
+    counted = pretest.scored(attempt, history)
+    computed = next_step(attempt, snapshot, counted)
     states: dict[str, dict[str, Any]] = {
         s.competency: {"theta": s.theta, "se": s.se, "n": s.n_items, "stop": s.reason.name}
         for s in computed.competencies
     }
     attempt.estimates = [*attempt.estimates, {"step": len(history), "competencies": states}]
-    if history:
+    if history and history[-1].item_id not in pretest.unscored_ids(attempt):
         latest = history[-1]
         state = states[snapshot.competencies[snapshot.index_of(latest.item_id)]]
         latest.theta, latest.se = state["theta"], state["se"]
-        session.add(latest)
+    if history:
+        session.add(history[-1])
     if computed.item is None:
         attempt.shown_item_id, attempt.shown_at = None, None
         results.finalize(session, attempt, history, "completed", now)
     else:  # the clock starts when the page is served (mark_shown), not now
-        attempt.shown_item_id, attempt.shown_at = snapshot.item_ids[computed.item], None
+        trial = pretest.due(attempt, len(history))
+        attempt.shown_item_id = trial if trial is not None else snapshot.item_ids[computed.item]
+        attempt.shown_at = None
     session.add(attempt)
     session.flush()
 
 
 def next_step(attempt: Attempt, snapshot: BankSnapshot, history: Sequence[Answer]) -> PlacementStep:
-    """The pure IRT step on the stored history (items as bank rows, answers as 1/0)."""
+    """The pure IRT step on the scored history (items as bank rows, answers as 1/0)."""
     administered = np.array([snapshot.index_of(r.item_id) for r in history], dtype=np.intp)
     answers = np.array([1.0 if r.correct else 0.0 for r in history])
     configs = {slug: CatConfig(**rules) for slug, rules in attempt.config["rules"].items()}

@@ -6,6 +6,7 @@ import secrets
 import uuid
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
@@ -15,7 +16,7 @@ from learnpath.models.assessment import ONE_ACTIVE, ONE_ACTIVE_WHERE
 from learnpath.models.base import pk
 from learnpath.services.catalog.banks import BankSnapshot, load_bank
 from learnpath.services.catalog.ownership import line_of
-from learnpath.services.learning import events
+from learnpath.services.learning import events, pretest
 from learnpath.services.learning.quiz.answers import advance
 from learnpath.services.learning.quiz.questions import QuizError
 from learnpath.services.learning.quiz_rules import rules_for
@@ -43,6 +44,8 @@ def start_attempt(
     snapshot = load_bank(session, sorted(competencies, key=pk), line)
     now = now or utcnow()
     new = _new_attempt(session, learner_id, kind, competencies, enrollment, snapshot, now)
+    if kind == "placement":
+        new.config = {**new.config, "pretest": _pretest_plan(session, new, competencies, line)}
     attempt_id = _insert_unless_active(session, new)
     if attempt_id is None:  # a concurrent Start of the same quiz inserted it first
         active = _active_in_scope(session, learner_id, kind, scope)
@@ -78,6 +81,18 @@ def _new_attempt(
         started_at=now,
         last_activity_at=now,
     )
+
+
+def _pretest_plan(
+    session: Session, attempt: Attempt, competencies: Sequence[Competency], line: frozenset[str]
+) -> dict[str, Any] | None:
+    """The placement's unscored pretest questions: the program's share, or the default."""
+    program_id = attempt.config.get("program_id")
+    program = session.get(Program, program_id) if program_id else None
+    chosen = (program.placement or {}).get("pretest_share") if program else None
+    share = pretest.PRETEST_SHARE if chosen is None else float(chosen)
+    capacity = sum(int(r["max_items"]) for r in attempt.config["rules"].values())
+    return pretest.plan(session, competencies, line, attempt.seed, share, capacity)
 
 
 def _check_start(kind: str, competencies: Sequence[Competency]) -> None:
