@@ -16,7 +16,7 @@ from learnpath.calibration.store import database_responses, store
 from learnpath.services import audit
 from learnpath.services.catalog.activation import activate_and_rescore
 from learnpath.services.catalog.banks import BankError, competency_by_slug
-from learnpath.services.catalog.parameter_sets import current_parameters, list_sets
+from learnpath.services.catalog.parameter_sets import current_parameters, list_sets, pretest_slugs
 
 
 def _actor(what: str) -> audit.Actor:
@@ -39,6 +39,7 @@ def _run(
     min_responses: int,
     seed: int,
     quiet: bool,
+    pretest: set[str],
 ) -> Calibration:
     """Calibrate with a progress bar on stderr."""
     with click.progressbar(length=1000, label="Calibrating", file=sys.stderr, hidden=quiet) as bar:
@@ -48,7 +49,12 @@ def _run(
 
         try:
             return calibrate(
-                responses, current, min_responses=min_responses, seed=seed, progress=progress
+                responses,
+                current,
+                min_responses=min_responses,
+                seed=seed,
+                progress=progress,
+                pretest=pretest,
             )
         except CalibrationError as exc:
             raise click.ClickException(str(exc)) from exc
@@ -78,12 +84,13 @@ def calibrate_command(
     """Calibrate a competency's items (py-irt 2PL) into a new, inactive parameter set."""
     try:
         with db.transaction() as session:
-            based_on, current = current_parameters(session, competency_by_slug(session, competency))
-            base_version = based_on.version
+            target = competency_by_slug(session, competency)
+            based_on, current = current_parameters(session, target)
+            base_version, pretest = based_on.version, pretest_slugs(session, target)
         responses = read_csv(csv_file) if csv_file else _database_responses(competency)
     except (BankError, MatrixError) as exc:
         raise click.ClickException(str(exc)) from exc
-    result = _run(responses, current, min_responses, seed, quiet=output == "json")
+    result = _run(responses, current, min_responses, seed, output == "json", pretest)
     report = result.report()
     if output == "json":
         click.echo(json.dumps(report, indent=2))
@@ -117,15 +124,20 @@ def _print(result: Calibration) -> None:
             f"linked ({result.link['method']}): A = {result.link['A']:.3f}, "
             f"B = {result.link['B']:.3f}, dropped anchors: {result.link['dropped']}"
         )
+    if result.proposed:
+        click.echo(f"pretest items proposed for activation: {', '.join(result.proposed)}")
     for item in result.items:
         if item.status != "calibrated":
             click.echo(f"{item.item_id:30s} {item.responses:6d}  {item.status}: kept")
             continue
         flag = "  MISFIT" if item.misfit else ""
+        sx2 = ""
+        if item.sx2 is not None and item.sx2_p is not None:
+            sx2 = f"  S-X² {item.sx2:.1f} (df {item.sx2_df}, p {item.sx2_p:.3f})"
         click.echo(
             f"{item.item_id:30s} {item.responses:6d}  a {item.a:.3f} ({item.se_a:.3f})  "
             f"b {item.b:+.3f} ({item.se_b:.3f})  infit {item.infit:.2f} "
-            f"outfit {item.outfit:.2f}{flag}"
+            f"outfit {item.outfit:.2f}{sx2}{flag}"
         )
 
 

@@ -9,7 +9,7 @@ from typing import Any
 from learnpath.calibration.store import database_responses, store
 from learnpath.models import Job
 from learnpath.services.catalog.banks import competency_by_slug
-from learnpath.services.catalog.parameter_sets import current_parameters
+from learnpath.services.catalog.parameter_sets import current_parameters, pretest_slugs
 
 Session = Any  # a sqlmodel Session (this layer may not import the database libraries)
 Progress = Any  # progress(fraction, message)
@@ -32,6 +32,7 @@ def calibrate_competency(session: Session, job: Job, progress: Progress) -> dict
         seed=int(job.args.get("seed", 0)),
         epochs=int(job.args.get("epochs") or DEFAULT_EPOCHS),
         progress=lambda done, total: progress(done / total, f"step {done} of {total}"),
+        pretest=pretest_slugs(session, competency),
     )
     created = store(session, competency, base, result)
     return {
@@ -41,4 +42,5 @@ def calibrate_competency(session: Session, job: Job, progress: Progress) -> dict
         "calibrated": sum(1 for i in result.items if i.status == "calibrated"),
         "kept": sum(1 for i in result.items if i.status != "calibrated"),
         "converged": result.converged,
+        "proposed": list(result.proposed),  # pretest items now on the active scale
     }

@@ -112,3 +112,23 @@ def test_stored_set_waits_for_activation_and_rollback_restores(
     assert current_parameter_set(catalog, competency).version == old.version
     missing = runner.invoke(parameter_sets, ["activate", SLUG, "99"])
     assert missing.exit_code == 1 and "no parameter set version 99" in missing.output
+
+
+def test_the_command_calibrates_the_competencys_pretest_items_on_the_active_scale(
+    catalog: Session, runner: FlaskCliRunner, tmp_path: Path
+) -> None:
+    path, slugs = _pilot(catalog, tmp_path)
+    trial = catalog.exec(select(Item).where(Item.slug == slugs[-1])).one()
+    trial.status = "pretest"  # an author marked it: the command must hold the others fixed
+    catalog.add(trial)
+    catalog.commit()
+    result = runner.invoke(
+        calibrate_command,
+        [SLUG, "--responses", str(path), "--dry-run", "--output", "json", "--min-responses", "100"],
+    )
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    by_id = {i["item_id"]: i for i in report["items"]}
+    assert by_id[slugs[-1]]["pretest"] is True and by_id[slugs[-1]]["status"] == "calibrated"
+    assert not any(by_id[s]["pretest"] for s in slugs[:-1])
+    assert report["proposed"] == ([] if by_id[slugs[-1]]["misfit"] else [slugs[-1]])
