@@ -15,7 +15,7 @@ from learnpath.irt import DEFAULT_EXPOSURE_CEILING, IRTError, simulate_report
 from learnpath.services import audit
 from learnpath.services.accounts import demo
 from learnpath.services.accounts.users import AccountError, create_user, learner_profile
-from learnpath.services.catalog import CatalogError, drafts, import_catalog, ownership
+from learnpath.services.catalog import CatalogError, drafts, import_catalog, media, ownership
 from learnpath.services.catalog.banks import BankError, competency_by_slug, load_bank
 from learnpath.services.catalog.exporter import export_catalog
 from learnpath.services.integration import client_admin
@@ -73,15 +73,23 @@ def import_content(folder: Path) -> None:
         click.echo(f"{n:5d}  {what}")
     if replanned:
         click.echo(f"Re-planned {replanned} enrollment(s) on the new catalog.")
+    media_dir = Path(current_app.config["MEDIA_DIR"])
+    copied = media.copy_media(folder / media.MEDIA, media_dir)
+    if copied:
+        click.echo(f"Copied {len(copied)} media file(s) to {media_dir}: {', '.join(copied)}")
 
 
 @click.command("export-content")
 @with_appcontext
 @click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
 def export_content(folder: Path) -> None:
-    """Write the catalog in the database to FOLDER in content/ layout."""
+    """Write the catalog in the database to FOLDER in content/ layout, media files included."""
+    media_dir = Path(current_app.config["MEDIA_DIR"])
     with db.transaction() as session:
-        paths = export_catalog(session, folder)
+        paths = export_catalog(session, folder, media_dir)
+        for path in media.referenced(session):
+            if not (folder / path).is_file():
+                click.echo(f"warning: {path} is not in {media_dir}: not exported", err=True)
     click.echo(f"Wrote {len(paths)} files to {folder}.")
 
 

@@ -33,8 +33,11 @@ DEFAULTS: dict[str, Any] = {
     # e.g. LEARNPATH_QUEUE_URL=redis://host:6379/0. QUEUE_IMMEDIATE runs jobs in the request.
     "QUEUE_URL": None,
     "QUEUE_IMMEDIATE": False,
-    # Steps per seed of a calibration queued from the studio (flask calibrate uses 1,000).
+    # Steps per seed of a calibration queued from the studio (a cap: each seed stops when its loss levels off).
     "CALIBRATION_EPOCHS": 1000,
+    # Video modules' files (content/media, copied here by import-content, served to learners
+    # from here): None = the media folder of the instance folder.
+    "MEDIA_DIR": None,
     "VIDEO_HOSTS": ["youtube.com", "www.youtube.com", "youtu.be", "vimeo.com", "player.vimeo.com"],
 }
 
@@ -55,6 +58,8 @@ def load(app: Flask, test_config: dict[str, Any] | None) -> None:
         path = Path(app.instance_path) / "learnpath.sqlite"
         app.config["DATABASE_URL"] = f"sqlite:///{path}"
         app.config.setdefault("EMBEDDED_DATABASE", True)
+    if not app.config["MEDIA_DIR"]:
+        app.config["MEDIA_DIR"] = str(Path(app.instance_path) / "media")
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path))
 

@@ -6,10 +6,14 @@ arbitrary page inside learnpath.
 """
 
 import re
+from pathlib import PurePosixPath
 from urllib.parse import parse_qs, urlsplit
 
 from flask import Flask, current_app
 from markupsafe import Markup, escape
+
+from learnpath.services.catalog import media
+from learnpath.services.catalog.media import VideoRef
 
 _ID = re.compile(r"^[A-Za-z0-9_-]{6,20}$")
 YOUTUBE_PLAYER, VIMEO_PLAYER = "https://www.youtube-nocookie.com", "https://player.vimeo.com"
@@ -40,7 +44,17 @@ def player_origins(hosts: tuple[str, ...] | list[str]) -> list[str]:
 
 
 def render_video(url: str, title: str = "Video") -> Markup:
-    """An embedded player for an allowed host, or a link that opens the video elsewhere."""
+    """An embedded player for an allowed host, or a link that opens the video elsewhere.
+
+    A video file of the catalog (`media/...`, see services/catalog/media.py) is named, not
+    played: the learner's module page plays it (`render_file`) from a route that checks access.
+    """
+    ref = VideoRef.parse(url)
+    if ref.is_file:
+        captions = Markup(", captions {0}").format(ref.captions) if ref.captions else ""
+        return Markup(
+            '<p class="video-link">Video file {0}{1}: learners watch it on the module page.</p>'
+        ).format(ref.video, captions)
     if urlsplit(url).scheme not in ("http", "https"):
         return Markup("")  # nothing else is a video address (and javascript: must not link)
     player = embed_url(url, tuple(current_app.config["VIDEO_HOSTS"]))
@@ -56,6 +70,31 @@ def render_video(url: str, title: str = "Video") -> Markup:
     ).format(player, escape(title))
 
 
+def render_file(src: str, captions_src: str, path: str, title: str) -> Markup:
+    """An HTML5 player of a video file at `src`, English captions on, with its accessible name."""
+    kind = media.VIDEO_TYPES[PurePosixPath(path).suffix.lower()]
+    track = (
+        Markup('<track kind="captions" srclang="en" label="English" src="{0}" default>').format(
+            captions_src
+        )
+        if captions_src
+        else Markup("")
+    )
+    return Markup(
+        '<figure class="video-file"><video controls preload="metadata" width="640" height="360" '
+        'aria-label="Video: {0}"><source src="{1}" type="{2}">{3}'
+        '<a href="{1}">Download the video</a></video>'
+        "<figcaption>{4} The transcript is in the lesson below.</figcaption></figure>"
+    ).format(
+        title,
+        src,
+        kind,
+        track,
+        "Captions are on; turn them off in the player." if captions_src else "",
+    )
+
+
 def init_app(app: Flask) -> None:
-    """Register the `video` template filter."""
+    """Register the `video` template filter and the `video_file` player."""
     app.add_template_filter(render_video, "video")
+    app.add_template_global(render_file, "video_file")

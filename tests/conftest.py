@@ -79,6 +79,7 @@ def build_app(database_url: str, **overrides: object) -> Flask:
     """An app for tests on this database, CSRF off; `overrides` change or add settings."""
     config = {"TESTING": True, "DATABASE_URL": database_url, "SECRET_KEY": "test"}
     config["QUEUE_IMMEDIATE"] = True  # jobs run in the request (tests/jobs run a real worker)
+    config["MEDIA_DIR"] = str(CONTENT / "media")  # the shipped videos, as import-content copies
     return create_app({**config, "WTF_CSRF_ENABLED": False, **overrides})
 
 

@@ -41,7 +41,11 @@ ON_ENROLLMENT = {
     "learner.show_module": ("GET", "/modules/{module}", {}),
     "learner.start_module": ("POST", "/modules/{module}/start", {}),
     "learner.complete_module": ("POST", "/modules/{module}/complete", {"minutes": "20"}),
+    "learner.module_video": ("GET", "/modules/{module}/video", {}),
+    "learner.module_captions": ("GET", "/modules/{module}/captions", {}),
 }
+# The program's first module gets a video file here, so that its media routes serve something.
+VIDEO = "media/sec-phishing-video.webm media/sec-phishing-video.vtt"
 # Lists: whether each identity finds the program named on the page.
 LISTS = {
     "learner.list_programs": ("/programs", {"in": True, "enrolled": True, "outside": False}),
@@ -89,6 +93,9 @@ def world(app: Flask, catalog: Session) -> dict[str, Identity]:
     program = catalog.exec(select(Program).where(Program.slug == SLUG)).one()
     audience.set_self_enrol(program, "department", "Finance", "Ana")
     catalog.add(program)
+    first = catalog.exec(select(Module).where(Module.slug == _module(catalog))).one()
+    first.video_url = VIDEO
+    catalog.add(first)
     who = {
         "in": _sign_in(app, catalog, "fin@example.com", "Finance"),
         "enrolled": _sign_in(app, catalog, "sal@example.com", "Sales"),

@@ -138,8 +138,10 @@ def test_every_learner_page_asked_twice_answers_the_same_and_writes_nothing(
     for url in urls:
         first, writes = get(client, engine, url)
         again, writes_again = get(client, engine, url)
-        # A review exists once its quiz is over: the running ones answer 404 (test_review.py).
-        assert first[0] in (200, 302) or (url.endswith("/review") and first[0] == 404), url
+        # A review exists once its quiz is over: the running ones answer 404 (test_review.py);
+        # these modules have no video file to serve (tests/test_video_files.py serves one).
+        missing = url.endswith(("/review", "/video", "/captions")) and first[0] == 404
+        assert first[0] in (200, 302) or missing, url
         assert writes == writes_again == [], url
         assert first == again, url
     catalog.expire_all()

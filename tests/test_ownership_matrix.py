@@ -32,7 +32,8 @@ PROGRAM = "team-lead-path"  # optional modules: one can be dropped and added bac
 MODULE = "pm-project-basics"  # unlocked at the start: completing it changes the trajectory
 DROPPED = "pm-risk"  # dropped at set-up, so adding it back is a change
 DENIED = {403, 404}
-SHARED = {"module"}  # catalog slugs: the same for everybody, owned by nobody
+VIDEO = "fb-sbi-video"  # the program's video module: its video file and captions are served
+SHARED = {"module", "video"}  # catalog slugs: the same for everybody, owned by nobody
 # Ids that name nothing: someone else's must be answered exactly like these (no probing).
 NOBODY: dict[str, object] = {
     "enrollment": 999_999,
@@ -66,6 +67,8 @@ ROUTES: dict[str, Spec] = {
     "learner.show_module": Spec({**ON_ENROLLMENT, "slug": "module"}),
     "learner.start_module": Spec({**ON_ENROLLMENT, "slug": "module"}),  # before completing it
     "learner.complete_module": Spec({**ON_ENROLLMENT, "slug": "module"}, {"minutes": "20"}),
+    "learner.module_video": Spec({**ON_ENROLLMENT, "slug": "video"}),
+    "learner.module_captions": Spec({**ON_ENROLLMENT, "slug": "video"}),
     "learner.take_quiz": Spec({"uid": "attempt"}),
     "learner.resume_quiz": Spec({"uid": "attempt"}),  # restarts a clock left running: a change
     "learner.answer_quiz": Spec({"uid": "attempt"}, {"choice": "0"}),  # + the owner's step, item
@@ -173,6 +176,7 @@ def build_world(app: Flask, db: Session, email: str) -> World:
         "attempt": active,
         "result": finished,
         "module": MODULE,
+        "video": VIDEO,
         "report": pk(report),
     }
     return World(client, owned, answer)

@@ -6,6 +6,7 @@ is, and the same once it is.
 """
 
 import shutil
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
@@ -14,7 +15,7 @@ from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 from sqlmodel import Session, select
 
-from learnpath.models import Enrollment, Module, Program, TrajectoryStep
+from learnpath.models import Enrollment, Item, Module, Program, TrajectoryStep
 from learnpath.models.base import pk
 from learnpath.services.integration import enrollments, learners
 from learnpath.services.integration import schemas as out
@@ -24,7 +25,7 @@ from learnpath.vocabulary import aware, utcnow
 from tests import factories
 from tests.conftest import CONTENT
 from tests.test_learner_get_pages import CSRF
-from tests.test_quiz_service import start_placement
+from tests.test_quiz_service import key_of, start_placement, wrong_of
 
 
 def steps_of(db: Session, enrollment_id: int) -> dict[str, TrajectoryStep]:
@@ -96,12 +97,10 @@ def test_a_catalog_import_replans_the_stored_trajectories(
     assert steps_of(catalog, pk(enrollment))["dl-data-types"].planned_minutes == 45
 
 
-def enrolled(db: Session, login) -> Enrollment:  # type: ignore[no-untyped-def]
-    """Log in as a learner enrolled in Data Literacy Essentials, its plan stored."""
+def enrolled(db: Session, login, slug: str = "data-literacy-essentials") -> Enrollment:  # type: ignore[no-untyped-def]
+    """Log in as a learner enrolled in a program (Data Literacy Essentials), its plan stored."""
     user = login("learner")
-    enrollment = Enrollment(
-        learner_id=user.learner_id, program_id=pk(program(db, "data-literacy-essentials"))
-    )
+    enrollment = Enrollment(learner_id=user.learner_id, program_id=pk(program(db, slug)))
     db.add(enrollment)
     db.flush()
     trajectory.replan(db, enrollment)
@@ -148,26 +147,27 @@ def test_start_and_resume_need_a_csrf_token(
     assert factories.snapshot(catalog) == before
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="known bug (issue 15's results verdicts): an idle quiz shown closed reads the stored "
-    "plans, which the closing write then re-plans, so the 'what it means' lines can differ when "
-    "the first answer moves a Tested Out decision; next session computes them as stored",
-)
+@pytest.mark.parametrize(("chosen", "tests_out"), [(key_of, True), (wrong_of, False)])
 def test_an_idle_quiz_shows_closed_before_it_is_and_the_next_start_stores_the_same(
-    client: FlaskClient, catalog: Session, login
-) -> None:  # type: ignore[no-untyped-def]
+    client: FlaskClient,
+    catalog: Session,
+    login,  # type: ignore[no-untyped-def]
+    chosen: Callable[[Item], list[str]],
+    tests_out: bool,
+) -> None:
+    """A right first answer moves modules to Tested Out: the results say so before the close."""
     enrollment = enrolled(catalog, login)
     attempt = start_placement(catalog, enrollment)
     question = quiz.current_question(catalog, attempt)
     assert question is not None
-    quiz.answer(catalog, attempt, 0, pk(question.item), [question.options[0][0]])
+    quiz.answer(catalog, attempt, 0, pk(question.item), chosen(question.item))
     attempt.last_activity_at = utcnow() - timedelta(minutes=150)
     catalog.add(attempt)
     catalog.commit()
     results_url = f"/quizzes/{attempt.uid}/results"
     shown = CSRF.sub("", client.get(results_url).get_data(as_text=True))
     assert "closed after being idle" in shown and "1 questions" in shown
+    assert ("marked Tested Out" in shown) is tests_out
     catalog.refresh(attempt)
     assert attempt.status == "active" and attempt.results is None
     check = {"kind": "check", "competency": "information-security"}

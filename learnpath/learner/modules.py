@@ -4,9 +4,10 @@ Pages compute the plan on read (`trajectory.view`) and write nothing; Start and 
 completed are the events that store it (`trajectory.replan`).
 """
 
+from pathlib import Path
 from typing import TypeVar
 
-from flask import abort, redirect, render_template, url_for
+from flask import abort, current_app, redirect, render_template, send_file, url_for
 from flask_login import login_required
 from werkzeug.wrappers import Response as WerkzeugResponse
 
@@ -15,7 +16,8 @@ from learnpath.learner.forms import CompleteForm, errors_of
 from learnpath.learner.paths import enrollment_or_404
 from learnpath.learner.views import back_to, bp, say
 from learnpath.models import Competency, CompetencyLevel, Module, Program, TrajectoryStep
-from learnpath.services.catalog import ownership
+from learnpath.services.catalog import media, ownership
+from learnpath.services.catalog.media import VideoRef
 from learnpath.services.learning import study, trajectory
 from learnpath.vocabulary import utcnow
 
@@ -39,7 +41,45 @@ def show_module(enrollment_id: int, slug: str) -> str:
         step=step,
         blockers=current.blockers(step),
         form=form,
+        video=VideoRef.parse(module.video_url),
     )
+
+
+@bp.route("/path/<int:enrollment_id>/modules/<slug>/video")
+@login_required
+def module_video(enrollment_id: int, slug: str) -> WerkzeugResponse:
+    """The module's video file, to whoever may see the module's page (Range requests: 206)."""
+    return _media_file(enrollment_id, slug, captions=False)
+
+
+@bp.route("/path/<int:enrollment_id>/modules/<slug>/captions")
+@login_required
+def module_captions(enrollment_id: int, slug: str) -> WerkzeugResponse:
+    """The captions (WebVTT) of the module's video file, to whoever may see the module's page."""
+    return _media_file(enrollment_id, slug, captions=True)
+
+
+def _media_file(enrollment_id: int, slug: str, captions: bool) -> WerkzeugResponse:
+    """A media file of a module of the learner's trajectory, from MEDIA_DIR; 404 for any other.
+
+    The same checks as the module's page (the learner's own enrollment, a module of its plan,
+    not another line's own), so a file is no easier to reach than the page that shows it.
+    """
+    session = get_session()
+    current = trajectory.view(session, enrollment_or_404(session, enrollment_id))
+    module, _ = _module_step(current, slug)
+    ref = VideoRef.parse(module.video_url)
+    path = ref.captions if captions else ref.video if ref.is_file else ""
+    found = media.in_media(Path(current_app.config["MEDIA_DIR"]), path) if path else None
+    if found is None:
+        abort(404)
+    types = media.CAPTION_TYPES if captions else media.VIDEO_TYPES
+    response = send_file(
+        found, mimetype=types[found.suffix.lower()], conditional=True, max_age=3600
+    )
+    response.cache_control.public = False  # the learner's own: never in a shared cache
+    response.cache_control.private = True
+    return response
 
 
 @bp.route("/path/<int:enrollment_id>/modules/<slug>/start", methods=["POST"])

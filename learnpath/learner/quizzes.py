@@ -229,6 +229,7 @@ def show_results(uid: str) -> str | WerkzeugResponse:
     session = get_session()
     attempt = own_attempt(session, uid)
     closed = _shown_closed(session)
+    pending = idle.as_closed(session, closed[pk(attempt)]) if pk(attempt) in closed else None
     attempt = closed.get(pk(attempt), attempt)
     if attempt.results is None:
         return redirect(url_for("learner.take_quiz", uid=uid))
@@ -242,7 +243,7 @@ def show_results(uid: str) -> str | WerkzeugResponse:
         earlier=earlier,
         bands=bands,
         verdicts=effects.verdicts(
-            session, attempt.learner_id, attempt.results, attempt.config["ids"]
+            session, attempt.learner_id, attempt.results, attempt.config["ids"], pending
         ),
         reviewable=review.offers_review(attempt),
     )

@@ -88,23 +88,23 @@ def test_export_then_import_into_an_empty_database_gives_the_same_state(
     catalog: Session, tmp_path: Path
 ) -> None:
     first = tmp_path / "first"
-    export_catalog(catalog, first)
+    export_catalog(catalog, first, CONTENT / "media")
     wipe(catalog)
     import_catalog(catalog, first)
     catalog.commit()
     second = tmp_path / "second"
-    export_catalog(catalog, second)
+    export_catalog(catalog, second, CONTENT / "media")
     files = sorted(p.relative_to(first) for p in first.rglob("*") if p.is_file())
     assert len(files) >= 40
     assert files == sorted(p.relative_to(second) for p in second.rglob("*") if p.is_file())
     for rel in files:
-        assert (first / rel).read_text() == (second / rel).read_text(), rel
+        assert (first / rel).read_bytes() == (second / rel).read_bytes(), rel
 
 
 def test_export_is_reimported_into_the_same_database_as_no_change(
     catalog: Session, tmp_path: Path
 ) -> None:
-    export_catalog(catalog, tmp_path / "out")
+    export_catalog(catalog, tmp_path / "out", CONTENT / "media")
     before = snapshot(catalog)
     assert import_catalog(catalog, tmp_path / "out") == {}
     assert snapshot(catalog) == before

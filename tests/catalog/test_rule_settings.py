@@ -87,7 +87,7 @@ def test_new_rule_kinds_import_export_and_reimport_unchanged(
         ("pace", "", 60, NEW_RULES[1]["when"]),
         ("include", "", None, NEW_RULES[2]["when"]),
     ]
-    export_catalog(catalog, tmp_path / "out")
+    export_catalog(catalog, tmp_path / "out", CONTENT / "media")
     exported = yaml.safe_load((tmp_path / "out" / "programs" / "team-lead-path.yaml").read_text())
     assert exported["rules"][-3:] == NEW_RULES
     before = snapshot(catalog)

@@ -94,6 +94,7 @@ def live_app(
     # Every test logs in from 127.0.0.1 on this one server: the production limit (10 login
     # posts a minute per address, tested in tests/test_auth.py) would refuse the eleventh.
     config = {"TESTING": True, "DATABASE_URL": url, "SECRET_KEY": "e2e"}
+    config["MEDIA_DIR"] = str(CONTENT / "media")  # the shipped videos, as import-content copies
     app = create_app({**config, "LOGIN_RATE_LIMIT": "1000 per minute"})
     assert app.config["WTF_CSRF_ENABLED"], "the browser tests run with CSRF protection on"
     engine: Engine = app.extensions["learnpath.engine"]

@@ -30,6 +30,8 @@ pytestmark = pytest.mark.browser
 # Modules of Data Literacy Essentials v1 of each kind a module page shows.
 MODULES = ("dl-data-types", "dl-reading-charts")  # unlocked, locked
 VIDEO_PROGRAM = "data-literacy-for-northwind"  # its plan has the video module
+# Files, not pages: the video module's page plays them (tests/test_video_files.py serves them).
+FILES = {"learner.module_video", "learner.module_captions"}
 # Words of the engine room that a learner's main text must not carry (they live in disclosures).
 ENGINE_WORDS = ("θ", "logit", "SE ", "±", "tempo")
 # Pairs of chart labels whose drawn boxes overlap (tests/test_results_chart.py: the geometry).
@@ -100,6 +102,8 @@ def learner_urls(
         for rule in sorted(live.app.url_map.iter_rules(), key=lambda r: r.rule):
             if not rule.endpoint.startswith("learner.") or "GET" not in (rule.methods or ()):
                 continue
+            if rule.endpoint in FILES:
+                continue
             arguments = frozenset(rule.arguments)
             assert arguments in examples, f"{rule.rule}: add example values of {sorted(arguments)}"
             for n, values in enumerate(examples[arguments]):
@@ -158,3 +162,25 @@ def test_every_learner_page_passes_axe_and_fits_a_phone(
 def test_the_login_page_passes_axe_at_both_widths(page: Page, live_app: LiveApp) -> None:
     findings = audit_all(page, [("login", "/auth/login")])
     assert not findings.problems, findings.problems
+
+
+VIDEO_FACTS = """() => { const v = document.querySelector('video'), t = v.textTracks[0];
+  return {duration: v.duration, width: v.getBoundingClientRect().width, mode: t.mode,
+          cues: t.cues ? t.cues.length : 0, label: v.getAttribute('aria-label')}; }"""
+
+
+def test_the_video_module_plays_its_video_with_captions_on_a_phone(
+    page: Page, live_app: LiveApp, learner: Account
+) -> None:
+    video = world(live_app, learner)[frozenset({"enrollment_id", "slug"})][-1]
+    log_in(page, learner)
+    page.set_viewport_size({"width": WIDTHS["phone"], "height": 900})
+    page.goto(f"/path/{video['enrollment_id']}/modules/{video['slug']}")
+    page.wait_for_function(
+        "() => { const v = document.querySelector('video'); return v.readyState >= 1"
+        " && v.textTracks[0].cues && v.textTracks[0].cues.length > 0; }"
+    )
+    facts = page.evaluate(VIDEO_FACTS)
+    assert facts["duration"] > 60 and facts["width"] <= WIDTHS["phone"]
+    assert facts["mode"] == "showing" and facts["cues"] > 20
+    assert facts["label"] == "Video: Reading charts without being misled (video)"

@@ -14,6 +14,7 @@ from learnpath.services.catalog import (
 )
 from learnpath.services.catalog.derivation import derive_program
 from learnpath.services.catalog.exporter import export_catalog
+from tests.conftest import CONTENT
 from tests.factories import snapshot, wipe
 from tests.studio.test_department_content import new_item, new_module
 from tests.studio.test_take_in import parent_v1
@@ -52,7 +53,7 @@ def test_an_export_reimports_into_the_same_database_as_no_change(
     catalog: Session, tmp_path: Path
 ) -> None:
     build(catalog)
-    export_catalog(catalog, tmp_path / "out")
+    export_catalog(catalog, tmp_path / "out", CONTENT / "media")
     written = (tmp_path / "out" / "programs" / "data-for-acme.yaml").read_text()
     assert "op: swap" in written and "targets:" in written and "advanced" in written
     case = tmp_path / "out" / "modules" / "data-literacy" / "dl-finance-close-case.md"
@@ -71,7 +72,7 @@ def test_an_export_imported_into_an_empty_database_exports_the_same_files(
 ) -> None:
     build(catalog)
     first, second = tmp_path / "first", tmp_path / "second"
-    export_catalog(catalog, first)
+    export_catalog(catalog, first, CONTENT / "media")
     rows = _derived_rows(catalog)
     wipe(catalog)
     import_catalog(catalog, first)
@@ -82,7 +83,7 @@ def test_an_export_imported_into_an_empty_database_exports_the_same_files(
     assert catalog.exec(select(Item.owner).where(Item.slug == "dl-fin-001")).one() == (
         "data-for-finance"
     )
-    export_catalog(catalog, second)
+    export_catalog(catalog, second, CONTENT / "media")
     files = sorted(p.relative_to(first) for p in first.rglob("*.yaml"))
     for rel in files:
         assert (first / rel).read_text() == (second / rel).read_text(), rel

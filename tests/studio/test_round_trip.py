@@ -16,6 +16,7 @@ from learnpath.services.catalog import (
     publishing,
 )
 from learnpath.services.catalog.exporter import export_catalog
+from tests.conftest import CONTENT
 from tests.factories import wipe
 
 BOOKKEEPING = {"id", "created_at", "updated_at", "revision", "updated_by", "frozen_at"}
@@ -140,14 +141,14 @@ def test_studio_content_survives_export_and_reimport(catalog: Session, tmp_path:
     build_in_the_studio(catalog)
     catalog.commit()
     before = content_state(catalog)
-    export_catalog(catalog, tmp_path / "first")
+    export_catalog(catalog, tmp_path / "first", CONTENT / "media")
     wipe(catalog)
     import_catalog(catalog, tmp_path / "first")
     catalog.commit()
     after = content_state(catalog)
     for table in CONTENT_TABLES:
         assert after[table] == before[table], table
-    export_catalog(catalog, tmp_path / "second")
+    export_catalog(catalog, tmp_path / "second", CONTENT / "media")
     first = sorted(p.relative_to(tmp_path / "first") for p in (tmp_path / "first").rglob("*.*"))
     for rel in first:
         assert (tmp_path / "first" / rel).read_text() == (tmp_path / "second" / rel).read_text()

@@ -24,6 +24,8 @@ from learnpath.models import (
     SegmentRule,
     SegmentRuleModule,
 )
+from learnpath.services.catalog import media
+from learnpath.services.catalog.media import VideoRef
 
 
 class _Dumper(yaml.SafeDumper):
@@ -42,13 +44,19 @@ def _dump(data: Any) -> str:
     return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
 
 
-def export_catalog(session: Session, root: Path) -> list[Path]:
-    """Write competencies, item banks (expert parameters), modules and programs under root."""
+def export_catalog(session: Session, root: Path, media_dir: Path | None = None) -> list[Path]:
+    """Write competencies, item banks (expert parameters), modules and programs under root.
+
+    With `media_dir` (the app's MEDIA_DIR), the video files the modules name are copied into
+    root/media too (those it does not hold are left out: `media.referenced` lists them all).
+    """
     ex = _Exporter(session)
     written = [ex.competencies(root)]
     written += ex.items(root)
     written += ex.modules(root)
     written += ex.programs(root)
+    if media_dir is not None:
+        written += media.export_files(media_dir, root, media.referenced(session))
     return written
 
 
@@ -300,8 +308,11 @@ def _module_meta(m: Module, ex: _Exporter, reqs: list[str], tags: list[str]) -> 
         "tags": tags,
         "alternative_of": ex.mod[m.alternative_of_id] if m.alternative_of_id else None,
     }
-    if m.video_url:
-        meta["video"] = m.video_url
+    video = VideoRef.parse(m.video_url)
+    if video.video:
+        meta["video"] = video.video
+    if video.captions:
+        meta["captions"] = video.captions
     return {**meta, "owner": m.owner} if m.owner else meta
 
 

@@ -3,6 +3,7 @@
 from pathlib import Path
 
 from learnpath.services.catalog.checks import check_catalog
+from learnpath.services.catalog.media import check_files
 from learnpath.services.catalog.parsed import At, Catalog, Known
 from learnpath.services.catalog.schema import CompetenciesFile, ItemsFile, ModuleIn, ProgramIn
 from learnpath.services.catalog.sources import CatalogError, Problem, read_markdown, read_yaml
@@ -14,6 +15,7 @@ def load_folder(root: Path, known: Known | None = None) -> Catalog:
     problems: list[Problem] = []
     catalog = Catalog()
     _read_all(root, catalog, problems)
+    check_files(root, catalog.modules.values(), problems)
     if not problems:
         check_catalog(catalog, known, problems)
     if problems:

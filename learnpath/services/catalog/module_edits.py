@@ -6,12 +6,14 @@ studio and the files cannot disagree about what a valid module is.
 """
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from sqlmodel import Session, col, func, select
 
 from learnpath.models import Competency, Module, Program, ProgramModule
 from learnpath.models.base import pk
+from learnpath.services.catalog import media
 from learnpath.services.catalog.authoring import (
     Invalid,
     identify,
@@ -82,10 +84,18 @@ def save_module(
     body: str,
     module: Module | None = None,
     revision: int | None = None,
+    media_dir: Path | None = None,
 ) -> Module:
-    """Create (module None) or update a module from front-matter fields and a Markdown body."""
+    """Create (module None) or update a module from front-matter fields and a Markdown body.
+
+    With `media_dir` (the app's MEDIA_DIR), a video or captions file must be there already.
+    """
     data = identify(session, Module, module, data, revision)
     parsed = validate(ModuleIn, data, whole="format")
+    absent = media.missing(parsed, media_dir) if media_dir else []
+    if absent:
+        field, path = absent[0]
+        raise Invalid.one(field, f"file {path} is not in the media folder: import its catalog")
     body = body.replace("\r\n", "\n")  # browsers send textarea lines with CRLF
     if not body.strip():
         raise Invalid.one("body", "the lesson body is empty")

@@ -1,6 +1,7 @@
 """Data models of the catalog files (see content/FORMAT.md); they validate every field."""
 
 import datetime as dt
+import re
 from typing import Annotated, Any, Literal, Self
 
 from pydantic import (
@@ -15,6 +16,7 @@ from pydantic import (
 
 from learnpath.planning import Bands, PlanningError, RuleAction
 from learnpath.planning.inputs import MODULE_ACTIONS, Behaviour, SpeedBand
+from learnpath.services.catalog import media
 from learnpath.vocabulary import (
     DEPTH_RANGE,
     LEVELS,
@@ -33,7 +35,9 @@ Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max
 RoleName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=80)]
 Department = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
 ItemStatus = Literal["draft", "pretest", "active", "retired"]
-Url = Annotated[str, StringConstraints(pattern=r"^https?://[^\s<>\"']+$", max_length=500)]
+URL_PATTERN = r"^https?://[^\s<>\"']+$"
+URL = re.compile(URL_PATTERN)
+Url = Annotated[str, StringConstraints(pattern=URL_PATTERN, max_length=500)]
 
 
 class Strict(BaseModel):
@@ -109,13 +113,36 @@ class ModuleIn(Strict):
     requires: list[Slug] = []
     tags: list[Tag] = []
     alternative_of: Slug | None = None
-    video: Url | None = None
+    video: Annotated[str, StringConstraints(max_length=300)] | None = None  # URL or media/ file
+    captions: Annotated[str, StringConstraints(max_length=190)] | None = None  # media/ .vtt file
     owner: Slug | None = None  # a deep program's id: the module is that program line's own
+
+    @field_validator("video")
+    @classmethod
+    def _video_source(cls, value: str | None) -> str | None:
+        if value is None or media.is_url(value):
+            if value is not None and not URL.match(value):
+                raise ValueError(f"'{value}' is not a web address (http or https)")
+            return value
+        problem = media.path_error(value, media.VIDEO_TYPES)
+        if problem:
+            raise ValueError(problem)
+        return value
+
+    @field_validator("captions")
+    @classmethod
+    def _captions_file(cls, value: str | None) -> str | None:
+        problem = media.path_error(value, media.CAPTION_TYPES) if value is not None else None
+        if problem:
+            raise ValueError(problem)
+        return value
 
     @model_validator(mode="after")
     def _video_for_video_format(self) -> Self:
         if self.video and self.format != "video":
-            raise ValueError("only a module of format 'video' has a 'video' URL")
+            raise ValueError("only a module of format 'video' has a 'video'")
+        if self.captions and not (self.video and not media.is_url(self.video)):
+            raise ValueError("'captions' go with a video file under media/ ('video: media/...')")
         return self
 
 

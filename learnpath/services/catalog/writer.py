@@ -18,6 +18,7 @@ from learnpath.models import (
     ProgramModule,
 )
 from learnpath.services.catalog import derive
+from learnpath.services.catalog.media import VideoRef
 from learnpath.services.catalog.parsed import Catalog, Known
 from learnpath.services.catalog.programs import write_programs
 from learnpath.services.catalog.upsert import Writer
@@ -98,7 +99,7 @@ def _write_modules(w: Writer, catalog: Catalog, comp_ids: dict[str, int]) -> dic
             "minutes": m.minutes,
             "competency_id": comp_ids[m.competency],
             "level": m.level,
-            "video_url": m.video or "",
+            "video_url": VideoRef(m.video or "", m.captions or "").stored(),
             "owner": m.owner or "",
         }
         w.upsert(Module, {"slug": slug}, values)

@@ -66,6 +66,13 @@ def band(numerator: Any, denominator: Any) -> Any:
     )
 
 
+def speed_band(value: float, n: int) -> str:
+    """The band of a decision-speed statistic as `_speeds` reads it ('' on too few answers)."""
+    if n < MIN_RESPONSES:
+        return ""
+    return "fast" if value * 5 <= 4 else "slow" if value * 4 >= 5 else "typical"
+
+
 Among = Callable[[Any], ColumnElement[bool]] | None
 """A filter on a learner-id column, applied inside a query (before grouping), or None: all."""
 

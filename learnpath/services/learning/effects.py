@@ -40,15 +40,17 @@ class Verdict:
     effects: list[PathEffect] = field(default_factory=list)
 
 
-def plans_of(session: Session, learner_id: int) -> list[trajectory.Trajectory[Any]]:
-    """The plans of the learner's open enrollments, as pages show them."""
+def plans_of(
+    session: Session, learner_id: int, pending: trajectory.LearnerChange | None = None
+) -> list[trajectory.Trajectory[Any]]:
+    """The plans of the learner's open enrollments, as pages show them (`pending`: view's)."""
     enrollments = session.exec(
         select(Enrollment)
         .where(Enrollment.learner_id == learner_id)
         .where(col(Enrollment.status).in_(trajectory.OPEN))
         .order_by(col(Enrollment.id))
     ).all()
-    return [trajectory.view(session, e) for e in enrollments]
+    return [trajectory.view(session, e, pending=pending) for e in enrollments]
 
 
 def effects_on(
@@ -66,10 +68,18 @@ def effects_on(
 
 
 def verdicts(
-    session: Session, learner_id: int, results: Mapping[str, Any], ids: Mapping[str, int]
+    session: Session,
+    learner_id: int,
+    results: Mapping[str, Any],
+    ids: Mapping[str, int],
+    pending: trajectory.LearnerChange | None = None,
 ) -> list[Verdict]:
-    """Per measured competency of a finished attempt, its verdict and the plans it touches."""
-    plans = plans_of(session, learner_id)
+    """Per measured competency of a finished attempt, its verdict and the plans it touches.
+
+    An attempt shown closed before it is passes `pending` (idle.as_closed): the plans then are
+    those its closing will store, so the page reads the same before and after.
+    """
+    plans = plans_of(session, learner_id, pending)
     out = []
     for slug, state in results["competencies"].items():
         if not state["n_items"]:

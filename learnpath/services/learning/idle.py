@@ -11,14 +11,18 @@ the same before and after.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from sqlmodel import Session, select
 from sqlmodel.sql.expression import SelectOfScalar
 
-from learnpath.models import Attempt
+from learnpath import planning
+from learnpath.models import Attempt, CompetencyLevel
 from learnpath.models.base import pk
-from learnpath.services.learning import results, trajectory
+from learnpath.planning import LevelEstimate
+from learnpath.planning.inputs import BEHAVIOURS
+from learnpath.services.learning import behaviour, results, trajectory
 from learnpath.services.learning.quiz.answers import responses_of
 from learnpath.vocabulary import aware, utcnow
 
@@ -73,6 +77,41 @@ def shown_closed(
     """The learner's idle attempts as closing will store them, by id: unsaved copies, no write."""
     idle = session.exec(_idle(idle_minutes, learner_id, now or utcnow())).all()
     return {pk(attempt): _closed_copy(session, attempt, idle_minutes) for attempt in idle}
+
+
+def as_closed(session: Session, closed: Attempt) -> trajectory.LearnerChange:
+    """The planner's learner once this idle attempt is closed, computed without writing.
+
+    `closed` is its `shown_closed` copy. Closing stores its levels (finalize's rule), folds its
+    times into the decision speed and makes the learner a quiz-leaver, then re-plans: a page
+    plans with this (`trajectory.view(pending=...)`) to show what the close will store.
+    """
+    assert closed.results is not None
+    stored = {
+        level.competency_id: level
+        for level in session.exec(
+            select(CompetencyLevel).where(CompetencyLevel.learner_id == closed.learner_id)
+        ).all()
+    }
+    levels, names = {}, {}
+    for slug, summary in closed.results["competencies"].items():
+        level = stored.get(int(closed.config["ids"][slug]))
+        if summary["n_items"] > 0 and results.replaces(level, summary, closed.status):
+            levels[slug] = LevelEstimate(summary["theta"], summary["se"])
+            names[slug] = summary["level"]
+    speed = results.folded_speed(session, closed, responses_of(session, closed))
+
+    def change(learner: planning.Learner) -> planning.Learner:
+        segments = {*learner.behaviour, "quiz-leaver"}
+        return replace(
+            learner,
+            levels={**learner.levels, **levels},
+            level_names={**learner.level_names, **names},
+            speed_band=behaviour.speed_band(*speed) if speed else learner.speed_band,
+            behaviour=tuple(s for s in BEHAVIOURS if s in segments),
+        )
+
+    return change
 
 
 def _closed_copy(session: Session, attempt: Attempt, idle_minutes: float) -> Attempt:

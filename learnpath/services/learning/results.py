@@ -178,8 +178,8 @@ def _set_level(
 ) -> None:
     """The learner's level becomes this estimate; an abandoned one only if more precise (SE)."""
     level = session.get(CompetencyLevel, (attempt.learner_id, competency_id))
-    if level is not None and status == "abandoned" and summary["se"] >= level.se:
-        return  # a few items before the learner left must not replace a finished measurement
+    if not replaces(level, summary, status):
+        return
     if level is None:
         level = CompetencyLevel(
             learner_id=attempt.learner_id, competency_id=competency_id, theta=0.0, se=1.0, level=""
@@ -189,22 +189,46 @@ def _set_level(
     session.add(level)
 
 
+def replaces(level: CompetencyLevel | None, summary: Mapping[str, Any], status: str) -> bool:
+    """Whether a finished attempt's estimate becomes the learner's level (`finalize`'s rule).
+
+    An abandoned one only if more precise (SE): a few items before the learner left must not
+    replace a finished measurement.
+    """
+    return level is None or status != "abandoned" or summary["se"] < level.se
+
+
 def update_decision_speed(
     session: Session, attempt: Attempt, history: Sequence[Answer], now: datetime
 ) -> None:
     """Fold this attempt's times into the learner's geometric-mean ratio to typical item times."""
-    timed = [r for r in history if 0 < r.response_ms <= MAX_DECISION_MS]
-    if not timed:
+    folded = folded_speed(session, attempt, history)
+    if folded is None:
         return
-    typical = typical_times(session, [r.item_id for r in timed], pk(attempt))
-    logs = [math.log(r.response_ms / typical[r.item_id]) for r in timed]
     stat = session.get(LearnerStat, (attempt.learner_id, DECISION_SPEED))
     if stat is None:
         stat = LearnerStat(learner_id=attempt.learner_id, kind=DECISION_SPEED, value=1.0, n=0)
-    total = math.log(stat.value) * stat.n + sum(logs)
-    stat.n += len(logs)
-    stat.value, stat.updated_at = math.exp(total / stat.n), now
+    stat.value, stat.n = folded
+    stat.updated_at = now
     session.add(stat)
+
+
+def folded_speed(
+    session: Session, attempt: Attempt, history: Sequence[Answer]
+) -> tuple[float, int] | None:
+    """The decision-speed statistic (ratio, answers) once this attempt's times are folded in.
+
+    None when the attempt has no timed answer (the statistic stays as it is). Nothing is written.
+    """
+    timed = [r for r in history if 0 < r.response_ms <= MAX_DECISION_MS]
+    if not timed:
+        return None
+    typical = typical_times(session, [r.item_id for r in timed], pk(attempt))
+    logs = [math.log(r.response_ms / typical[r.item_id]) for r in timed]
+    stat = session.get(LearnerStat, (attempt.learner_id, DECISION_SPEED))
+    value, n = (stat.value, stat.n) if stat is not None else (1.0, 0)
+    total = math.log(value) * n + sum(logs)
+    return math.exp(total / (n + len(logs))), n + len(logs)
 
 
 def typical_times(session: Session, item_ids: Sequence[int], attempt_id: int) -> dict[int, float]:

@@ -93,7 +93,13 @@ class ModuleForm(RevisionForm):
     video = StringField(
         "Video URL",
         validators=[Optional(), Length(max=500)],
-        description="Video modules: YouTube and Vimeo addresses get a player; others a link.",
+        description="Video modules: YouTube and Vimeo addresses get a player; others a link. "
+        "A file of the catalog's media folder (media/<name>.webm or .mp4) is played on the page.",
+    )
+    captions = StringField(
+        "Captions (WebVTT file)",
+        validators=[Optional(), Length(max=190)],
+        description="With a video file: its English captions, e.g. media/<name>.vtt.",
     )
     body = MarkdownField("Lesson (Markdown)", render_kw={"rows": 18})
     owner = _owner_field()
@@ -112,6 +118,7 @@ class ModuleForm(RevisionForm):
             "tags": _ids(self.tags.data),
             "alternative_of": self.alternative_of.data or None,
             "video": (self.video.data or "").strip() or None,
+            "captions": (self.captions.data or "").strip() or None,
             "owner": self.owner.data or None,
         }
 

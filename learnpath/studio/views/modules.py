@@ -1,8 +1,9 @@
 """Module pages of the studio: list with use, page with preview, editor with preview."""
 
+from pathlib import Path
 from typing import Any
 
-from flask import abort, redirect, render_template, request, url_for
+from flask import abort, current_app, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from learnpath.db import get_session
@@ -107,7 +108,7 @@ def _edit(module: Module | None) -> str | WerkzeugResponse:
                 lambda: _save_and_replan(form, module),
             )
         except Invalid as error:
-            show_errors(form, error, {"id": "slug", "video": "video"})
+            show_errors(form, error, {"id": "slug", "video": "video", "captions": "captions"})
         except Conflict as error:
             conflict = error
         else:
@@ -123,6 +124,7 @@ def _fill(form: ModuleForm, fields: dict[str, Any], body: str) -> None:
     form.tags.data = ", ".join(fields["tags"])
     form.alternative_of.data = fields["alternative_of"] or ""
     form.video.data = fields.get("video") or ""
+    form.captions.data = fields.get("captions") or ""
     form.owner.data = fields.get("owner") or ""
     form.body.data = body
 
@@ -151,6 +153,7 @@ def _save_and_replan(form: ModuleForm, module: Module | None) -> Module:
         form.body.data or "",
         module,
         form.revision.data,
+        Path(current_app.config["MEDIA_DIR"]),
     )
     if module is not None:
         trajectory.replan_using_module(session, pk(saved))

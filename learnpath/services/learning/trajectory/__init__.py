@@ -19,6 +19,7 @@ from learnpath.services.learning.trajectory.adjustments import adjust, describe,
 from learnpath.services.learning.trajectory.changelog import LogEntry, log
 from learnpath.services.learning.trajectory.outcome import OPEN, finish_program, settle
 from learnpath.services.learning.trajectory.plans import (
+    LearnerChange,
     Trajectory,
     TrajectoryError,
     checkpoints_due,
@@ -36,6 +37,7 @@ from learnpath.services.learning.trajectory.steps import ShownStep
 
 __all__ = [
     "OPEN",
+    "LearnerChange",
     "LogEntry",
     "ShownStep",
     "Trajectory",

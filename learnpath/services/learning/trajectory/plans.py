@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from functools import cached_property
 from typing import Generic, TypeVar
@@ -85,23 +85,36 @@ def replan(
     return Trajectory(enrollment, result, steps, modules)
 
 
+LearnerChange = Callable[[planning.Learner], planning.Learner]
+"""What a pending write would change in the planner's learner (idle.as_closed)."""
+
+
 def view(
-    session: Session, enrollment: Enrollment, today: date | None = None
+    session: Session,
+    enrollment: Enrollment,
+    today: date | None = None,
+    pending: LearnerChange | None = None,
 ) -> Trajectory[ShownStep]:
     """The plan as of today over the stored progress, computed for a page: nothing is written.
 
-    The same plan `replan` would store today; its steps are light copies (`ShownStep`).
+    The same plan `replan` would store today; its steps are light copies (`ShownStep`). With
+    `pending`, the plan a write not made yet would store (a page showing an idle quiz closed).
     """
-    _, result, modules = _plan(session, enrollment, today)
+    _, result, modules = _plan(session, enrollment, today, pending)
     placed, _ = lay_out(result, modules, stored_steps(session, enrollment))
     return Trajectory(enrollment, result, shown(placed), modules)
 
 
 def _plan(
-    session: Session, enrollment: Enrollment, today: date | None
+    session: Session,
+    enrollment: Enrollment,
+    today: date | None,
+    pending: LearnerChange | None = None,
 ) -> tuple[planning.PlanInput, planning.Plan, dict[int, Module]]:
     """The enrollment's plan inputs as stored now, its plan from `today`, and the modules by id."""
     inp, modules = plan_input(session, enrollment, today or utcnow().date())
+    if pending is not None:
+        inp = replace(inp, learner=pending(inp.learner))
     return inp, planning.plan(inp), modules
 
 
