@@ -13,6 +13,7 @@ from learnpath.models.catalog import (
     ModulePrerequisite,
     ModuleTag,
 )
+from learnpath.models.exposure import CompetencyExposure, ItemExposure
 from learnpath.models.jobs import Job
 from learnpath.models.people import (
     Department,
@@ -41,12 +42,14 @@ __all__ = [
     "Attempt",
     "AuditEntry",
     "Competency",
+    "CompetencyExposure",
     "CompetencyLevel",
     "CompetencyPrerequisite",
     "Department",
     "Enrollment",
     "Invite",
     "Item",
+    "ItemExposure",
     "ItemParameter",
     "ItemParameterSet",
     "Job",

@@ -12,12 +12,13 @@ from sqlalchemy import update
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
 
-from learnpath.irt import CatConfig, PlacementStep, placement_step
+from learnpath.irt import CatConfig, ExposureState, PlacementStep, placement_step
 from learnpath.models import Attempt, Item
 from learnpath.models import Response as Answer
 from learnpath.models.base import pk
 from learnpath.services.catalog.banks import BankSnapshot
 from learnpath.services.learning import events, results, trajectory
+from learnpath.services.learning.quiz.exposure import count_shown, exposure_state
 from learnpath.services.learning.quiz.questions import QuizError
 from learnpath.vocabulary import aware, utcnow
 
@@ -144,7 +145,7 @@ def advance(
     now: datetime,
 ) -> None:
     """Recompute the step from the history (newest answer last, not yet stored) and save it."""
-    computed = next_step(attempt, snapshot, history)
+    computed = next_step(attempt, snapshot, history, exposure_state(session, snapshot))
     states: dict[str, dict[str, Any]] = {
         s.competency: {"theta": s.theta, "se": s.se, "n": s.n_items, "stop": s.reason.name}
         for s in computed.competencies
@@ -160,12 +161,22 @@ def advance(
         results.finalize(session, attempt, history, "completed", now)
     else:  # the clock starts when the page is served (mark_shown), not now
         attempt.shown_item_id, attempt.shown_at = snapshot.item_ids[computed.item], None
+        count_shown(session, attempt.shown_item_id)
     session.add(attempt)
     session.flush()
 
 
-def next_step(attempt: Attempt, snapshot: BankSnapshot, history: Sequence[Answer]) -> PlacementStep:
-    """The pure IRT step on the stored history (items as bank rows, answers as 1/0)."""
+def next_step(
+    attempt: Attempt,
+    snapshot: BankSnapshot,
+    history: Sequence[Answer],
+    exposure: ExposureState | None = None,
+) -> PlacementStep:
+    """The pure IRT step on the stored history (items as bank rows, answers as 1/0).
+
+    `exposure` is the stored usage of the bank's items (quiz/exposure.py), which an exposure
+    ceiling needs; without it the ceiling does nothing.
+    """
     administered = np.array([snapshot.index_of(r.item_id) for r in history], dtype=np.intp)
     answers = np.array([1.0 if r.correct else 0.0 for r in history])
     configs = {slug: CatConfig(**rules) for slug, rules in attempt.config["rules"].items()}
@@ -177,5 +188,6 @@ def next_step(attempt: Attempt, snapshot: BankSnapshot, history: Sequence[Answer
         first,
         seed=attempt.seed,
         step=len(history),
+        exposure=exposure,
         configs=configs,
     )

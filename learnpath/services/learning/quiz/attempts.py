@@ -17,6 +17,7 @@ from learnpath.services.catalog.banks import BankSnapshot, load_bank
 from learnpath.services.catalog.ownership import line_of
 from learnpath.services.learning import events
 from learnpath.services.learning.quiz.answers import advance
+from learnpath.services.learning.quiz.exposure import count_session
 from learnpath.services.learning.quiz.questions import QuizError
 from learnpath.services.learning.quiz_rules import rules_for
 from learnpath.vocabulary import utcnow
@@ -111,6 +112,7 @@ def _launch(
         occurred_at=now,
     )
     events.touch_enrollment(session, attempt.enrollment_id, now)
+    count_session(session, attempt.competency_ids)
     advance(session, attempt, snapshot, [], now)
     return attempt
 
