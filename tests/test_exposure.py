@@ -4,6 +4,7 @@ import threading
 from collections import Counter
 
 from flask import Flask
+from flask.testing import FlaskClient
 from sqlmodel import Session, select
 
 from learnpath.models import CompetencyExposure, Item, ItemExposure, Program
@@ -65,3 +66,18 @@ def test_an_over_exposed_item_is_passed_over(catalog: Session) -> None:
     state = exposure.exposure_state(catalog, load_bank(catalog, competencies))
     assert state.capacity(0.25).min() == 0
     assert start_placement(catalog, enroll(catalog)).shown_item_id != favourite
+
+
+def test_the_studio_shows_each_items_exposure_once_sessions_exist(
+    client: FlaskClient, catalog: Session, login
+) -> None:  # type: ignore[no-untyped-def]
+    login("author")
+    before = client.get("/studio/competencies/data-literacy").get_data(as_text=True)
+    assert "Exposure" not in before  # no statistics yet: no column
+    shown = start_placement(catalog, enroll(catalog)).shown_item_id
+    item = catalog.get(Item, shown)
+    assert item is not None
+    page = client.get("/studio/competencies/data-literacy").get_data(as_text=True)
+    assert "<th" in page and "Exposure</th>" in page and "100.0 % (1)" in page
+    detail = client.get(f"/studio/items/{item.slug}").get_data(as_text=True)
+    assert "Shown in 1 of 1 quiz sessions" in detail

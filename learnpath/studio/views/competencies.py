@@ -8,6 +8,7 @@ from learnpath.models import Competency
 from learnpath.services.catalog import competency_edits, item_lists, module_lists, ownership
 from learnpath.services.catalog.authoring import Conflict, Invalid
 from learnpath.services.catalog.paging import Order
+from learnpath.services.learning.quiz import exposure
 from learnpath.studio.access import authoring
 from learnpath.studio.blueprint import bp
 from learnpath.studio.forms import choices
@@ -53,6 +54,7 @@ def show_competency(slug: str) -> str:
         statuses=ITEM_STATUSES,
         modules=modules,
         owners=ownership.deep_lines(session),
+        exposure=exposure.exposure_rates(session, competency),
     )
 
 

@@ -65,13 +65,30 @@ def exposure_state(session: Session, snapshot: BankSnapshot) -> ExposureState:
     return ExposureState(counts, per_item)
 
 
+def sessions_of(session: Session, competency_id: int) -> int:
+    """Quiz sessions started on a competency's bank so far."""
+    found = session.get(CompetencyExposure, competency_id)
+    return found.sessions if found is not None else 0
+
+
 def exposure_rates(session: Session, competency: Competency) -> dict[int, tuple[int, float]]:
-    """Per item of a competency: sessions shown it and its share of the competency's sessions."""
-    found = session.get(CompetencyExposure, competency.id)
-    total = found.sessions if found is not None else 0
+    """Per item of a competency: sessions shown it and its share of the competency's sessions.
+
+    Items never shown are absent; {} before the first session (no statistics yet).
+    """
+    total = sessions_of(session, competency.id or 0)
     rows = session.exec(
         select(ItemExposure.item_id, ItemExposure.shown)
         .join(Item, col(Item.id) == ItemExposure.item_id)
         .where(Item.competency_id == competency.id)
     ).all()
     return {item_id: (shown, shown / total if total else 0.0) for item_id, shown in rows}
+
+
+def item_exposure(session: Session, item: Item) -> tuple[int, int] | None:
+    """(sessions shown the item, sessions of its competency), or None before any session."""
+    total = sessions_of(session, item.competency_id)
+    if not total:
+        return None
+    found = session.get(ItemExposure, item.id)
+    return (found.shown if found is not None else 0), total
