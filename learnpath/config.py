@@ -65,3 +65,8 @@ def is_embedded(app: Flask) -> bool:
     return bool(app.config.get("EMBEDDED_DATABASE")) and str(app.config["DATABASE_URL"]).startswith(
         "sqlite"
     )
+
+
+def payoff_file(app: Flask, slug: str, suffix: str) -> Path:
+    """Where `flask payoff` keeps a program's latest run: instance/payoff/SLUG.json and .svg."""
+    return Path(app.instance_path) / "payoff" / f"{slug}{suffix}"

@@ -32,8 +32,12 @@ def start_attempt(
     competencies: Sequence[Competency],
     enrollment: Enrollment | None = None,
     now: datetime | None = None,
+    seed: int | None = None,
 ) -> Attempt:
-    """A new attempt, or the learner's active one of the same kind and scope (double start)."""
+    """A new attempt, or the learner's active one of the same kind and scope (double start).
+
+    `seed` fixes the attempt's random seed (a simulation's reproducible run); None draws one.
+    """
     _check_start(kind, competencies)
     scope = scope_of([pk(c) for c in competencies], enrollment.id if enrollment else None)
     active = _active_in_scope(session, learner_id, kind, scope)
@@ -44,6 +48,8 @@ def start_attempt(
     snapshot = load_bank(session, sorted(competencies, key=pk), line)
     now = now or utcnow()
     new = _new_attempt(session, learner_id, kind, competencies, enrollment, snapshot, now)
+    if seed is not None:
+        new.seed = seed
     attempt_id = _insert_unless_active(session, new)
     if attempt_id is None:  # a concurrent Start of the same quiz inserted it first
         active = _active_in_scope(session, learner_id, kind, scope)
