@@ -26,6 +26,8 @@ DEFAULTS: dict[str, Any] = {
     # The job queue (learnpath/jobs): None = SQLite file queue.sqlite in the instance folder, or
     # e.g. LEARNPATH_QUEUE_URL=redis://host:6379/0. QUEUE_IMMEDIATE runs jobs in the request.
     "QUEUE_URL": None,
+    # Where `flask payoff` keeps each program's latest run (None: instance/payoff/).
+    "PAYOFF_FOLDER": None,
     "QUEUE_IMMEDIATE": False,
     "VIDEO_HOSTS": ["youtube.com", "www.youtube.com", "youtu.be", "vimeo.com", "player.vimeo.com"],
 }
@@ -68,5 +70,9 @@ def is_embedded(app: Flask) -> bool:
 
 
 def payoff_file(app: Flask, slug: str, suffix: str) -> Path:
-    """Where `flask payoff` keeps a program's latest run: instance/payoff/SLUG.json and .svg."""
-    return Path(app.instance_path) / "payoff" / f"{slug}{suffix}"
+    """Where `flask payoff` keeps a program's latest run: instance/payoff/SLUG.json and .svg.
+
+    PAYOFF_FOLDER (LEARNPATH_PAYOFF_FOLDER) puts them elsewhere.
+    """
+    folder = app.config.get("PAYOFF_FOLDER") or Path(app.instance_path) / "payoff"
+    return Path(folder) / f"{slug}{suffix}"

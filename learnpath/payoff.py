@@ -37,11 +37,11 @@ from learnpath.services.simulation import (
 DEFAULT_VARY = "se_target=0.5,0.4,0.3,0.25"
 
 
-def _variants(text: str) -> tuple[str, list[float]]:
+def _variants(text: str) -> tuple[str, list[float | int]]:
     """`name=v1,v2` as the setting's name and its values, or a click error naming the option."""
     name, _, values = text.partition("=")
-    try:
-        numbers = [float(v) for v in values.split(",") if v.strip()]
+    try:  # 30 stays an integer (max_items), .95 a float
+        numbers = [float(v) if "." in v else int(v) for v in values.split(",") if v.strip()]
     except ValueError:
         numbers = []
     if not name.strip() or not numbers:
@@ -49,7 +49,7 @@ def _variants(text: str) -> tuple[str, list[float]]:
     return name.strip(), numbers
 
 
-def _template(folder: Path, content: Path) -> Path:
+def catalog_template(folder: Path, content: Path) -> Path:
     """A SQLite file migrated and holding the catalog of `content`, as `flask demo` makes it."""
     path = folder / "template.sqlite"
     engine = db.make_engine(f"sqlite:///{path}", durable=False)
@@ -148,7 +148,7 @@ def payoff_command(
     name, values = _variants(vary) if vary else ("", [])
     options = {"learners": learners, "correlation": correlation, "seed": seed}
     with tempfile.TemporaryDirectory(prefix="payoff-") as folder:
-        template = _template(Path(folder), content)
+        template = catalog_template(Path(folder), content)
         title, main = _run(template, program, {}, options)
         _echo(f"{title} (placement as configured)", main)
         points = []

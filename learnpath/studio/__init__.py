@@ -28,6 +28,7 @@ def init_app(app: Flask) -> None:
         jobs,
         learners,
         modules,
+        payoff,
         people,
         programs,
         rules,

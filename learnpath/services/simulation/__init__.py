@@ -12,6 +12,7 @@ from learnpath.services.simulation.payoff import (
     Simulee,
     Transaction,
     draw_simulees,
+    judge,
     run_learner,
 )
 from learnpath.services.simulation.report import Summary, summarize, svg_plot
@@ -24,6 +25,7 @@ __all__ = [
     "Summary",
     "Transaction",
     "draw_simulees",
+    "judge",
     "prepare",
     "run_cohort",
     "run_learner",

@@ -120,7 +120,7 @@ def run_learner(
     with transaction() as session:
         trajectory.replan_learner(session, learner_id)
     with transaction() as session:
-        judged = _judge(session, enrollment_id, simulee)
+        judged = judge(session, enrollment_id, simulee)
     return Outcome(items, *judged, seconds=time.perf_counter() - began)
 
 
@@ -160,7 +160,7 @@ def _answer_next(
         return True
 
 
-def _judge(
+def judge(
     session: Session, enrollment_id: int, simulee: Simulee
 ) -> tuple[int, int, int, int, int, bool]:
     """Planned and full minutes, waivers (all, false, missed) and coverage of the stored plan."""
