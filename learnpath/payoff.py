@@ -34,7 +34,7 @@ from learnpath.services.simulation import (
 # The placement settings the plot compares, as `--vary NAME=V1,V2,...`: any key of a program's
 # placement (se_target now; a decision threshold such as decision_threshold=.9,.95,.99 plugs in
 # the same way once the placement reads one).
-DEFAULT_VARY = "se_target=0.5,0.4,0.3,0.25"
+DEFAULT_VARY = "se_target=0.6,0.5,0.4,0.3"
 
 
 def _variants(text: str) -> tuple[str, list[float | int]]:
