@@ -69,7 +69,7 @@ def svg_plot(title: str, points: Sequence[tuple[str, Summary]]) -> str:
     xs = [s.false_per_learner for _, s in points]
     ys = [100 * s.saved_share for _, s in points]
     x_top = max([*xs, 0.1]) * 1.15
-    y_low, y_top = min([*ys, 0.0]), max([*ys, 1.0]) * 1.15
+    y_low, y_top = max(0.0, min(ys) - 10), min(100.0, max(ys) + 10)
 
     def at(x: float, y: float) -> tuple[float, float]:
         """Pixel position of a (false waivers, % saved) pair."""
@@ -78,9 +78,16 @@ def svg_plot(title: str, points: Sequence[tuple[str, Summary]]) -> str:
         return round(px, 1), round(py, 1)
 
     path = " ".join(f"{'M' if i == 0 else 'L'}{x},{y}" for i, (x, y) in enumerate(map(at, xs, ys)))
+    labels: dict[tuple[float, float], list[str]] = {}  # runs that land on one point share it
+    for (label, s), spot in zip(points, map(at, xs, ys), strict=True):
+        labels.setdefault(spot, []).append(f"{label} ({s.items_mean:.1f} questions)")
     marks = "".join(
-        f'<circle cx="{px}" cy="{py}" r="4"/><text x="{px + 7}" y="{py - 7}">{escape(label)}</text>'
-        for (label, _), (px, py) in zip(points, map(at, xs, ys), strict=True)
+        f'<circle cx="{px}" cy="{py}" r="4"/>'
+        + "".join(
+            f'<text x="{px + 7}" y="{py - 7 - 14 * i}">{escape(text)}</text>'
+            for i, text in enumerate(texts)
+        )
+        for (px, py), texts in labels.items()
     )
     x0, y0 = at(0, y_low)
     x1, y1 = at(x_top, y_top)
