@@ -97,23 +97,7 @@ def run_learner(
     began = time.perf_counter()
     clock = utcnow()
     with transaction() as session:
-        program = session.get(Program, program_id)
-        assert program is not None
-        learner = Learner(
-            external_id=f"payoff-{simulee.number}",
-            email=f"payoff-{simulee.number}@simulated.invalid",
-            name=f"Simulated learner {simulee.number}",
-            role=simulee.role,
-        )
-        session.add(learner)
-        session.flush()
-        enrollment, _ = enrolment.enrol(session, learner, program, "payoff")
-        measured = quiz_rules.placement_competencies(session, program)
-        attempt = quiz.start_attempt(
-            session, pk(learner), "placement", measured, enrollment, clock, simulee.seed
-        )
-        quiz.mark_shown(session, attempt, clock)
-        learner_id, enrollment_id, attempt_id = pk(learner), pk(enrollment), pk(attempt)
+        learner_id, enrollment_id, attempt_id = _start(session, program_id, simulee, clock)
     items = 0
     while _answer_next(transaction, attempt_id, simulee, rng, clock + _seconds(items + 1)):
         items += 1
@@ -124,7 +108,31 @@ def run_learner(
     return Outcome(items, *judged, seconds=time.perf_counter() - began)
 
 
+def _start(
+    session: Session, program_id: int, simulee: Simulee, now: datetime
+) -> tuple[int, int, int]:
+    """The simulee as a learner, enrolled, its placement started as the Start button does it."""
+    program = session.get(Program, program_id)
+    assert program is not None
+    learner = Learner(
+        external_id=f"payoff-{simulee.number}",
+        email=f"payoff-{simulee.number}@simulated.invalid",
+        name=f"Simulated learner {simulee.number}",
+        role=simulee.role,
+    )
+    session.add(learner)
+    session.flush()
+    enrollment, _ = enrolment.enrol(session, learner, program, "payoff")
+    measured = quiz_rules.placement_competencies(session, program)
+    attempt = quiz.start_attempt(
+        session, pk(learner), "placement", measured, enrollment, now, simulee.seed
+    )
+    quiz.mark_shown(session, attempt, now)
+    return pk(learner), pk(enrollment), pk(attempt)
+
+
 def _seconds(n: int) -> timedelta:
+    """The simulated clock after n answers."""
     return timedelta(seconds=ANSWER_SECONDS * n)
 
 
@@ -166,10 +174,9 @@ def judge(
     """Planned and full minutes, waivers (all, false, missed) and coverage of the stored plan."""
     enrollment = session.get(Enrollment, enrollment_id)
     assert enrollment is not None
-    current = trajectory.view(session, enrollment)
     program = session.get(Program, enrollment.program_id)
     assert program is not None
-    bands = Bands.of(program.level_bands)
+    current, bands = trajectory.view(session, enrollment), Bands.of(program.level_bands)
     slugs = _competency_slugs(session)
     planned = waived = false = missed = 0
     reached: dict[str, int] = {}
@@ -185,13 +192,24 @@ def judge(
         elif step.status == "waived":
             waived += 1
             false += not mastered
+    covered = _covered(session, enrollment, simulee, bands, reached)
+    return planned, _full_minutes(session, program), waived, false, missed, covered
+
+
+def _covered(
+    session: Session,
+    enrollment: Enrollment,
+    simulee: Simulee,
+    bands: Bands,
+    reached: dict[str, int],
+) -> bool:
+    """Every target: the true level is there already, or a planned module builds it that far."""
     inp, _ = plan_input(session, enrollment, utcnow().date())
-    covered = all(
+    return all(
         _true_level(bands, simulee.theta.get(c)) >= level_index(level)
         or reached.get(c, -1) >= level_index(level)
         for c, level in target_levels(inp).items()
     )
-    return planned, _full_minutes(session, program), waived, false, missed, covered
 
 
 def _true_level(bands: Bands, theta: float | None) -> int:

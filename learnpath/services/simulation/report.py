@@ -77,18 +77,9 @@ def svg_plot(title: str, points: Sequence[tuple[str, Summary]]) -> str:
         py = HEIGHT - MARGIN - (HEIGHT - 2 * MARGIN) * (y - y_low) / (y_top - y_low)
         return round(px, 1), round(py, 1)
 
-    path = " ".join(f"{'M' if i == 0 else 'L'}{x},{y}" for i, (x, y) in enumerate(map(at, xs, ys)))
-    labels: dict[tuple[float, float], list[str]] = {}  # runs that land on one point share it
-    for (label, s), spot in zip(points, map(at, xs, ys), strict=True):
-        labels.setdefault(spot, []).append(f"{label} ({s.items_mean:.1f} questions)")
-    marks = "".join(
-        f'<circle cx="{px}" cy="{py}" r="4"/>'
-        + "".join(
-            f'<text x="{px + 7}" y="{py - 7 - 14 * i}">{escape(text)}</text>'
-            for i, text in enumerate(texts)
-        )
-        for (px, py), texts in labels.items()
-    )
+    spots = [at(x, y) for x, y in zip(xs, ys, strict=True)]
+    path = " ".join(f"{'M' if i == 0 else 'L'}{x},{y}" for i, (x, y) in enumerate(spots))
+    marks = _marks(points, spots)
     x0, y0 = at(0, y_low)
     x1, y1 = at(x_top, y_top)
     return (
@@ -108,4 +99,19 @@ def svg_plot(title: str, points: Sequence[tuple[str, Summary]]) -> str:
         f'<text x="{x0 - 6}" y="{y0 + 4}" text-anchor="end">{y_low:.0f}</text>'
         f'<path d="{path}" fill="none" stroke="#36c" stroke-width="2"/>'
         f'<g fill="#36c">{marks}</g></svg>\n'
+    )
+
+
+def _marks(points: Sequence[tuple[str, Summary]], spots: list[tuple[float, float]]) -> str:
+    """A dot per point and its labels; runs that land on one point share it."""
+    labels: dict[tuple[float, float], list[str]] = {}
+    for (label, summary), spot in zip(points, spots, strict=True):
+        labels.setdefault(spot, []).append(f"{label} ({summary.items_mean:.1f} questions)")
+    return "".join(
+        f'<circle cx="{px}" cy="{py}" r="4"/>'
+        + "".join(
+            f'<text x="{px + 7}" y="{py - 7 - 14 * i}">{escape(text)}</text>'
+            for i, text in enumerate(texts)
+        )
+        for (px, py), texts in labels.items()
     )
