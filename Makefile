@@ -46,6 +46,10 @@ format: $(STAMP)
 test: $(STAMP) browser lint  ## set up, lint, run the whole suite
 	$(BIN)/pytest -q
 
+# What each shipped program's placement pays off (flask payoff; about 2-5 s per learner here).
+PAYOFF_PROGRAMS = team-lead-path data-literacy-essentials data-literacy-northwind-cohort \
+	information-security-basics project-management-foundations secure-finance-operations
+
 bench: $(STAMP)  ## benchmarks print their figures
 	$(BIN)/python benchmarks/bench_irt.py
 	$(BIN)/python benchmarks/bench_calibration.py
@@ -56,6 +60,7 @@ bench: $(STAMP)  ## benchmarks print their figures
 	$(BIN)/python benchmarks/bench_studio.py  # rule preview over 10,000 learners, studio pages
 	$(BIN)/python benchmarks/bench_quiz_http.py --workers 8 --threads 1  # needs PostgreSQL on 127.0.0.1:5432
 	-$(BIN)/python benchmarks/bench_api.py  # needs PostgreSQL on 127.0.0.1:5432
+	for p in $(PAYOFF_PROGRAMS); do $(BIN)/flask --app learnpath payoff $$p --learners 200 --vary ''; done  # benchmarks/README.md
 
 videos: $(STAMP)  ## the video modules' narrated videos and captions, from their transcripts (apt-get install ffmpeg espeak-ng)
 	$(BIN)/python -m tools.make_videos

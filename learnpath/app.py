@@ -24,7 +24,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     # Templates name depths by the enum (Depth.PERSONAL, Depth|length), never by number.
     app.jinja_env.globals["Depth"] = Depth
 
-    from learnpath import api, auth, cli, headers, jobs, learner, markdown, studio, video
+    from learnpath import api, auth, cli, headers, jobs, learner, markdown, payoff, studio, video
 
     headers.init_app(app)
     markdown.init_app(app)
@@ -35,6 +35,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     api.init_app(app)
     cli.init_app(app)
     jobs.init_app(app)
+    payoff.init_app(app)
     if not app.testing:
         # Everything built so far lives as long as the worker: keep it out of the collector's
         # full passes, which otherwise cost ~100 ms pauses on large API pages (bench_api.py).

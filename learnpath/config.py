@@ -32,6 +32,8 @@ DEFAULTS: dict[str, Any] = {
     # The job queue (learnpath/jobs): None = SQLite file queue.sqlite in the instance folder, or
     # e.g. LEARNPATH_QUEUE_URL=redis://host:6379/0. QUEUE_IMMEDIATE runs jobs in the request.
     "QUEUE_URL": None,
+    # Where `flask payoff` keeps each program's latest run (None: instance/payoff/).
+    "PAYOFF_FOLDER": None,
     "QUEUE_IMMEDIATE": False,
     # Steps per seed of a calibration queued from the studio (a cap: each seed stops when its loss levels off).
     "CALIBRATION_EPOCHS": 1000,
@@ -77,3 +79,12 @@ def is_embedded(app: Flask) -> bool:
     return bool(app.config.get("EMBEDDED_DATABASE")) and str(app.config["DATABASE_URL"]).startswith(
         "sqlite"
     )
+
+
+def payoff_file(app: Flask, slug: str, suffix: str) -> Path:
+    """Where `flask payoff` keeps a program's latest run: instance/payoff/SLUG.json and .svg.
+
+    PAYOFF_FOLDER (LEARNPATH_PAYOFF_FOLDER) puts them elsewhere.
+    """
+    folder = app.config.get("PAYOFF_FOLDER") or Path(app.instance_path) / "payoff"
+    return Path(folder) / f"{slug}{suffix}"

@@ -14,8 +14,11 @@ from learnpath.files import private_sqlite
 from learnpath.services import audit
 
 
-def make_engine(url: str, echo: bool = False, busy_ms: int = 30000) -> Engine:
-    """Create an engine; SQLite gets foreign keys, WAL and a busy timeout (`busy_ms`)."""
+def make_engine(url: str, echo: bool = False, busy_ms: int = 30000, durable: bool = True) -> Engine:
+    """Create an engine; SQLite gets foreign keys, WAL and a busy timeout (`busy_ms`).
+
+    `durable=False` (a throw-away SQLite file: `flask payoff`) skips the sync to disk at commit.
+    """
     if url.startswith("postgres://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgres://")
     elif url.startswith("postgresql://"):
@@ -31,6 +34,8 @@ def make_engine(url: str, echo: bool = False, busy_ms: int = 30000) -> Engine:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute(f"PRAGMA busy_timeout={int(busy_ms)}")
+        if not durable:
+            cursor.execute("PRAGMA synchronous=OFF")
         cursor.close()
 
     event.listen(engine, "connect", sqlite_pragmas)
@@ -65,12 +70,13 @@ def _close_session(_exc: BaseException | None) -> None:
 
 
 @contextmanager
-def transaction(actor: audit.Actor | None = None) -> Iterator[Session]:
+def transaction(actor: audit.Actor | None = None, bind: Engine | None = None) -> Iterator[Session]:
     """A session of its own that commits on success and rolls back on any error (for CLI jobs).
 
-    With an actor, every write it makes is recorded in the audit log (admin commands).
+    With an actor, every write it makes is recorded in the audit log (admin commands). `bind`
+    is another database than the app's (a simulation's temporary one: `flask payoff`).
     """
-    with Session(engine(), expire_on_commit=False) as session:
+    with Session(bind or engine(), expire_on_commit=False) as session:
         if actor is not None:
             audit.set_actor(session, actor)
         try:
@@ -80,6 +86,9 @@ def transaction(actor: audit.Actor | None = None) -> Iterator[Session]:
             session.rollback()
             raise
 
+
+Database = Engine
+"""A database other than the app's, to `transaction(bind=...)` on (made by `make_engine`)."""
 
 Busy = OperationalError
 """What a quick transaction raises when the database is busy (SQLite's write lock is taken)."""

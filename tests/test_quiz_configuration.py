@@ -2,8 +2,9 @@
 
 A placement starts every competency from the population prior N(0, 1) in logits: a wider prior
 asks more items to reach the same precision and a narrower one biases the first levels. Items
-are picked at random among the 5 most informative (randomesque), so that the same few items are
-not shown first to every learner; with k = 1 every attempt would open on the same item.
+are priced under a 0.25 exposure ceiling counted across every learner (quiz/exposure.py), so that
+the same few items are not shown first to every learner; without it every attempt would open on
+the same item.
 """
 
 from datetime import timedelta
@@ -16,8 +17,8 @@ from learnpath.models import Attempt, Competency, Enrollment, Program
 from learnpath.models.base import pk
 
 PRIOR = {"prior_mean": 0.0, "prior_sd": 1.0}
-EXPOSURE = {"selection": "randomesque", "randomesque_k": 5}
-STARTS = 20  # with k = 5, 20 attempts opening on at most 2 items: p < 1e-7
+EXPOSURE = {"selection": "maxinfo", "exposure_ceiling": 0.25, "exposure_pricing": True}
+STARTS = 20  # under a 0.25 ceiling no item opens more than 5 of 20 attempts
 
 
 def started(client: FlaskClient, db: Session, data: dict[str, object]) -> Attempt:
@@ -39,7 +40,7 @@ def enrolled(db: Session, login, slug: str = "team-lead-path") -> Enrollment:  #
     return enrollment
 
 
-def test_placements_and_checks_start_from_the_standard_prior_with_randomesque_5(
+def test_placements_and_checks_start_from_the_standard_prior_priced_under_the_ceiling(
     client: FlaskClient, catalog: Session, login
 ) -> None:  # type: ignore[no-untyped-def]
     enrollment = enrolled(catalog, login)

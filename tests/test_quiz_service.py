@@ -83,7 +83,7 @@ def test_a_placement_snapshots_the_bank_and_follows_the_programs_rules(catalog: 
     attempt = start_placement(catalog, enroll(catalog))
     rules = attempt.config["rules"]["data-literacy"]
     assert (rules["se_target"], rules["max_items"], rules["min_items"]) == (0.35, 20, 5)
-    assert rules["selection"] == "randomesque" and rules["prior_mean"] == 0.0
+    assert rules["exposure_pricing"] and rules["prior_mean"] == 0.0
     n_items = catalog.exec(
         select(func.count()).where(Item.competency_id == attempt.competency_ids[0])
     ).one()

@@ -85,18 +85,30 @@ class ExposureState:
     `sessions` is the number of sessions started so far, the current one included. With a
     ceiling r, item i is eligible while counts[i] < r · sessions, so no item's exposure rate
     (counts / sessions) can pass r; the caller increments counts when it administers an item.
+    `sessions` may also be one number per item (the sessions of the item's own competency, when
+    a placement's bank holds several competencies that not every session measures).
     """
 
     counts: npt.NDArray[np.int64]
-    sessions: int
+    sessions: int | npt.NDArray[np.int64]
 
     def __post_init__(self) -> None:
-        """Validate and freeze the counts."""
+        """Validate and freeze the counts (and per-item sessions)."""
         counts = np.array(self.counts, dtype=np.int64)
         if counts.ndim != 1 or np.any(counts < 0):
             raise IRTError("exposure counts must be a 1-D array of non-negative integers")
-        if self.sessions < 0:
+        if np.any(np.asarray(self.sessions) < 0):
             raise IRTError(f"sessions must be >= 0, got {self.sessions}")
+        if np.ndim(self.sessions) == 1:
+            sessions = np.array(self.sessions, dtype=np.int64)
+            if sessions.shape != counts.shape:
+                raise IRTError(
+                    f"per-item sessions must have {counts.size} items, got {sessions.shape}"
+                )
+            sessions.flags.writeable = False
+            object.__setattr__(self, "sessions", sessions)
+        elif np.ndim(self.sessions) != 0:
+            raise IRTError("sessions must be a number or a 1-D array, one per item")
         counts.flags.writeable = False
         object.__setattr__(self, "counts", counts)
 

@@ -13,6 +13,7 @@ from learnpath.models.catalog import (
     ModulePrerequisite,
     ModuleTag,
 )
+from learnpath.models.exposure import CompetencyExposure, ItemExposure
 from learnpath.models.jobs import Job
 from learnpath.models.logins import LoginThrottle, LoginToken
 from learnpath.models.people import (
@@ -42,12 +43,14 @@ __all__ = [
     "Attempt",
     "AuditEntry",
     "Competency",
+    "CompetencyExposure",
     "CompetencyLevel",
     "CompetencyPrerequisite",
     "Department",
     "Enrollment",
     "Invite",
     "Item",
+    "ItemExposure",
     "ItemParameter",
     "ItemParameterSet",
     "Job",

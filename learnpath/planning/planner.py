@@ -5,10 +5,13 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 
+from learnpath.vocabulary import LEVELS
+
 from . import adjust
 from .errors import AdjustmentRefused
 from .graph import close, edges, order, reopen
 from .inputs import Adjustment, PlanInput
+from .levels import level_index
 from .outputs import Plan, Refusal, Step
 from .pool import Pool, Slot, build
 from .reorder import move
@@ -228,4 +231,30 @@ def _warnings(pool: Pool, sequence: list[str]) -> tuple[str, ...]:
             f"'{module}' requires '{req}', which is not in this program: assumed known"
             for req in pool.outside[module]
         ]
+    return tuple(notes) + _unreachable(pool)
+
+
+def _unreachable(pool: Pool) -> tuple[str, ...]:
+    """Depth 5: a target above the learner's level that no module open to them builds that far."""
+    if not pool.inp.program.personal:
+        return ()
+    learner, notes = pool.inp.learner, []
+    for target in pool.inp.program.targets:
+        goal = level_index(target.level_for(learner.role))
+        if pool.bands.level_of(learner.levels.get(target.competency)) >= goal:
+            continue
+        best = max(
+            (
+                s.level
+                for s in pool.slots.values()
+                if s.info.competency == target.competency and s.offered and not s.rule_excluded
+            ),
+            default=-1,
+        )
+        if best < goal:
+            built = f"only up to {LEVELS[best]}" if best >= 0 else "not at all"
+            notes.append(
+                f"target {LEVELS[goal]} in '{target.competency}' is unreachable: "
+                f"the modules of this program open to the learner build it {built}"
+            )
     return tuple(notes)

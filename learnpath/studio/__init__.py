@@ -29,6 +29,7 @@ def init_app(app: Flask) -> None:
         jobs,
         learners,
         modules,
+        payoff,
         people,
         programs,
         rules,

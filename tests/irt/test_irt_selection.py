@@ -151,3 +151,11 @@ def test_shortlists_are_skipped_where_they_cannot_help() -> None:
     assert build_shortlist(bank_2pl(40), 64) is None
     guessing = ItemBank(a=np.ones(100), b=np.zeros(100), c=np.full(100, 0.2))
     assert build_shortlist(guessing, 10) is None
+
+
+def test_per_item_sessions_hold_each_competency_to_its_own_sessions() -> None:
+    # Item 0's competency had 8 sessions, item 1's 100: 2 shows fill item 0's quarter only.
+    state = ExposureState(np.array([2, 2]), np.array([8, 100]))
+    assert state.capacity(0.25).tolist() == [0, 23]
+    with pytest.raises(IRTError, match="per-item sessions"):
+        ExposureState(np.array([2, 2]), np.array([8]))

@@ -183,3 +183,19 @@ def test_depth_5_novice_target_without_an_assessment_plans_novice_modules_to_con
     assert (intro.status, intro.reason_code) == ("planned", "unconfirmed")
     assert intro.reason_text == "level not assessed; target novice"
     assert result.step("more").reason_code == "above_target"
+
+
+def test_a_target_no_module_builds_that_far_is_named_unreachable_for_the_authors() -> None:
+    modules = [mod("s1", "sec", "developing"), mod("a1", "a", "proficient")]
+    targets = (Target("sec", "proficient"), Target("a", "proficient"))
+    inp = make_input(program(5, modules, targets=targets), modules)
+    warning = (
+        "target proficient in 'sec' is unreachable: the modules of this program open to the "
+        "learner build it only up to developing"
+    )
+    assert plan(inp).warnings == (warning,)  # 'a' is reachable: a1 builds it to proficient
+    assert warning not in plan(inp).learner_notes
+    mastered = make_input(
+        program(5, modules, targets=targets), modules, Learner(levels=levels(sec=0.0))
+    )
+    assert plan(mastered).warnings == ()  # already at the target: nothing to reach

@@ -43,6 +43,7 @@ EXPECTED: dict[str, tuple[str, dict[str, Any], dict[str, str], dict[str, int]]] 
     "studio.home": ("GET", {}, {}, READ),
     "studio.list_programs": ("GET", {}, {}, READ),
     "studio.show_program": ("GET", PUBLISHED, {}, READ),
+    "studio.payoff_plot": ("GET", {"slug": "no-payoff-run"}, {}, STAFF_MISSING),
     "studio.new_program": ("POST", {}, {"title": ""}, FORM),
     "studio.edit_program": ("POST", DRAFT, {"title": ""}, FORM),
     "studio.publish_program": ("POST", DRAFT, {}, DONE),

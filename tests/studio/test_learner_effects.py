@@ -31,10 +31,12 @@ def test_the_exposure_mode_reaches_the_adaptive_test_rules(catalog: Session) -> 
     comps = quiz_rules.placement_competencies(catalog, program)
     enrollment = enroll(catalog, "team-lead-path")
     rules = quiz_rules.rules_for(catalog, enrollment.learner_id, "placement", comps, program)
-    assert {r["selection"] for r in rules["rules"].values()} == {"randomesque"}
-    program.placement = {**(program.placement or {}), "exposure": "maxinfo"}
+    assert all(r["exposure_pricing"] for r in rules["rules"].values())  # priced by default
+    assert {r["exposure_ceiling"] for r in rules["rules"].values()} == {0.25}
+    program.placement = {**(program.placement or {}), "exposure": "randomesque"}
     rules = quiz_rules.rules_for(catalog, enrollment.learner_id, "placement", comps, program)
-    assert {r["selection"] for r in rules["rules"].values()} == {"maxinfo"}
+    assert {r["selection"] for r in rules["rules"].values()} == {"randomesque"}
+    assert not any(r.get("exposure_pricing") for r in rules["rules"].values())
 
 
 def test_checkpoint_policy_none_offers_no_checkpoints(catalog: Session) -> None:

@@ -71,8 +71,8 @@ def test_a_personal_target_the_pool_cannot_reach_is_refused(catalog: Session) ->
     composition.set_target(catalog, program, "Ana", None, "data-literacy", "developing")
     composition.set_target(catalog, program, "Ana", None, "data-literacy", "expert", "analyst")
     assert publishing.publish_problems(catalog, program) == [
-        "targets: role 'analyst' aims at expert in “Data literacy”, but no module of the pool "
-        "builds it that far"
+        "targets: role 'analyst' aims at expert in “Data literacy”, which is unreachable: no "
+        "module of the pool builds it that far (the highest is developing)"
     ]
 
 

@@ -140,11 +140,13 @@ def _target_problems(
         best[e.module.competency_id] = max(best.get(e.module.competency_id, -1), level)
     out = []
     for target, comp in composition.targets(session, program):
-        if best.get(pk(comp), -1) < LEVELS.index(target.level):
+        highest = best.get(pk(comp), -1)
+        if highest < LEVELS.index(target.level):
             who = f"role '{target.role}'" if target.role else "the default"
+            built = f"the highest is {LEVELS[highest]}" if highest >= 0 else "it has none"
             out.append(
-                f"targets: {who} aims at {target.level} in “{comp.name}”, but no module of the "
-                "pool builds it that far"
+                f"targets: {who} aims at {target.level} in “{comp.name}”, which is unreachable: "
+                f"no module of the pool builds it that far ({built})"
             )
     return out
 

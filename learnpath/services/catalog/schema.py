@@ -179,7 +179,8 @@ class PlacementIn(Strict):
     max_items: int = Field(default=30, ge=1, le=200)
     min_items: int = Field(default=3, ge=1, le=200)
     competencies: list[Slug] = []  # which it measures; [] = every competency the modules build
-    exposure: Literal["randomesque", "maxinfo"] = "randomesque"
+    # priced: exposure prices under a 0.25 ceiling counted across learners (quiz_rules.py)
+    exposure: Literal["priced", "randomesque", "maxinfo"] = "priced"
     review: ReviewIn | None = None  # None: the defaults (learnpath/services/learning/review.py)
     # Share of questions that may be unscored pretest items (one per round(1 / share)); None:
     # the default (learnpath/services/learning/pretest.py), 0: none.

@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from learnpath.irt import DEFAULT_EXPOSURE_CEILING
 from learnpath.models import (
     Competency,
     CompetencyLevel,
@@ -28,6 +29,19 @@ from learnpath.services.learning import results
 from learnpath.services.learning.review import review_setting
 
 RANDOMESQUE_K = 5
+# How each exposure setting selects items (CatConfig fields). "priced", the default, keeps every
+# item under a 0.25 share of the sessions of its competency (counted across all learners and
+# workers: quiz/exposure.py) and saves the sharpest items for the sessions that use them best.
+EXPOSURE_MODES: dict[str, dict[str, Any]] = {
+    "priced": {
+        "selection": "maxinfo",
+        "exposure_ceiling": DEFAULT_EXPOSURE_CEILING,
+        "exposure_pricing": True,
+    },
+    "randomesque": {"selection": "randomesque", "randomesque_k": RANDOMESQUE_K},
+    "maxinfo": {"selection": "maxinfo"},
+}
+DEFAULT_EXPOSURE = "priced"
 CHECK_RULES = {"se_target": 0.3, "max_items": 20, "min_items": 5}
 CHECKPOINT_RULES = {"se_target": 0.35, "max_items": 8, "min_items": 3}
 # Learning is expected between two tests, so a checkpoint's prior is the last estimate widened
@@ -44,10 +58,10 @@ def rules_for(
 ) -> dict[str, Any]:
     """Per-competency CAT rules (prior, stopping, selection) and the level bands, as JSON."""
     n = len(competencies)
-    selection = "randomesque"
+    exposure = DEFAULT_EXPOSURE
     if kind == "placement" and program is not None and program.placement:
         rules = _split(dict(program.placement), n)
-        selection = str(program.placement.get("exposure") or selection)  # the author's choice
+        exposure = str(program.placement.get("exposure") or exposure)  # the author's choice
     else:
         rules = dict(CHECKPOINT_RULES if kind == "checkpoint" else CHECK_RULES)
     per: dict[str, dict[str, Any]] = {}
@@ -59,12 +73,7 @@ def rules_for(
                 "prior_mean": level.theta,
                 "prior_sd": math.hypot(level.se, CHECKPOINT_DRIFT),
             }
-        per[competency.slug] = {
-            **rules,
-            **prior,
-            "selection": selection,
-            "randomesque_k": RANDOMESQUE_K,
-        }
+        per[competency.slug] = {**rules, **prior, **EXPOSURE_MODES[exposure]}
     owner = program_for(session, learner_id, competencies, program)
     return {
         "rules": per,

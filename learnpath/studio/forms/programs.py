@@ -153,11 +153,12 @@ class PlacementForm(RevisionForm):
         "Item exposure",
         choices=choices(
             [
+                ("priced", "priced: no question shown to more than a quarter of learners"),
                 ("randomesque", "randomesque: a random pick among the 5 most informative"),
                 ("maxinfo", "maximum information: always the most informative (shortest)"),
             ]
         ),
-        default="randomesque",
+        default="priced",
     )
 
     def data_for_service(self) -> dict[str, Any] | None:

@@ -11,6 +11,7 @@ from learnpath.services.catalog.authoring import Conflict, Invalid
 from learnpath.services.catalog.banks import BankError, current_parameter_set
 from learnpath.services.catalog.paging import Order
 from learnpath.services.catalog.parameter_sets import list_sets
+from learnpath.services.learning.quiz import exposure
 from learnpath.studio.access import authoring
 from learnpath.studio.blueprint import bp
 from learnpath.studio.forms import choices
@@ -72,6 +73,7 @@ def show_competency(slug: str) -> str:
         calibrating=jobs.running(session, "calibrate", competency.slug),
         calibrate_form=CalibrateForm(formdata=None),
         form=RevisionForm(formdata=None),
+        exposure=exposure.exposure_rates(session, competency),
     )
 
 

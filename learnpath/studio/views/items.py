@@ -9,6 +9,7 @@ from learnpath.db import get_session
 from learnpath.models import Competency, Item
 from learnpath.services.catalog import competency_edits, item_edits, ownership
 from learnpath.services.catalog.authoring import Conflict, Invalid
+from learnpath.services.learning.quiz import exposure
 from learnpath.studio.access import authoring
 from learnpath.studio.blueprint import bp
 from learnpath.studio.forms.catalog import (
@@ -53,6 +54,7 @@ def show_item(slug: str) -> str:
         answer=answer,
         competency=session.get(Competency, item.competency_id),
         owners=ownership.deep_lines(session),
+        exposure=exposure.item_exposure(session, item),
     )
 
 

@@ -12,12 +12,13 @@ from sqlalchemy import update
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
 
-from learnpath.irt import CatConfig, PlacementStep, placement_step
+from learnpath.irt import CatConfig, ExposureState, PlacementStep, placement_step
 from learnpath.models import Attempt, Item
 from learnpath.models import Response as Answer
 from learnpath.models.base import pk
 from learnpath.services.catalog.banks import BankSnapshot
 from learnpath.services.learning import events, pretest, results, trajectory
+from learnpath.services.learning.quiz.exposure import count_shown, exposure_state
 from learnpath.services.learning.quiz.questions import QuizError
 from learnpath.vocabulary import aware, utcnow
 
@@ -149,7 +150,7 @@ def advance(
     is shown before the scored item, which the next step then chooses again (same scored history).
     """
     counted = pretest.scored(attempt, history)
-    computed = next_step(attempt, snapshot, counted)
+    computed = next_step(attempt, snapshot, counted, exposure_state(session, snapshot))
     states: dict[str, dict[str, Any]] = {
         s.competency: {"theta": s.theta, "se": s.se, "n": s.n_items, "stop": s.reason.name}
         for s in computed.competencies
@@ -168,12 +169,22 @@ def advance(
         trial = pretest.due(attempt, len(history))
         attempt.shown_item_id = trial if trial is not None else snapshot.item_ids[computed.item]
         attempt.shown_at = None
+        count_shown(session, attempt.shown_item_id)  # pretest items too: their use is real
     session.add(attempt)
     session.flush()
 
 
-def next_step(attempt: Attempt, snapshot: BankSnapshot, history: Sequence[Answer]) -> PlacementStep:
-    """The pure IRT step on the scored history (items as bank rows, answers as 1/0)."""
+def next_step(
+    attempt: Attempt,
+    snapshot: BankSnapshot,
+    history: Sequence[Answer],
+    exposure: ExposureState | None = None,
+) -> PlacementStep:
+    """The pure IRT step on the scored history (items as bank rows, answers as 1/0).
+
+    `exposure` is the stored usage of the bank's items (quiz/exposure.py), which an exposure
+    ceiling needs; without it the ceiling does nothing.
+    """
     administered = np.array([snapshot.index_of(r.item_id) for r in history], dtype=np.intp)
     answers = np.array([1.0 if r.correct else 0.0 for r in history])
     configs = {slug: CatConfig(**rules) for slug, rules in attempt.config["rules"].items()}
@@ -185,5 +196,6 @@ def next_step(attempt: Attempt, snapshot: BankSnapshot, history: Sequence[Answer
         first,
         seed=attempt.seed,
         step=len(history),
+        exposure=exposure,
         configs=configs,
     )

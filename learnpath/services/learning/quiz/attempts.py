@@ -18,6 +18,7 @@ from learnpath.services.catalog.banks import BankSnapshot, load_bank
 from learnpath.services.catalog.ownership import line_of
 from learnpath.services.learning import events, pretest
 from learnpath.services.learning.quiz.answers import advance
+from learnpath.services.learning.quiz.exposure import count_session
 from learnpath.services.learning.quiz.questions import QuizError
 from learnpath.services.learning.quiz_rules import rules_for
 from learnpath.vocabulary import utcnow
@@ -32,8 +33,12 @@ def start_attempt(
     competencies: Sequence[Competency],
     enrollment: Enrollment | None = None,
     now: datetime | None = None,
+    seed: int | None = None,
 ) -> Attempt:
-    """A new attempt, or the learner's active one of the same kind and scope (double start)."""
+    """A new attempt, or the learner's active one of the same kind and scope (double start).
+
+    `seed` fixes the attempt's random seed (a simulation's reproducible run); None draws one.
+    """
     _check_start(kind, competencies)
     scope = scope_of([pk(c) for c in competencies], enrollment.id if enrollment else None)
     active = _active_in_scope(session, learner_id, kind, scope)
@@ -44,6 +49,8 @@ def start_attempt(
     snapshot = load_bank(session, sorted(competencies, key=pk), line)
     now = now or utcnow()
     new = _new_attempt(session, learner_id, kind, competencies, enrollment, snapshot, now)
+    if seed is not None:
+        new.seed = seed
     if kind == "placement":
         new.config = {**new.config, "pretest": _pretest_plan(session, new, competencies, line)}
     attempt_id = _insert_unless_active(session, new)
@@ -126,6 +133,7 @@ def _launch(
         occurred_at=now,
     )
     events.touch_enrollment(session, attempt.enrollment_id, now)
+    count_session(session, attempt.competency_ids)
     advance(session, attempt, snapshot, [], now)
     return attempt
 
