@@ -35,7 +35,8 @@ DEFAULTS: dict[str, Any] = {
     # Where `flask payoff` keeps each program's latest run (None: instance/payoff/).
     "PAYOFF_FOLDER": None,
     "QUEUE_IMMEDIATE": False,
-    # Steps per seed of a calibration queued from the studio (a cap: each seed stops when its loss levels off).
+    # Most steps per seed of a calibration queued from the studio (each stops when its loss
+    # levels off).
     "CALIBRATION_EPOCHS": 1000,
     # Video modules' files (content/media, copied here by import-content, served to learners
     # from here): None = the media folder of the instance folder.
