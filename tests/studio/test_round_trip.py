@@ -151,5 +151,5 @@ def test_studio_content_survives_export_and_reimport(catalog: Session, tmp_path:
     export_catalog(catalog, tmp_path / "second", CONTENT / "media")
     first = sorted(p.relative_to(tmp_path / "first") for p in (tmp_path / "first").rglob("*.*"))
     for rel in first:
-        assert (tmp_path / "first" / rel).read_text() == (tmp_path / "second" / rel).read_text()
+        assert (tmp_path / "first" / rel).read_bytes() == (tmp_path / "second" / rel).read_bytes()
     assert import_catalog(catalog, tmp_path / "second") == {}

@@ -68,8 +68,8 @@ def set_active(session: Session, user: User, active: bool, actor: User) -> None:
     user.active = active
     session.add(user)
     if not active:  # reactivating revives neither a link nor a login made before
+        logins.end_all(session, user, utcnow())  # first: it writes the user's row once
         invites.end_links(session, pk(user), utcnow())
-        logins.end_all(session, user, utcnow())
     session.flush()
 
 

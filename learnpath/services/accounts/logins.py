@@ -82,12 +82,16 @@ def revoke(session: Session, token: str, now: datetime) -> None:
 
 
 def end_all(session: Session, user: User, now: datetime) -> None:
-    """End every login of the user: revoke all their tokens, invalidate their session cookies."""
+    """End every login of the user: revoke all their tokens, invalidate their session cookies.
+
+    The version is raised before the bulk update, whose autoflush then writes it with whatever
+    else the caller changed on the user: one row update, so one audit entry.
+    """
+    user.session_version += 1
+    session.add(user)
     session.exec(
         update(LoginToken)
         .where(col(LoginToken.user_id) == pk(user), col(LoginToken.revoked_at).is_(None))
         .values(revoked_at=now)
     )
-    user.session_version += 1
-    session.add(user)
     session.flush()

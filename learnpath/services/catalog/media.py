@@ -11,9 +11,8 @@ modules name back into the folder's media/.
 from __future__ import annotations
 
 import filecmp
-import re
 import shutil
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
@@ -21,33 +20,18 @@ from typing import TYPE_CHECKING
 from sqlmodel import Session, select
 
 from learnpath.models import Module
+from learnpath.services.catalog.media_paths import (
+    CAPTION_TYPES,
+    MEDIA,
+    VIDEO_TYPES,
+    is_url,
+    path_error,
+)
 
 if TYPE_CHECKING:
     from learnpath.services.catalog.parsed import At
     from learnpath.services.catalog.schema import ModuleIn
     from learnpath.services.catalog.sources import Problem
-
-MEDIA = "media"
-VIDEO_TYPES = {".webm": "video/webm", ".mp4": "video/mp4"}
-CAPTION_TYPES = {".vtt": "text/vtt"}
-_SAFE = re.compile(r"^[A-Za-z0-9._/-]+$")
-
-
-def is_url(value: str) -> bool:
-    """Whether a video reference is a web address (else it is a media file path)."""
-    return value.startswith(("http://", "https://"))
-
-
-def path_error(value: str, types: Mapping[str, str]) -> str | None:
-    """Why `value` is not a file path under media/ of one of these types; None when it is."""
-    parts = PurePosixPath(value).parts
-    example = f"media/intro{next(iter(types))}"
-    if not _SAFE.match(value) or parts[:1] != (MEDIA,) or len(parts) < 2 or ".." in parts:
-        return f"'{value}' is not a file under media/ (write it as e.g. {example})"
-    suffix = PurePosixPath(value).suffix.lower()
-    if suffix not in types:
-        return f"'{value}' is not a {' or '.join(types)} file (e.g. {example})"
-    return None
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from pydantic import (
 
 from learnpath.planning import Bands, PlanningError, RuleAction
 from learnpath.planning.inputs import MODULE_ACTIONS, Behaviour, SpeedBand
-from learnpath.services.catalog import media
+from learnpath.services.catalog import media_paths as media
 from learnpath.vocabulary import (
     DEPTH_RANGE,
     LEVELS,
