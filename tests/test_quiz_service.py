@@ -4,6 +4,7 @@ import math
 import threading
 from datetime import timedelta
 
+import numpy as np
 import pytest
 from flask.testing import FlaskCliRunner
 from sqlmodel import Session, func, select
@@ -575,3 +576,33 @@ def test_a_checkpoints_change_is_judged_on_its_own_evidence(catalog: Session) ->
     catalog.add(after)
     catalog.flush()
     assert results.comparisons(catalog, after)["dl"][1].significant is True
+
+
+def test_an_injected_seed_replays_the_same_attempt(catalog: Session) -> None:
+    first, second = enroll(catalog), enroll(catalog)
+    program = catalog.get(Program, first.program_id)
+    assert program is not None
+    competencies = quiz_rules.program_competencies(catalog, program)
+    runs = []
+    for enrollment in (first, second):
+        attempt = quiz.start_attempt(
+            catalog, enrollment.learner_id, "placement", competencies, enrollment, seed=1234
+        )
+        shown = []
+        for right in (True, False, True, True):
+            question = quiz.current_question(catalog, attempt)
+            assert question is not None
+            shown.append((pk(question.item), question.options))
+            answer_current(catalog, attempt, right)
+        runs.append((attempt.seed, shown))
+    assert runs[0] == runs[1]
+    assert runs[0][0] == 1234
+
+
+def test_a_seed_can_be_drawn_from_a_generator_and_is_checked() -> None:
+    drawn = quiz_attempts.seed_of(np.random.default_rng(7))
+    assert drawn == quiz_attempts.seed_of(np.random.default_rng(7))
+    assert 0 <= drawn < quiz_attempts.SEED_BOUND
+    for bad in (-1, 2**31, 1.5, True):
+        with pytest.raises(quiz.QuizError, match="seed must be"):
+            quiz_attempts.seed_of(bad)  # type: ignore[arg-type]
