@@ -124,3 +124,22 @@ def test_a_check_or_checkpoint_from_an_enrollment_keeps_its_own_rules(
     (competency,) = _competencies(catalog, "data-literacy")
     config = quiz_rules.rules_for(catalog, enrollment.learner_id, kind, [competency], program)
     assert _stopping(config["rules"]["data-literacy"]) == expected
+
+
+def test_a_placement_decides_the_cuts_of_its_modules_and_the_learners_target(
+    catalog: Session,
+) -> None:
+    enrollment = enroll(catalog, "team-lead-path")
+    program = catalog.get(Program, enrollment.program_id)
+    assert program is not None
+    competencies = quiz_rules.program_competencies(catalog, program)
+    learner = enrollment.learner_id
+    config = quiz_rules.rules_for(catalog, learner, "placement", competencies, program)
+    decisions = config["decisions"]
+    assert (decisions["confidence"], decisions["correlation"]) == (0.95, 0.5)
+    # Modules at developing, proficient and advanced: their lower bounds in the default bands.
+    assert decisions["cuts"]["project-management"] == [-1.5, -0.5, 0.5]
+    # Developing and proficient modules; the default target is proficient too.
+    assert decisions["cuts"]["information-security"] == [-1.5, -0.5]
+    check = quiz_rules.rules_for(catalog, learner, "check", competencies[:1], None)
+    assert "decisions" not in check  # only a placement decides a program's modules

@@ -67,3 +67,53 @@ def test_a_checkpoint_prior_starts_from_the_learners_estimate() -> None:
         placement_step(bank, [], [], CatConfig(), configs={"rust": CatConfig()})
     with pytest.raises(IRTError, match="unknown competency"):
         step.state("rust")
+
+
+def _decision_run(theta: float, cuts: tuple[float, ...], seed: int = 0) -> tuple[list[int], object]:
+    from learnpath.irt.decisions import DecisionRule
+    from learnpath.irt.joint import JointPrior
+
+    bank = bank_2pl(300, seed=4, competency=np.repeat(["a", "b"], 150))
+    rng = np.random.default_rng(seed)
+    items: list[int] = []
+    responses: list[float] = []
+    config = CatConfig(se_target=0.2, max_items=20, min_items=2)
+    prior, rule = JointPrior.of(bank.labels, 0.5), DecisionRule({"a": cuts, "b": cuts})
+    while True:
+        step = placement_step(bank, items, responses, config, prior=prior, decisions=rule)
+        if step.done:
+            return items, step
+        assert step.item is not None
+        items.append(step.item)
+        responses.append(answer(bank, step.item, theta, rng))
+
+
+def test_decision_mode_stops_once_every_cut_is_settled() -> None:
+    items, final = _decision_run(theta=2.0, cuts=(-0.5,))
+    for state in final.competencies:  # type: ignore[attr-defined]
+        assert state.reason == StopReason.DECIDED
+        assert state.above[0] >= 0.95 and state.remaining == 0.0
+    assert len(items) < 12  # far above the only cut: a few items each, not the cap of 20
+
+
+def test_decision_mode_asks_until_the_cap_near_a_cut_and_expects_fewer_as_it_goes() -> None:
+    items, final = _decision_run(theta=0.05, cuts=(0.0,))
+    reasons = {s.reason for s in final.competencies}  # type: ignore[attr-defined]
+    assert reasons <= {StopReason.MAX_ITEMS, StopReason.SE_TARGET}
+    assert len(items) == 40 or StopReason.SE_TARGET in reasons
+
+
+def test_decision_mode_prefers_items_that_discriminate_at_the_cut() -> None:
+    bank = bank_2pl(300, seed=4, competency=np.repeat(["a", "b"], 150))
+    from learnpath.irt.decisions import DecisionRule
+    from learnpath.irt.joint import JointPrior
+
+    rule = DecisionRule({"a": (1.5,), "b": (1.5,)})
+    step = placement_step(
+        bank, [], [], CatConfig(), prior=JointPrior.of(bank.labels, 0.5), decisions=rule
+    )
+    assert step.item is not None
+    # The prior is centred at 0, the cut at 1.5: the chosen item is harder than the typical one.
+    assert bank.b[step.item] > 0.5
+    first = step.state(step.competency or "").remaining
+    assert first is not None and first >= 1.0

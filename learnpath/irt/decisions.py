@@ -1,0 +1,104 @@
+"""Decisions a placement settles: is θ_k (logits) above or below each cut that matters for it?
+
+A cut c of competency k is settled when P(θ_k ≥ c | answers) ≥ confidence or ≤ 1 − confidence;
+a competency is decided when all its cuts are. The next item is the one whose answer is
+expected to remove the most decision uncertainty: the drop in Σ_c H(P(θ_k ≥ c)) (binary
+entropy, bits) averaged over its two possible answers, i.e. the mutual information between
+the answer and the decisions. The expected number of questions still to come averages, over
+the posterior of θ_k, the items needed to settle every cut (or reach the SE target) from there.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from statistics import NormalDist
+from types import MappingProxyType
+
+import numpy as np
+import numpy.typing as npt
+
+from .bank import ItemBank
+from .errors import IRTError
+from .joint import above
+from .models import FloatArray, probability
+
+DEFAULT_CONFIDENCE = 0.95
+
+
+@dataclass(frozen=True)
+class DecisionRule:
+    """The cuts (logits) that matter per competency label, and the confidence that settles one."""
+
+    cuts: Mapping[str, tuple[float, ...]] = field(default_factory=dict, hash=False)
+    confidence: float = DEFAULT_CONFIDENCE
+
+    def __post_init__(self) -> None:
+        """Validate the confidence and the cuts, sort and freeze them."""
+        if not 0.5 < self.confidence < 1.0:
+            raise IRTError(f"confidence must be in (0.5, 1), got {self.confidence}")
+        cuts = {str(k): tuple(sorted({float(c) for c in v})) for k, v in dict(self.cuts).items()}
+        if any(not np.isfinite(c) for v in cuts.values() for c in v):
+            raise IRTError(f"cuts must be finite logits, got {cuts}")
+        object.__setattr__(self, "cuts", MappingProxyType(cuts))
+
+    def of(self, label: str) -> tuple[float, ...]:
+        """The cuts of one competency (none: only the SE target and the cap stop it)."""
+        return self.cuts.get(label, ())
+
+    def settled(self, p_above: Sequence[float]) -> bool:
+        """True when every cut's probability is on one side at the confidence."""
+        return all(max(p, 1.0 - p) >= self.confidence for p in p_above)
+
+
+def entropy(p: npt.ArrayLike) -> FloatArray:
+    """Binary entropy H(p) in bits, 0 at p = 0 or 1."""
+    q = np.clip(np.asarray(p, dtype=np.float64), 1e-12, 1 - 1e-12)
+    return np.asarray(-(q * np.log2(q) + (1 - q) * np.log2(1 - q)))
+
+
+def decision_gain(
+    bank: ItemBank,
+    candidates: npt.NDArray[np.intp],
+    points: FloatArray,
+    weights: FloatArray,
+    cuts: Sequence[float],
+) -> FloatArray:
+    """Expected drop of Σ_c H(P(θ ≥ c)) (bits) from answering each candidate item of one θ."""
+    if not cuts or candidates.size == 0:
+        return np.zeros(candidates.size)
+    a, b, c, d = (x[candidates, None] for x in (bank.a, bank.b, bank.c, bank.d))
+    p = probability(points[None, :], a, b, c, d)  # candidates × grid: P(correct | θ)
+    share = above(points, cuts)  # grid × cuts
+    now = weights @ share
+    right = p @ weights
+    joint_right = (p * weights) @ share  # P(correct, θ ≥ c)
+    after_right = joint_right / np.maximum(right, 1e-300)[:, None]
+    after_wrong = (now - joint_right) / np.maximum(1 - right, 1e-300)[:, None]
+    expected = right * entropy(after_right).sum(1) + (1 - right) * entropy(after_wrong).sum(1)
+    return np.asarray(entropy(now).sum() - expected)
+
+
+def expected_remaining(
+    points: FloatArray,
+    weights: FloatArray,
+    cuts: Sequence[float],
+    confidence: float,
+    se: float,
+    se_target: float | None,
+    info_per_item: float,
+    left: int,
+) -> float:
+    """Expected questions still needed (at most `left`): over the posterior of θ, those whose
+    information settles every cut from that θ, or reaches the SE target, whichever is first."""
+    if left <= 0:
+        return 0.0
+    z = NormalDist().inv_cdf(confidence)
+    need = np.full(points.shape, np.inf)
+    if cuts:
+        gaps = np.abs(points[:, None] - np.asarray(cuts, dtype=np.float64)[None, :])
+        need = np.max(np.square(z / np.maximum(gaps, 1e-9)), axis=1)
+    if se_target is not None:
+        need = np.minimum(need, 1.0 / se_target**2)
+    items = np.maximum(need - 1.0 / se**2, 0.0) / max(info_per_item, 1e-9)
+    return float(weights @ np.minimum(np.ceil(items), left))
