@@ -137,6 +137,7 @@ def test_a_placement_decides_the_cuts_of_its_modules_and_the_learners_target(
     config = quiz_rules.rules_for(catalog, learner, "placement", competencies, program)
     decisions = config["decisions"]
     assert (decisions["confidence"], decisions["correlation"]) == (0.95, 0.5)
+    assert decisions["futility"] == 0.1
     # Modules at developing, proficient and advanced: their lower bounds in the default bands.
     assert decisions["cuts"]["project-management"] == [-1.5, -0.5, 0.5]
     # Developing and proficient modules; the default target is proficient too.

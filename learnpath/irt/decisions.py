@@ -32,11 +32,14 @@ class DecisionRule:
 
     cuts: Mapping[str, tuple[float, ...]] = field(default_factory=dict, hash=False)
     confidence: float = DEFAULT_CONFIDENCE
+    futility: float = 0.0
 
     def __post_init__(self) -> None:
         """Validate the confidence and the cuts, sort and freeze them."""
         if not 0.5 < self.confidence < 1.0:
             raise IRTError(f"confidence must be in (0.5, 1), got {self.confidence}")
+        if not 0.0 <= self.futility < 0.5:
+            raise IRTError(f"futility must be in [0, 0.5), got {self.futility}")
         cuts = {str(k): tuple(sorted({float(c) for c in v})) for k, v in dict(self.cuts).items()}
         if any(not np.isfinite(c) for v in cuts.values() for c in v):
             raise IRTError(f"cuts must be finite logits, got {cuts}")
@@ -49,6 +52,28 @@ class DecisionRule:
     def settled(self, p_above: Sequence[float]) -> bool:
         """True when every cut's probability is on one side at the confidence."""
         return all(max(p, 1.0 - p) >= self.confidence for p in p_above)
+
+    def moot(
+        self, cuts: Sequence[float], p_above: Sequence[float], mean: float, sd: float, gain: float
+    ) -> bool:
+        """True when every cut is settled, or can no longer be settled above (futility).
+
+        With `gain` the precision (1/logit²) the questions left can still add, the posterior
+        mean after them is predicted as N(mean, sd² − sd'²), sd'² = 1/(1/sd² + gain) (normal
+        preposterior); reaching P(θ ≥ c) ≥ confidence needs that mean ≥ c + z·sd'. When its
+        chance is below `futility`, the answer stays "not above" whatever is asked: the
+        module stays in the path, so asking on is pointless (stochastic curtailment).
+        """
+        z = NormalDist().inv_cdf(self.confidence)
+        after = 1.0 / np.sqrt(1.0 / sd**2 + max(gain, 0.0))
+        spread = np.sqrt(max(sd**2 - after**2, 1e-12))
+        for cut, p in zip(cuts, p_above, strict=True):
+            if max(p, 1.0 - p) >= self.confidence:
+                continue
+            reach = 1.0 - NormalDist().cdf((cut + z * after - mean) / spread)
+            if reach >= self.futility:
+                return False
+        return True
 
 
 def entropy(p: npt.ArrayLike) -> FloatArray:

@@ -197,11 +197,13 @@ def _decided_state(
     theta, se = float(posterior.mean[code]), float(posterior.sd[code])
     p_above = tuple(float(p) for p in posterior.probability_above(code, cuts)) if cuts else ()
     reason = stop_reason(config, n, se, free.size)
-    if reason == StopReason.CONTINUE and cuts and n >= config.min_items and rule.settled(p_above):
+    info = float(np.sort(bank.information(theta)[free])[-5:].mean()) if free.size else 0.0
+    left = config.max_items - n
+    moot = rule.moot(cuts, p_above, theta, se, info * min(left, free.size))
+    if reason == StopReason.CONTINUE and cuts and n >= config.min_items and moot:
         reason = StopReason.DECIDED
     remaining = 0.0
     if reason == StopReason.CONTINUE:
-        info = np.sort(bank.information(theta)[free])[-5:].mean()
         remaining = expected_remaining(
             posterior.points[code],
             posterior.weights[code],

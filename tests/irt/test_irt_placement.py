@@ -69,16 +69,19 @@ def test_a_checkpoint_prior_starts_from_the_learners_estimate() -> None:
         step.state("rust")
 
 
-def _decision_run(theta: float, cuts: tuple[float, ...], seed: int = 0) -> tuple[list[int], object]:
+def _decision_run(
+    theta: float, cuts: tuple[float, ...], futility: float = 0.0
+) -> tuple[list[int], object]:
     from learnpath.irt.decisions import DecisionRule
     from learnpath.irt.joint import JointPrior
 
     bank = bank_2pl(300, seed=4, competency=np.repeat(["a", "b"], 150))
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(0)
     items: list[int] = []
     responses: list[float] = []
     config = CatConfig(se_target=0.2, max_items=20, min_items=2)
-    prior, rule = JointPrior.of(bank.labels, 0.5), DecisionRule({"a": cuts, "b": cuts})
+    prior = JointPrior.of(bank.labels, 0.5)
+    rule = DecisionRule({"a": cuts, "b": cuts}, futility=futility)
     while True:
         step = placement_step(bank, items, responses, config, prior=prior, decisions=rule)
         if step.done:
@@ -117,3 +120,12 @@ def test_decision_mode_prefers_items_that_discriminate_at_the_cut() -> None:
     assert bank.b[step.item] > 0.5
     first = step.state(step.competency or "").remaining
     assert first is not None and first >= 1.0
+
+
+def test_futility_stops_when_the_cut_cannot_be_passed_within_the_cap() -> None:
+    # Below the cut, and too close to it to settle either side within 20 items each.
+    capped, _ = _decision_run(theta=-0.3, cuts=(0.0,))
+    curtailed, final = _decision_run(theta=-0.3, cuts=(0.0,), futility=0.1)
+    assert len(curtailed) < len(capped)
+    for state in final.competencies:  # type: ignore[attr-defined]
+        assert state.reason == StopReason.DECIDED and state.above[0] < 0.5

@@ -5,7 +5,8 @@ target level is met when they are above its lower bound (planning.levels.Bands.t
 planning.targets). So per competency the cuts (logits) that matter are the thresholds of the
 levels of the program's modules that build it and of the learner's target level for it (the
 role's, else the program's default, else DEFAULT_TARGET_LEVEL). The placement stops a
-competency once P(θ above or below every cut) ≥ DECISION_CONFIDENCE (learnpath.irt.decisions).
+competency once P(θ above or below every cut) ≥ DECISION_CONFIDENCE, or once the cuts not yet
+settled can no longer be passed within its questions left (learnpath.irt.decisions).
 """
 
 from __future__ import annotations
@@ -22,6 +23,9 @@ from learnpath.planning.levels import level_index
 from learnpath.vocabulary import DEFAULT_TARGET_LEVEL
 
 DECISION_CONFIDENCE = 0.95
+# A cut whose chance of being passed at DECISION_CONFIDENCE within the questions left is below
+# this is settled as "not above" (stochastic curtailment, learnpath.irt.decisions).
+DECISION_FUTILITY = 0.1
 # Correlation between any two competencies in the placement prior, until a calibration stores
 # a measured one with the parameter set (learnpath.services.catalog.correlations estimates it).
 DEFAULT_CORRELATION = 0.5
@@ -47,6 +51,7 @@ def decision_settings(
         cuts[competency.slug] = sorted(found)
     return {
         "confidence": DECISION_CONFIDENCE,
+        "futility": DECISION_FUTILITY,
         "correlation": DEFAULT_CORRELATION,
         "cuts": cuts,
     }

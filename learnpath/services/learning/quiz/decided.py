@@ -23,7 +23,8 @@ def decision_mode(bank: ItemBank, config: Mapping[str, Any]) -> dict[str, Any]:
         [r["prior_sd"] for r in rules],
     )
     cuts = {slug: tuple(values) for slug, values in settings["cuts"].items()}
-    return {"prior": prior, "decisions": DecisionRule(cuts, settings["confidence"])}
+    rule = DecisionRule(cuts, settings["confidence"], settings.get("futility", 0.0))
+    return {"prior": prior, "decisions": rule}
 
 
 def decision_fields(state: CompetencyState) -> dict[str, Any]:
