@@ -24,7 +24,7 @@ from learnpath.models.base import pk
 from learnpath.planning import Bands, LevelEstimate
 from learnpath.services.catalog.banks import BankSnapshot
 from learnpath.services.learning import events
-from learnpath.services.learning.placement_cuts import decision_summary
+from learnpath.services.learning.settled import decision_summary
 from learnpath.vocabulary import LEVELS, aware
 
 Z95 = 1.959964
