@@ -94,7 +94,7 @@ def simulate(session: Session, args: argparse.Namespace) -> dict[str, list[float
     cov = np.full((n, n), args.rho) + (1 - args.rho) * np.eye(n)
     rng = np.random.default_rng(args.seed)
     bands = Bands.of(program.level_bands)
-    out: dict[str, list[float]] = {"items": [], "mastered": [], "waived": []}
+    out: dict[str, list[float]] = {"items": [], "mastered": [], "waived": [], "expected": []}
     for k in range(args.learners):
         true = rng.multivariate_normal(np.zeros(n), cov)
         theta = {pk(c): float(t) for c, t in zip(competencies, true, strict=True)}
@@ -107,6 +107,8 @@ def simulate(session: Session, args: argparse.Namespace) -> dict[str, list[float
         attempt = quiz.start_attempt(
             session, pk(learner), "placement", competencies, enrollment, seed=rng
         )
+        first = attempt.estimates[0]["competencies"].values()
+        out["expected"].append(sum(state.get("remaining", np.nan) for state in first))
         take(session, attempt, theta, rng)
         out["items"].append(attempt.results["n_items"] if attempt.results else 0)
         plan = trajectory.view(session, enrollment)
@@ -131,6 +133,9 @@ def print_figures(args: argparse.Namespace, figures: dict[str, list[float]]) -> 
     items = np.array(figures["items"])
     print(f"  questions: mean {fmean(items):.2f}, max {items.max()}, at the cap: ", end="")
     print(f"{np.mean(items == items.max()):.0%}")
+    expected = np.array(figures["expected"])
+    if np.isfinite(expected).all():
+        print(f"  expected at the start (progress): mean {expected.mean():.2f} questions")
     print(f"  false waivers: {false:.1%} of {int(waived.sum())} waived modules")
     print(f"  truly mastered modules still kept: {kept:.1%} of {int(mastered.sum())}")
 
