@@ -108,22 +108,35 @@ def expected_remaining(
     points: FloatArray,
     weights: FloatArray,
     cuts: Sequence[float],
-    confidence: float,
+    rule: DecisionRule,
     se: float,
     se_target: float | None,
     info_per_item: float,
     left: int,
 ) -> float:
-    """Expected questions still needed (at most `left`): over the posterior of θ, those whose
-    information settles every cut from that θ, or reaches the SE target, whichever is first."""
+    """Expected questions still needed (at most `left`), averaged over the posterior of θ.
+
+    From θ, with I per item: settling cut c needs precision (z/|θ − c|)²; below c, futility
+    stops sooner once the mean predicted at the cap cannot pass c + z·SE_cap, i.e. at
+    precision 1/(1/P_cap + ((c + z·SE_cap − θ)/q)²), q = Φ⁻¹(1 − futility). The SE target
+    stops at 1/target². Each gives (precision − 1/SE²)/I items; the largest over cuts counts.
+    """
     if left <= 0:
         return 0.0
-    z = NormalDist().inv_cdf(confidence)
-    need = np.full(points.shape, np.inf)
-    if cuts:
-        gaps = np.abs(points[:, None] - np.asarray(cuts, dtype=np.float64)[None, :])
-        need = np.max(np.square(z / np.maximum(gaps, 1e-9)), axis=1)
+    z = NormalDist().inv_cdf(rule.confidence)
+    start = 1.0 / se**2
+    cap = start + left * max(info_per_item, 1e-9)
+    need = np.zeros(points.shape) if cuts else np.full(points.shape, np.inf)
+    for cut in cuts:
+        gap = np.maximum(np.abs(points - cut), 1e-9)
+        settle = np.square(z / gap)
+        if rule.futility > 0:
+            q = NormalDist().inv_cdf(1.0 - rule.futility)
+            short = cut + z / np.sqrt(cap) - points  # > 0: c cannot be passed by the cap
+            futile = 1.0 / (1.0 / cap + np.square(np.maximum(short, 0.0) / q))
+            settle = np.where((points < cut) & (short > 0), np.minimum(settle, futile), settle)
+        need = np.maximum(need, settle)
     if se_target is not None:
         need = np.minimum(need, 1.0 / se_target**2)
-    items = np.maximum(need - 1.0 / se**2, 0.0) / max(info_per_item, 1e-9)
+    items = np.maximum(need - start, 0.0) / max(info_per_item, 1e-9)
     return float(weights @ np.minimum(np.ceil(items), left))

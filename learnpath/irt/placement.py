@@ -208,7 +208,7 @@ def _decided_state(
             posterior.points[code],
             posterior.weights[code],
             cuts,
-            rule.confidence,
+            rule,
             se,
             config.se_target,
             float(info),

@@ -53,12 +53,17 @@ def test_an_item_at_the_cut_settles_more_than_one_far_from_it() -> None:
 
 
 def test_expected_remaining_grows_near_a_cut_and_stops_at_the_cap() -> None:
-    def left(mean: float) -> float:
-        return expected_remaining(POINTS, _normal(mean, 0.5), (0.0,), 0.95, 0.5, 0.3, 0.5, 10)
+    rule = DecisionRule()
+
+    def left(mean: float, futility: float = 0.0) -> float:
+        ruled = DecisionRule(futility=futility)
+        return expected_remaining(POINTS, _normal(mean, 0.5), (0.0,), ruled, 0.5, 0.3, 0.5, 10)
 
     assert left(0.0) > left(2.0) > 0.0
     assert left(0.0) <= 10.0
-    assert expected_remaining(POINTS, _normal(0, 0.5), (0.0,), 0.95, 0.5, 0.3, 0.5, 0) == 0.0
+    # Below the cut, futility ends the questions sooner than settling would.
+    assert left(-0.4, futility=0.1) < left(-0.4)
+    assert expected_remaining(POINTS, _normal(0, 0.5), (0.0,), rule, 0.5, 0.3, 0.5, 0) == 0.0
 
 
 def test_a_bad_rule_is_refused_with_its_field_named() -> None:
