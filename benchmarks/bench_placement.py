@@ -26,7 +26,7 @@ from typing import Any
 
 import numpy as np
 from sqlalchemy import event
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from learnpath.db import make_engine
 from learnpath.irt import probability
@@ -88,7 +88,13 @@ def run(args: argparse.Namespace) -> None:
 
 def simulate(session: Session, args: argparse.Namespace) -> dict[str, list[float]]:
     """Per learner: questions asked; per module: mastered, waived (lists of 0/1)."""
-    program = session.exec(select(Program).where(Program.slug == args.program)).one()
+    program = session.exec(
+        select(Program)
+        .where(Program.slug == args.program, Program.status == "published")
+        .order_by(col(Program.version).desc())
+    ).first()
+    if program is None:
+        raise SystemExit(f"--program: no published program {args.program!r}")
     competencies = quiz_rules.placement_competencies(session, program)
     n = len(competencies)
     cov = np.full((n, n), args.rho) + (1 - args.rho) * np.eye(n)

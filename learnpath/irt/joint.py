@@ -86,25 +86,42 @@ def _correlation_matrix(correlation: npt.ArrayLike, n: int) -> FloatArray:
 
 def one_factor(matrix: FloatArray) -> FloatArray:
     """Loadings λ minimizing Σ_{j≠k} (r_jk − λ_j λ_k)² (exact for 2 × 2 and equal correlations)."""
-    n = matrix.shape[0]
+    return np.array(_one_factor(tuple(map(float, matrix.ravel())), matrix.shape[0]))
+
+
+@lru_cache(maxsize=64)
+def _one_factor(entries: tuple[float, ...], n: int) -> tuple[float, ...]:
+    """one_factor on a flattened matrix, memoized: a web step rebuilds the same prior each time."""
+    matrix = np.array(entries).reshape(n, n)
+    off = matrix[~np.eye(n, dtype=bool)]
     if n == 1:
-        return np.zeros(1)
-    if n == 2:
-        rho = float(matrix[0, 1])
+        return (0.0,)
+    if n == 2 or (np.allclose(off, off[0]) and off[0] >= 0):
+        rho = float(off[0])
         root = np.sqrt(abs(rho))
-        loadings = np.array([root, np.sign(rho) * root])
+        loadings = np.full(n, root)
+        loadings[1:] *= np.sign(rho) if rho else 1.0
     else:
-        off = matrix - np.diag(np.diag(matrix))
-        loadings = np.sqrt(np.maximum(np.abs(off).sum(1) / (n - 1), 1e-6))
-        for _ in range(_FIT_ROUNDS):  # alternating least squares, one loading at a time
-            for k in range(n):
-                others = np.arange(n) != k
-                loadings[k] = (
-                    off[k, others]
-                    @ loadings[others]
-                    / max(float(loadings[others] @ loadings[others]), 1e-12)
-                )
-    return np.asarray(np.clip(loadings, -MAX_LOADING, MAX_LOADING))
+        loadings = _fit_loadings(matrix - np.diag(np.diag(matrix)))
+    return tuple(float(x) for x in np.clip(loadings, -MAX_LOADING, MAX_LOADING))
+
+
+def _fit_loadings(off: FloatArray) -> FloatArray:
+    """Alternating least squares, one loading at a time, until the loadings stop moving."""
+    n = off.shape[0]
+    loadings = np.sqrt(np.maximum(np.abs(off).sum(1) / (n - 1), 1e-6))
+    for _ in range(_FIT_ROUNDS):
+        before = loadings.copy()
+        for k in range(n):
+            others = np.arange(n) != k
+            loadings[k] = (
+                off[k, others]
+                @ loadings[others]
+                / max(float(loadings[others] @ loadings[others]), 1e-12)
+            )
+        if np.max(np.abs(loadings - before)) < 1e-12:
+            break
+    return loadings
 
 
 @lru_cache(maxsize=64)
