@@ -11,7 +11,11 @@ are printed, never asserted. `--separate` runs the placement as before issue 18 
 no decisions: each competency to its SE target or its share of the cap). Run:
 
     PYTHONPATH=. .venv/bin/python benchmarks/bench_placement.py [--program team-lead-path]
-        [--learners 200] [--rho 0.5] [--seed 0] [--separate]
+        [--learners 200] [--rho 0.5] [--seed 0] [--separate] [--confidence 0.95]
+        [--futility 0.1]
+
+`--confidence` and `--futility` change when a placement stops, not the planner's Tested Out
+rule (θ − 1.645·SE ≥ the level's bound).
 
 It builds a throw-away SQLite database in a temporary directory (migrated, content/ imported).
 """
@@ -37,7 +41,7 @@ from learnpath.planning import Bands
 from learnpath.planning.levels import level_index
 from learnpath.services.catalog import import_catalog
 from learnpath.services.catalog.banks import BankSnapshot
-from learnpath.services.learning import quiz, quiz_rules, trajectory
+from learnpath.services.learning import placement_cuts, quiz, quiz_rules, trajectory
 from learnpath.services.learning.quiz import attempts as quiz_attempts
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -75,6 +79,8 @@ def run(args: argparse.Namespace) -> None:
     """Simulate the learners and print the figures."""
     if args.separate:
         quiz_attempts.rules_for = separate_rules
+    placement_cuts.DECISION_CONFIDENCE = args.confidence  # read when an attempt starts
+    placement_cuts.DECISION_FUTILITY = args.futility
     with tempfile.TemporaryDirectory() as tmp:
         engine = make_engine(f"sqlite:///{tmp}/bench.sqlite")
         event.listen(engine, "connect", lambda conn, _: conn.execute("PRAGMA synchronous=OFF"))
@@ -135,6 +141,8 @@ def print_figures(args: argparse.Namespace, figures: dict[str, list[float]]) -> 
     false = float(np.sum(waived * (1 - mastered)) / max(np.sum(waived), 1))
     kept = float(np.sum((1 - waived) * mastered) / max(np.sum(mastered), 1))
     mode = "separate (before issue 18)" if args.separate else "joint prior + decisions"
+    if not args.separate:
+        mode += f" (confidence {args.confidence}, futility {args.futility})"
     print(f"{args.program}, {args.learners} learners, rho {args.rho}, seed {args.seed}: {mode}")
     items = np.array(figures["items"])
     print(f"  questions: mean {fmean(items):.2f}, max {items.max()}, at the cap: ", end="")
@@ -154,6 +162,8 @@ def main() -> None:
     parser.add_argument("--rho", type=float, default=0.5)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--separate", action="store_true")
+    parser.add_argument("--confidence", type=float, default=placement_cuts.DECISION_CONFIDENCE)
+    parser.add_argument("--futility", type=float, default=placement_cuts.DECISION_FUTILITY)
     run(parser.parse_args())
 
 
