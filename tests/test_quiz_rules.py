@@ -5,7 +5,7 @@ import math
 import pytest
 from sqlmodel import Session, select
 
-from learnpath.models import Competency, CompetencyLevel, Enrollment, Program
+from learnpath.models import Competency, CompetencyLevel, Enrollment, Learner, Program
 from learnpath.models.base import pk
 from learnpath.services.learning import quiz_rules
 from tests import factories
@@ -124,3 +124,30 @@ def test_a_check_or_checkpoint_from_an_enrollment_keeps_its_own_rules(
     (competency,) = _competencies(catalog, "data-literacy")
     config = quiz_rules.rules_for(catalog, enrollment.learner_id, kind, [competency], program)
     assert _stopping(config["rules"]["data-literacy"]) == expected
+
+
+def test_a_placement_decides_the_cuts_its_plan_and_targets_depend_on(catalog: Session) -> None:
+    cuts = {}
+    for role in ("", "team-lead"):
+        enrollment = enroll(catalog, "team-lead-path")
+        learner = catalog.get(Learner, enrollment.learner_id)
+        assert learner is not None
+        learner.role = role
+        program = catalog.get(Program, enrollment.program_id)
+        assert program is not None
+        competencies = quiz_rules.program_competencies(catalog, program)
+        config = quiz_rules.rules_for(catalog, pk(learner), "placement", competencies, program)
+        decisions = config["decisions"]
+        assert (decisions["confidence"], decisions["correlation"]) == (0.95, 0.5)
+        assert decisions["futility"] == 0.1
+        cuts[role] = decisions["cuts"]
+    # Default targets: proficient, data literacy developing; modules above them are left out
+    # of the plan, so their bounds (advanced +0.5, proficient -0.5) decide nothing.
+    assert cuts[""]["project-management"] == [-1.5, -0.5]
+    assert cuts[""]["giving-feedback"] == [-1.5, -0.5]
+    assert cuts[""]["data-literacy"] == [-1.5]
+    # A team lead aims at advanced in feedback (and proficient in data literacy).
+    assert cuts["team-lead"]["giving-feedback"] == [-1.5, -0.5, 0.5]
+    assert cuts["team-lead"]["data-literacy"] == [-1.5, -0.5]
+    check = quiz_rules.rules_for(catalog, pk(learner), "check", competencies[:1], None)
+    assert "decisions" not in check  # only a placement decides a program's modules

@@ -56,6 +56,19 @@ def responses(db: Session) -> int:
     return db.exec(select(func.count()).select_from(Response)).one()
 
 
+def test_the_question_page_counts_down_the_expected_questions_not_the_cap(
+    client: FlaskClient, catalog: Session, login
+) -> None:  # type: ignore[no-untyped-def]
+    user = enrolled_learner(catalog, login)
+    url = start(client, catalog, user)
+    html = client.get(url).get_data(as_text=True)
+    attempt = catalog.exec(select(Attempt)).one()
+    left = attempt.estimates[-1]["competencies"]["data-literacy"]["remaining"]
+    assert 1 <= left < 20  # fewer than the placement's cap of 20
+    assert f"About {round(left)} questions to go" in html
+    assert f"0 asked, about {round(left)} more" in html
+
+
 def test_a_question_page_shows_the_item_but_never_its_key_or_parameters(
     client: FlaskClient, catalog: Session, login
 ) -> None:  # type: ignore[no-untyped-def]
@@ -123,6 +136,13 @@ def test_a_placement_ends_on_results_with_levels_and_a_chart(
     main, measured = html.split('<details class="measured">')
     assert "θ" not in main and "logit" not in main  # the numbers are in the disclosure only
     assert f"{summary['theta']:+.2f}" in measured
+    # Which decisions were settled, in words above, with their odds in the disclosure.
+    decided = main.split("What the quiz decided")[1].split("<h2>")[0]
+    assert "%" not in decided
+    for decision in summary["decisions"]:
+        words = "settled" if decision["settled"] else "not settled"
+        assert f"Data literacy: {words}" in unescape(main)
+        assert f"{decision['above'] * 100:.1f}%" in measured
     assert responses(catalog) == summary["n_items"]
     # A finished quiz takes no more answers.
     again = client.post(url, data={"step": "0", "item": "1", "choice": "0"})

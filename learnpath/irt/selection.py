@@ -54,13 +54,7 @@ def select_items(
     score[blocked] = -np.inf
     if config.quotas:
         _balance_content(score, administered, bank, config.quotas)
-    if config.exposure_ceiling is None or exposure is None:
-        return _pick(score, config.top_k, rng)
-    if exposure.counts.shape != (bank.n_items,):
-        raise IRTError(
-            f"exposure counts must have {bank.n_items} items, got {exposure.counts.shape}"
-        )
-    return _pick_within_capacity(score, exposure.capacity(config.exposure_ceiling), config, rng)
+    return pick_under_ceiling(score, exposure, config, rng)
 
 
 def _select_shortlisted(
@@ -77,14 +71,14 @@ def _select_shortlisted(
     )
     picks = np.full(theta.size, NO_ITEM, dtype=np.intp)
     rows = np.flatnonzero(exact)
-    picks[rows] = candidates[rows, _pick(scores[rows], config.top_k, rng)]
+    picks[rows] = candidates[rows, pick_rows(scores[rows], config.top_k, rng)]
     rest = np.flatnonzero(~exact)
     if rest.size:
         picks[rest] = select_items(bank, theta[rest], administered[rest], config, rng)
     return picks
 
 
-def _pick(score: FloatArray, k: int, rng: np.random.Generator | None) -> IntArray:
+def pick_rows(score: FloatArray, k: int, rng: np.random.Generator | None) -> IntArray:
     """Per row, the best item (k = 1) or a uniform draw among the k best; NO_ITEM if none."""
     rows = np.arange(score.shape[0])
     if k == 1:
@@ -113,6 +107,22 @@ def _pick_one(score: FloatArray, k: int, rng: np.random.Generator) -> IntArray:
     return top[[int(rng.random() * top.size)]] if top.size else np.array([NO_ITEM])
 
 
+def pick_under_ceiling(
+    score: FloatArray,
+    exposure: ExposureState | None,
+    config: CatConfig,
+    rng: np.random.Generator | None,
+) -> IntArray:
+    """Per row of scores, the pick under the config's exposure ceiling (none set: plain pick)."""
+    if config.exposure_ceiling is None or exposure is None:
+        return pick_rows(score, config.top_k, rng)
+    if exposure.counts.shape != (score.shape[1],):
+        raise IRTError(
+            f"exposure counts must have {score.shape[1]} items, got {exposure.counts.shape}"
+        )
+    return _pick_within_capacity(score, exposure.capacity(config.exposure_ceiling), config, rng)
+
+
 def _pick_within_capacity(
     score: FloatArray, capacity: np.ndarray, config: CatConfig, rng: np.random.Generator | None
 ) -> IntArray:
@@ -123,18 +133,18 @@ def _pick_within_capacity(
     if score.shape[0] == 1:
         # A single web session cannot clash with itself: one masked pick, no rounds.
         eligible = np.where(capacity > 0, score, -np.inf)
-        return _pick(eligible if np.isfinite(eligible).any() else score, config.top_k, rng)
+        return pick_rows(eligible if np.isfinite(eligible).any() else score, config.top_k, rng)
     choice = np.full(score.shape[0], NO_ITEM, dtype=np.intp)
     pending = np.arange(score.shape[0])
     while pending.size:
         rows = np.where(capacity > 0, score[pending], -np.inf)
         stuck = ~np.isfinite(rows).any(axis=1)
         if stuck.any():
-            choice[pending[stuck]] = _pick(score[pending[stuck]], config.top_k, rng)
+            choice[pending[stuck]] = pick_rows(score[pending[stuck]], config.top_k, rng)
             pending, rows = pending[~stuck], rows[~stuck]
             if not pending.size:
                 break
-        pick = _pick(rows, config.top_k, rng)
+        pick = pick_rows(rows, config.top_k, rng)
         accepted = _rank_among_equal(pick) < capacity[pick]
         choice[pending[accepted]] = pick[accepted]
         capacity = capacity - np.bincount(pick[accepted], minlength=capacity.size)

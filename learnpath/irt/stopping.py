@@ -17,6 +17,7 @@ class StopReason(IntEnum):
     SE_TARGET = 1
     MAX_ITEMS = 2
     EXHAUSTED = 3
+    DECIDED = 4  # placement decision mode: every cut that matters is settled (decisions.py)
 
 
 def stop_reasons(

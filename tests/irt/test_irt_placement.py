@@ -67,3 +67,89 @@ def test_a_checkpoint_prior_starts_from_the_learners_estimate() -> None:
         placement_step(bank, [], [], CatConfig(), configs={"rust": CatConfig()})
     with pytest.raises(IRTError, match="unknown competency"):
         step.state("rust")
+
+
+def _decision_run(
+    theta: float, cuts: tuple[float, ...], futility: float = 0.0
+) -> tuple[list[int], object]:
+    from learnpath.irt.decisions import DecisionRule
+    from learnpath.irt.joint import JointPrior
+
+    bank = bank_2pl(300, seed=4, competency=np.repeat(["a", "b"], 150))
+    rng = np.random.default_rng(0)
+    items: list[int] = []
+    responses: list[float] = []
+    config = CatConfig(se_target=0.2, max_items=20, min_items=2)
+    prior = JointPrior.of(bank.labels, 0.5)
+    rule = DecisionRule({"a": cuts, "b": cuts}, futility=futility)
+    while True:
+        step = placement_step(bank, items, responses, config, prior=prior, decisions=rule)
+        if step.done:
+            return items, step
+        assert step.item is not None
+        items.append(step.item)
+        responses.append(answer(bank, step.item, theta, rng))
+
+
+def test_decision_mode_stops_once_every_cut_is_settled() -> None:
+    items, final = _decision_run(theta=2.0, cuts=(-0.5,))
+    for state in final.competencies:  # type: ignore[attr-defined]
+        assert state.reason == StopReason.DECIDED
+        assert state.above[0] >= 0.95 and state.remaining == 0.0
+    assert len(items) < 12  # far above the only cut: a few items each, not the cap of 20
+
+
+def test_decision_mode_asks_until_the_cap_near_a_cut_and_expects_fewer_as_it_goes() -> None:
+    items, final = _decision_run(theta=0.05, cuts=(0.0,))
+    reasons = {s.reason for s in final.competencies}  # type: ignore[attr-defined]
+    assert reasons <= {StopReason.MAX_ITEMS, StopReason.SE_TARGET}
+    assert len(items) == 40 or StopReason.SE_TARGET in reasons
+
+
+def test_decision_mode_prefers_items_that_discriminate_at_the_cut() -> None:
+    bank = bank_2pl(300, seed=4, competency=np.repeat(["a", "b"], 150))
+    from learnpath.irt.decisions import DecisionRule
+    from learnpath.irt.joint import JointPrior
+
+    rule = DecisionRule({"a": (1.5,), "b": (1.5,)})
+    step = placement_step(
+        bank, [], [], CatConfig(), prior=JointPrior.of(bank.labels, 0.5), decisions=rule
+    )
+    assert step.item is not None
+    # The prior is centred at 0, the cut at 1.5: the chosen item is harder than the typical one.
+    assert bank.b[step.item] > 0.5
+    first = step.state(step.competency or "").remaining
+    assert first is not None and first >= 1.0
+
+
+def test_futility_stops_when_the_cut_cannot_be_passed_within_the_cap() -> None:
+    # Below the cut, and too close to it to settle either side within 20 items each.
+    capped, _ = _decision_run(theta=-0.3, cuts=(0.0,))
+    curtailed, final = _decision_run(theta=-0.3, cuts=(0.0,), futility=0.1)
+    assert len(curtailed) < len(capped)
+    for state in final.competencies:  # type: ignore[attr-defined]
+        assert state.reason == StopReason.DECIDED and state.above[0] < 0.5
+
+
+def test_decision_mode_passes_over_an_item_at_its_exposure_ceiling() -> None:
+    from learnpath.irt import ExposureState
+    from learnpath.irt.decisions import DecisionRule
+    from learnpath.irt.joint import JointPrior
+
+    bank = bank_2pl(300, seed=4, competency=np.repeat(["a", "b"], 150))
+    rule = DecisionRule({"a": (1.5,), "b": (1.5,)})
+    prior = JointPrior.of(bank.labels, 0.5)
+    config = CatConfig(selection="maxinfo", exposure_ceiling=0.25)
+    free = placement_step(bank, [], [], config, prior=prior, decisions=rule)
+    assert free.item is not None
+    counts = np.zeros(bank.n_items, dtype=np.int64)
+    counts[free.item] = 25  # 25 of 100 sessions saw it: at the ceiling
+    held = placement_step(
+        bank, [], [], config, prior=prior, decisions=rule, exposure=ExposureState(counts, 100)
+    )
+    assert held.item is not None and held.item != free.item
+    counts[:] = 25  # every item at the ceiling: measurement wins, the best item again
+    waived = placement_step(
+        bank, [], [], config, prior=prior, decisions=rule, exposure=ExposureState(counts, 100)
+    )
+    assert waived.item == free.item

@@ -26,6 +26,7 @@ from learnpath.models import (
 )
 from learnpath.models.base import pk
 from learnpath.services.learning import results
+from learnpath.services.learning.placement_cuts import decision_settings
 from learnpath.services.learning.review import review_setting
 
 RANDOMESQUE_K = 5
@@ -75,9 +76,14 @@ def rules_for(
             }
         per[competency.slug] = {**rules, **prior, **EXPOSURE_MODES[exposure]}
     owner = program_for(session, learner_id, competencies, program)
+    bands = results.full_bands(owner.level_bands if owner else None)
+    extra = {}
+    if kind == "placement" and program is not None:
+        extra["decisions"] = decision_settings(session, learner_id, program, competencies, bands)
     return {
+        **extra,
         "rules": per,
-        "bands": results.full_bands(owner.level_bands if owner else None),
+        "bands": bands,
         "review": review_setting(owner.placement if owner else None, kind),
         "program_id": program.id if program else None,
         "names": {c.slug: c.name for c in competencies},

@@ -24,6 +24,7 @@ from learnpath.models.base import pk
 from learnpath.planning import Bands, LevelEstimate
 from learnpath.services.catalog.banks import BankSnapshot
 from learnpath.services.learning import events, pretest
+from learnpath.services.learning.settled import decision_summary
 from learnpath.vocabulary import LEVELS, aware
 
 Z95 = 1.959964
@@ -38,13 +39,18 @@ BASE_MS, MS_PER_WORD = 5000, 300
 
 @dataclass(frozen=True)
 class Precision:
-    """Progress of one competency: share of the way from the prior SD to the SE target."""
+    """Progress of one competency: share of its questions asked, or of the way to the SE target.
+
+    `remaining` is the expected number of questions still to come (decision-mode placements;
+    None for older attempts, whose share is the precision gained toward the SE target).
+    """
 
     competency: str
     name: str
     share: float
     n_items: int
     done: bool
+    remaining: int | None = None
 
 
 def full_bands(overrides: Mapping[str, float] | None) -> dict[str, float]:
@@ -58,15 +64,24 @@ def level_of(theta: float, bands: Mapping[str, float] | None) -> str:
 
 
 def precision(config: Mapping[str, Any], latest: Mapping[str, Any]) -> list[Precision]:
-    """Per competency, information gained over needed: (1/SE² − 1/σ₀²) / (1/t² − 1/σ₀²)."""
+    """Per competency, the share of its expected questions asked: n / (n + expected remaining).
+
+    Older attempts (no expected remaining stored) show information gained over needed,
+    (1/SE² − 1/σ₀²) / (1/t² − 1/σ₀²).
+    """
     out = []
     for slug, rules in config["rules"].items():
         state = latest.get(slug, {"se": rules["prior_sd"], "n": 0, "stop": "CONTINUE"})
-        prior, target = 1 / rules["prior_sd"] ** 2, 1 / rules["se_target"] ** 2
-        gained = 1 / max(state["se"], 1e-9) ** 2 - prior
-        share = 1.0 if target <= prior else min(1.0, max(0.0, gained / (target - prior)))
-        done = state["stop"] != "CONTINUE"
-        out.append(Precision(slug, config["names"][slug], share, int(state["n"]), done))
+        done, n = state["stop"] != "CONTINUE", int(state["n"])
+        left = state.get("remaining")
+        if left is not None:
+            left = 0 if done else max(1, round(left))
+            share = n / (n + left) if n + left else 1.0
+        else:
+            prior, target = 1 / rules["prior_sd"] ** 2, 1 / rules["se_target"] ** 2
+            gained = 1 / max(state["se"], 1e-9) ** 2 - prior
+            share = 1.0 if target <= prior else min(1.0, max(0.0, gained / (target - prior)))
+        out.append(Precision(slug, config["names"][slug], share, n, done, left))
     return out
 
 
@@ -87,6 +102,9 @@ def summarize(attempt: Attempt, history: Sequence[Answer]) -> dict[str, Any]:
     for slug, state in latest.items():
         per[slug] = _summary(state, attempt.config["bands"], seconds[by_slug[slug]])
         per[slug]["name"] = attempt.config["names"][slug]
+        if "decisions" in attempt.config:
+            confidence = attempt.config["decisions"]["confidence"]
+            per[slug]["decisions"] = decision_summary(state, attempt.config["bands"], confidence)
         if slug in own:
             per[slug]["own_theta"], per[slug]["own_se"] = own[slug]
     return {

@@ -18,6 +18,7 @@ from learnpath.models import Response as Answer
 from learnpath.models.base import pk
 from learnpath.services.catalog.banks import BankSnapshot
 from learnpath.services.learning import events, pretest, results, trajectory
+from learnpath.services.learning.quiz.decided import decision_fields, decision_mode
 from learnpath.services.learning.quiz.exposure import count_shown, exposure_state
 from learnpath.services.learning.quiz.questions import QuizError
 from learnpath.vocabulary import aware, utcnow
@@ -153,6 +154,7 @@ def advance(
     computed = next_step(attempt, snapshot, counted, exposure_state(session, snapshot))
     states: dict[str, dict[str, Any]] = {
         s.competency: {"theta": s.theta, "se": s.se, "n": s.n_items, "stop": s.reason.name}
+        | decision_fields(s)
         for s in computed.competencies
     }
     attempt.estimates = [*attempt.estimates, {"step": len(history), "competencies": states}]
@@ -189,8 +191,9 @@ def next_step(
     answers = np.array([1.0 if r.correct else 0.0 for r in history])
     configs = {slug: CatConfig(**rules) for slug, rules in attempt.config["rules"].items()}
     first = next(iter(configs.values()))
+    bank = snapshot.bank()
     return placement_step(
-        snapshot.bank(),
+        bank,
         administered,
         answers,
         first,
@@ -198,4 +201,5 @@ def next_step(
         step=len(history),
         exposure=exposure,
         configs=configs,
+        **decision_mode(bank, attempt.config),
     )

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
+import numpy as np
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
@@ -24,6 +25,9 @@ from learnpath.services.learning.quiz_rules import rules_for
 from learnpath.vocabulary import utcnow
 
 KINDS = ("placement", "check", "checkpoint")
+SEED_BOUND = 2**31
+# An attempt's seed: an integer in [0, SEED_BOUND), a generator to draw it from, or None (secret).
+SeedSource = int | np.random.Generator | None
 
 
 def start_attempt(
@@ -33,12 +37,14 @@ def start_attempt(
     competencies: Sequence[Competency],
     enrollment: Enrollment | None = None,
     now: datetime | None = None,
-    seed: int | None = None,
+    seed: SeedSource = None,
 ) -> Attempt:
     """A new attempt, or the learner's active one of the same kind and scope (double start).
 
-    `seed` fixes the attempt's random seed (a simulation's reproducible run); None draws one.
+    `seed` fixes the attempt's random draws (randomesque picks, option order) so a simulation
+    through the services can be replayed; by default it is a secret random number.
     """
+    attempt_seed = seed_of(seed)
     _check_start(kind, competencies)
     scope = scope_of([pk(c) for c in competencies], enrollment.id if enrollment else None)
     active = _active_in_scope(session, learner_id, kind, scope)
@@ -49,8 +55,7 @@ def start_attempt(
     snapshot = load_bank(session, sorted(competencies, key=pk), line)
     now = now or utcnow()
     new = _new_attempt(session, learner_id, kind, competencies, enrollment, snapshot, now)
-    if seed is not None:
-        new.seed = seed
+    new.seed = attempt_seed
     if kind == "placement":
         new.config = {**new.config, "pretest": _pretest_plan(session, new, competencies, line)}
     attempt_id = _insert_unless_active(session, new)
@@ -84,7 +89,7 @@ def _new_attempt(
         competency_ids=ids,
         config=rules_for(session, learner_id, kind, competencies, program),
         parameters=snapshot.to_json(),
-        seed=secrets.randbelow(2**31),
+        seed=0,  # start_attempt sets it (seed_of)
         started_at=now,
         last_activity_at=now,
     )
@@ -100,6 +105,19 @@ def _pretest_plan(
     share = pretest.PRETEST_SHARE if chosen is None else float(chosen)
     capacity = sum(int(r["max_items"]) for r in attempt.config["rules"].values())
     return pretest.plan(session, competencies, line, attempt.seed, share, capacity)
+
+
+def seed_of(seed: SeedSource) -> int:
+    """The attempt seed: the given integer, a draw from the given generator, else a secret one."""
+    if seed is None:
+        return secrets.randbelow(SEED_BOUND)
+    if isinstance(seed, np.random.Generator):
+        return int(seed.integers(SEED_BOUND))
+    if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed < SEED_BOUND:
+        raise QuizError(
+            f"seed must be an integer in [0, {SEED_BOUND}) or a generator, got {seed!r}"
+        )
+    return seed
 
 
 def _check_start(kind: str, competencies: Sequence[Competency]) -> None:
