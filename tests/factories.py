@@ -5,9 +5,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from sqlalchemy import Engine, event
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from learnpath.models import Learner, Program, User
+from learnpath.models.exposure import CompetencyExposure, ItemExposure
 from learnpath.services.accounts.users import create_user
 from learnpath.services.catalog import composition, drafts, publishing
 from learnpath.vocabulary import Depth
@@ -112,3 +113,11 @@ def count_writes(engine: Engine) -> Iterator[Writes]:
         yield writes
     finally:
         event.remove(engine, "before_cursor_execute", writes)
+
+
+def forget_exposure(db: Session) -> None:
+    """Zero the stored exposure counts, as they were before the first placement."""
+    for table in (ItemExposure, CompetencyExposure):
+        for row in db.exec(select(table)).all():
+            db.delete(row)
+    db.commit()

@@ -13,13 +13,13 @@ from learnpath.models import (
     Program,
     Response,
 )
-from learnpath.models.exposure import CompetencyExposure, ItemExposure
 from learnpath.models.base import pk
 from learnpath.services.catalog import composition
 from learnpath.services.catalog.authoring import Invalid
 from learnpath.services.catalog.parameter_sets import pretest_slugs, response_rows
 from learnpath.services.learning import pretest, quiz, quiz_rules
 from learnpath.services.learning.quiz import attempts as quiz_attempts
+from tests.factories import forget_exposure
 from tests.studio.test_program_service import new_draft
 from tests.test_quiz_service import enroll, key_of, start_placement, wrong_of
 
@@ -64,14 +64,6 @@ def run(
         assert quiz.answer(db, attempt, question.step, pk(question.item), chosen).name == "RECORDED"
         db.commit()
     return attempt, shown
-
-
-def forget_exposure(db: Session) -> None:
-    """Zero the stored exposure counts, as they were before the first placement."""
-    for table in (ItemExposure, CompetencyExposure):
-        for row in db.exec(select(table)).all():
-            db.delete(row)
-    db.commit()
 
 
 def early_seed(db: Session) -> int:

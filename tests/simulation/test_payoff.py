@@ -57,7 +57,7 @@ def test_the_same_seed_gives_the_same_figures(template: Path, tmp_path: Path) ->
         runs.append(simulate(engine, "information-security-basics", 6, seed=7 if n < 2 else 8))
         engine.dispose()
     assert runs[0] == runs[1]
-    assert runs[0]["learners"] == 6 and runs[0]["items_max"] == 4
+    assert runs[0]["learners"] == 6 and 1 <= runs[0]["items_max"] <= 4  # decided, or the cap
     assert runs[0]["full_minutes"] == 170  # the seven modules of the program
     assert runs[2] != runs[0]  # another seed, other learners
 
