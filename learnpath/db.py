@@ -7,7 +7,7 @@ from typing import Any
 import orjson
 from flask import Flask, current_app, g
 from sqlalchemy import Engine, event
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlmodel import Session, create_engine
 
 from learnpath.services import audit
@@ -77,6 +77,23 @@ def transaction(actor: audit.Actor | None = None) -> Iterator[Session]:
         except BaseException:
             session.rollback()
             raise
+
+
+Error = DBAPIError
+"""What a statement raises when the database driver fails (unreachable, refused, or a bug)."""
+
+
+def unreachable(exc: BaseException) -> bool:
+    """Whether a database error means the database cannot be reached now (503), not a bug (500).
+
+    True when no connection could be made (no statement was sent: refused, server starting up or
+    shutting down, SQLite file that cannot be opened) or SQLAlchemy saw the connection die.
+    """
+    if not isinstance(exc, DBAPIError):
+        return False
+    return exc.connection_invalidated or (
+        isinstance(exc, OperationalError) and exc.statement is None
+    )
 
 
 Busy = OperationalError
