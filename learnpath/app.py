@@ -22,7 +22,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     # Templates name depths by the enum (Depth.PERSONAL, Depth|length), never by number.
     app.jinja_env.globals["Depth"] = Depth
 
-    from learnpath import api, auth, cli, health, jobs, learner, markdown, studio, video
+    from learnpath import api, auth, cli, cli_ops, health, jobs, learner, markdown, studio, video
 
     markdown.init_app(app)
     video.init_app(app)
@@ -31,6 +31,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     studio.init_app(app)
     api.init_app(app)
     cli.init_app(app)
+    cli_ops.init_app(app)
     health.init_app(app)
     jobs.init_app(app)
     if not app.testing:

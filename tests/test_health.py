@@ -13,7 +13,7 @@ from sqlmodel import Session
 from learnpath import db as database
 from learnpath import migrate
 from learnpath.db import make_engine
-from learnpath.services.integration.clients import SCOPES, create_client
+from tests.api.conftest import token_headers
 from tests.conftest import build_app
 
 UNREACHABLE = {
@@ -57,17 +57,8 @@ def test_a_login_post_is_503_not_500(client: FlaskClient, cut_off) -> None:  # t
     assert "Back in a moment" in response.get_data(as_text=True)
 
 
-def _bearer(client: FlaskClient, db: Session) -> dict[str, str]:
-    """Headers with a token of a new API client holding every scope."""
-    api_client, secret = create_client(db, "HR", " ".join(SCOPES))
-    db.commit()
-    grant = {"grant_type": "client_credentials", "client_id": api_client.client_id}
-    token = client.post("/oauth/token", data={**grant, "client_secret": secret}).json
-    return {"Authorization": f"Bearer {token['access_token']}"}
-
-
 def test_an_api_request_is_503_json(client: FlaskClient, db: Session, cut_off) -> None:  # type: ignore[no-untyped-def]
-    headers = _bearer(client, db)
+    headers = token_headers(client, db)
     assert client.get("/api/v1/learners", headers=headers).status_code == 200
     cut_off()
 
