@@ -565,6 +565,7 @@ def report(
         ("lost (client-recorded - in DB)", f"{found.lost}"),
         ("duplicated", f"{found.duplicated}"),
         ("unseen / step mismatch", f"{found.unseen} / {found.step_mismatch}"),
+        ("load average 1/5/15 min (end)", " ".join(f"{x:.1f}" for x in os.getloadavg())),
         ("recorded, next page same step", f"{stats.not_advanced}"),
         ("double submits (pairs)", f"{stats.pairs}: {dict(stats.pair_outcomes) or '-'}"),
         ("  exactly one recorded", f"{once} / {stats.pairs}"),
@@ -720,6 +721,7 @@ def main() -> None:
     except OperationalError:
         print(f"skipped: no PostgreSQL at {args.server} (this benchmark needs one)")
         return
+    print("load average 1/5/15 min (start):", " ".join(f"{x:.1f}" for x in os.getloadavg()))
     proc, engine = None, None
     try:
         engine = setup_database(

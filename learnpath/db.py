@@ -58,8 +58,16 @@ def get_session() -> Session:
 
 def _close_session(_exc: BaseException | None) -> None:
     session = g.pop("db_session", None)
-    if session is not None:
+    if session is None:
+        return
+    try:
         session.close()
+    except DBAPIError as exc:
+        # The rollback of a connection the server just cut off (a restart): what the request
+        # committed is committed and its response stands; drop the dead connection.
+        if not unreachable(exc):
+            raise
+        session.invalidate()
 
 
 @contextmanager
@@ -83,16 +91,25 @@ Error = DBAPIError
 """What a statement raises when the database driver fails (unreachable, refused, or a bug)."""
 
 
+OUTAGE_SQLSTATES = ("08", "57P")
+"""PostgreSQL SQLSTATEs of an outage: connection exceptions and operator intervention (not 57014,
+a cancelled statement)."""
+
+
 def unreachable(exc: BaseException) -> bool:
     """Whether a database error means the database cannot be reached now (503), not a bug (500).
 
     True when no connection could be made (no statement was sent: refused, server starting up or
-    shutting down, SQLite file that cannot be opened) or SQLAlchemy saw the connection die.
+    shutting down, SQLite file that cannot be opened), SQLAlchemy saw the connection die, or
+    PostgreSQL said so (SQLSTATE class 08, or 57P01-57P05: shut down, crashed, starting up).
     """
     if not isinstance(exc, DBAPIError):
         return False
-    return exc.connection_invalidated or (
-        isinstance(exc, OperationalError) and exc.statement is None
+    sqlstate = getattr(exc.orig, "sqlstate", None) or ""
+    return (
+        exc.connection_invalidated
+        or (isinstance(exc, OperationalError) and exc.statement is None)
+        or sqlstate.startswith(OUTAGE_SQLSTATES)
     )
 
 

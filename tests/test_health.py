@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from psycopg.errors import AdminShutdown, QueryCanceled
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import Session
 
@@ -143,8 +144,25 @@ def test_a_database_error_that_is_a_bug_stays_a_500(app: Flask) -> None:
         (OperationalError("SELECT 1", {}, Exception("gone"), connection_invalidated=True), True),
         (OperationalError("SELECT 1", {}, Exception("no such table: x")), False),
         (IntegrityError("INSERT", {}, Exception("UNIQUE constraint failed")), False),
+        (OperationalError("ROLLBACK", {}, AdminShutdown("terminating connection")), True),
+        (OperationalError("SELECT 1", {}, QueryCanceled("statement timeout")), False),
         (ValueError("not a database error"), False),
     ],
 )
 def test_only_a_lost_connection_counts_as_an_outage(error: Exception, outage: bool) -> None:
     assert database.unreachable(error) is outage
+
+
+def test_a_connection_cut_off_at_teardown_keeps_the_response(app: Flask) -> None:
+    @app.get("/answered")
+    def answered() -> str:
+        session = database.get_session()
+
+        def close() -> None:  # PostgreSQL restarted after the view committed
+            raise OperationalError("ROLLBACK", {}, AdminShutdown("terminating connection"))
+
+        session.close = close  # type: ignore[method-assign]
+        return "recorded"
+
+    response = app.test_client().get("/answered")
+    assert response.status_code == 200 and response.data == b"recorded"
