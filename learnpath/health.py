@@ -7,11 +7,14 @@ Retry-After instead of a bare 500: a JSON error under /api/ and /xapi/ (and to J
 RFC 6749 shape under /oauth/, the site's error page for browsers.
 """
 
+from collections.abc import Callable
+from typing import Any
+
 from flask import Blueprint, Flask, Response, current_app, jsonify, make_response, request
-from werkzeug.exceptions import ServiceUnavailable
+from werkzeug.exceptions import HTTPException, ServiceUnavailable
 
 from learnpath import auth, db, migrate
-from learnpath.api.errors import ApiError, http_error
+from learnpath.api.errors import PAGE_HANDLER, ApiError, http_error
 
 bp = Blueprint("health", __name__)
 RETRY_AFTER = 5  # seconds: a restarting PostgreSQL is usually back within this
@@ -65,7 +68,28 @@ def database_unavailable(exc: Exception) -> Response:
     return response
 
 
+def _without_database(render: Callable[[HTTPException], Any]) -> Callable[[HTTPException], Any]:
+    """An error page renderer that falls back to an anonymous layout when the database is down.
+
+    A 404 for a logged-in visitor renders the layout, which asks the database who they are; with
+    the database down that would fail inside the error handler and end as a bare 500.
+    """
+
+    def render_page(exc: HTTPException) -> Any:
+        try:
+            return render(exc)
+        except db.Error as error:
+            if not db.unreachable(error):
+                raise
+            auth.forget_user()
+            return render(exc)
+
+    return render_page
+
+
 def init_app(app: Flask) -> None:
     """Register /health and /ready, and the 503 answer to an unreachable database."""
     app.register_blueprint(bp)
     app.register_error_handler(db.Error, database_unavailable)
+    if PAGE_HANDLER in app.extensions:  # registered by the learner blueprint before us
+        app.extensions[PAGE_HANDLER] = _without_database(app.extensions[PAGE_HANDLER])

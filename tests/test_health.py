@@ -51,6 +51,17 @@ def test_a_page_is_503_in_the_site_layout(client: FlaskClient, login, cut_off) -
     assert "The database cannot be reached" in page and "Error 503" in page
 
 
+def test_a_missing_page_is_still_a_404_page_for_a_logged_in_visitor(
+    client: FlaskClient, login, cut_off
+) -> None:  # type: ignore[no-untyped-def]
+    login("learner")
+    cut_off()
+    response = client.get("/no-such-page")
+    assert response.status_code == 404  # the layout no longer asks the database who is in
+    page = response.get_data(as_text=True)
+    assert "Page not found" in page and 'class="brand"' in page
+
+
 def test_a_login_post_is_503_not_500(client: FlaskClient, cut_off) -> None:  # type: ignore[no-untyped-def]
     cut_off()
     response = client.post("/auth/login", data={"email": "a@example.com", "password": "x"})
