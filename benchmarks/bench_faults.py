@@ -20,6 +20,7 @@ start, after the restart. Figures are printed, never asserted. Run:
 
     .venv/bin/python benchmarks/bench_faults.py [--learners 40] [--workers 4] [--threads 4]
         [--think-ms 300] [--fault-after 10] [--outage 6] [--port 5439]
+        [--stop-mode fast|immediate]
 """
 
 from __future__ import annotations
@@ -178,7 +179,7 @@ def run(args: argparse.Namespace, cluster: Cluster, tmp: Path) -> None:
         answering.start()
         time.sleep(args.fault_after)
         timeline.down = time.monotonic()
-        cluster.stop()
+        cluster.stop(args.stop_mode)
         time.sleep(args.outage)
         cluster.start()
         timeline.up = time.monotonic()
@@ -222,7 +223,7 @@ def report(
         ("learners", f"{args.learners}, gunicorn {args.workers} workers x {args.threads} threads"),
         (
             "outage",
-            f"PostgreSQL stopped (-m fast) after {args.fault_after} s for "
+            f"PostgreSQL stopped (-m {args.stop_mode}) after {args.fault_after} s for "
             f"{timeline.up - timeline.down:.1f} s (stop, wait {args.outage} s, start)",
         ),
         ("answering phase", f"{seconds:.1f} s"),
@@ -263,6 +264,12 @@ def main() -> None:
     parser.add_argument("--retry-ms", type=float, default=500, help="a learner's wait after 503")
     parser.add_argument("--give-up-s", type=float, default=60, help="503s in a row before quitting")
     parser.add_argument("--port", type=int, default=5439, help="the throwaway cluster's port")
+    parser.add_argument(
+        "--stop-mode",
+        choices=["fast", "immediate"],
+        default="fast",
+        help="fast: a restart (sessions cut off); immediate: a crash (recovery at start)",
+    )
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
     args.quizzes, args.new_connection = 1, False
