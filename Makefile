@@ -8,7 +8,7 @@ FLASK := $(BIN)/flask --app learnpath
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test lint format typecheck bench setup browser clean mutate videos
+.PHONY: run test lint format typecheck bench bench-load bench-faults setup browser clean mutate videos
 
 $(STAMP): pyproject.toml requirements.lock
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is required ($(PYTHON) not found)"; exit 1; }
@@ -64,6 +64,12 @@ bench: $(STAMP)  ## benchmarks print their figures
 
 videos: $(STAMP)  ## the video modules' narrated videos and captions, from their transcripts (apt-get install ffmpeg espeak-ng)
 	$(BIN)/python -m tools.make_videos
+
+bench-load: $(STAMP)  ## 200 concurrent learners' placements, gunicorn 4 workers, PostgreSQL on 127.0.0.1:5432 (several minutes)
+	$(BIN)/python benchmarks/bench_quiz_http.py --learners 200 --workers 4 --threads 4
+
+bench-faults: $(STAMP)  ## PostgreSQL stopped and started under 40 learners (its own throwaway cluster on port 5439)
+	$(BIN)/python benchmarks/bench_faults.py
 
 mutate: $(STAMP)  ## mutation testing of permissions and promises (slow; docs/testing.md): MUTATE_ARGS="--only GLOB --jobs 2"
 	nice $(BIN)/python tools/mutate.py $(MUTATE_ARGS)

@@ -12,7 +12,12 @@ an answer POST counts as recorded by the client when its 302 carried no "already
 
     .venv/bin/python benchmarks/bench_quiz_http.py [--learners 50] [--workers 4] [--threads 4]
         [--program data-literacy-essentials] [--quizzes 1] [--think-ms 0]
-        [--double-submit-share 0.1] [--new-connection] [--profile [--profile-python]]
+        [--double-submit-share 0.1] [--new-connection] [--login-concurrency 16]
+        [--profile [--profile-python]]
+
+The load run of issue 16 (200 concurrent learners, 4 workers; figures in benchmarks/README.md):
+
+    .venv/bin/python benchmarks/bench_quiz_http.py --learners 200 --workers 4 --threads 4
 
 Latency is measured by the client from sending a request until its whole response (a 302 for an
 answer; redirects are never followed) has arrived; the server's own time per request comes from
@@ -565,6 +570,7 @@ def report(
         ("lost (client-recorded - in DB)", f"{found.lost}"),
         ("duplicated", f"{found.duplicated}"),
         ("unseen / step mismatch", f"{found.unseen} / {found.step_mismatch}"),
+        ("load average 1/5/15 min (end)", " ".join(f"{x:.1f}" for x in os.getloadavg())),
         ("recorded, next page same step", f"{stats.not_advanced}"),
         ("double submits (pairs)", f"{stats.pairs}: {dict(stats.pair_outcomes) or '-'}"),
         ("  exactly one recorded", f"{once} / {stats.pairs}"),
@@ -703,6 +709,9 @@ def main() -> None:
     parser.add_argument("--double-submit-share", type=float, default=0.1)
     parser.add_argument("--new-connection", action="store_true", help="no HTTP keep-alive")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--login-concurrency", type=int, default=16, help="logins at once (before the timed phase)"
+    )
     parser.add_argument("--server", default="postgresql+psycopg://postgres@127.0.0.1:5432")
     parser.add_argument("--database", default="learnpath_bench")
     parser.add_argument("--profile", action="store_true", help="one learner in-process, no HTTP")
@@ -720,6 +729,7 @@ def main() -> None:
     except OperationalError:
         print(f"skipped: no PostgreSQL at {args.server} (this benchmark needs one)")
         return
+    print("load average 1/5/15 min (start):", " ".join(f"{x:.1f}" for x in os.getloadavg()))
     proc, engine = None, None
     try:
         engine = setup_database(
@@ -736,8 +746,11 @@ def main() -> None:
             learners = [Learner(i, c, stats, args) for i, c in enumerate(clients)]
             uids: dict[int, str] = {}
 
+            logins = threading.Semaphore(args.login_concurrency)
+
             def begin(learner: Learner) -> None:
-                learner.login()
+                with logins:  # scrypt: 200 at once would outlast the client's 60 s timeout
+                    learner.login()
                 uids[learner.ix] = learner.start()
 
             def answer_all(learner: Learner) -> None:

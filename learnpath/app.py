@@ -24,7 +24,20 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     # Templates name depths by the enum (Depth.PERSONAL, Depth|length), never by number.
     app.jinja_env.globals["Depth"] = Depth
 
-    from learnpath import api, auth, cli, headers, jobs, learner, markdown, payoff, studio, video
+    from learnpath import (
+        api,
+        auth,
+        cli,
+        cli_ops,
+        headers,
+        health,
+        jobs,
+        learner,
+        markdown,
+        payoff,
+        studio,
+        video,
+    )
 
     headers.init_app(app)
     markdown.init_app(app)
@@ -34,6 +47,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     studio.init_app(app)
     api.init_app(app)
     cli.init_app(app)
+    cli_ops.init_app(app)
+    health.init_app(app)
     jobs.init_app(app)
     payoff.init_app(app)
     if not app.testing:

@@ -7,7 +7,7 @@ from typing import Any
 import orjson
 from flask import Flask, current_app, g
 from sqlalchemy import Engine, event
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlmodel import Session, create_engine
 
 from learnpath.files import private_sqlite
@@ -65,8 +65,16 @@ def get_session() -> Session:
 
 def _close_session(_exc: BaseException | None) -> None:
     session = g.pop("db_session", None)
-    if session is not None:
+    if session is None:
+        return
+    try:
         session.close()
+    except DBAPIError as exc:
+        # The rollback of a connection the server just cut off (a restart): what the request
+        # committed is committed and its response stands; drop the dead connection.
+        if not unreachable(exc):
+            raise
+        session.invalidate()
 
 
 @contextmanager
@@ -89,6 +97,33 @@ def transaction(actor: audit.Actor | None = None, bind: Engine | None = None) ->
 
 Database = Engine
 """A database other than the app's, to `transaction(bind=...)` on (made by `make_engine`)."""
+
+
+Error = DBAPIError
+"""What a statement raises when the database driver fails (unreachable, refused, or a bug)."""
+
+
+OUTAGE_SQLSTATES = ("08", "57P")
+"""PostgreSQL SQLSTATEs of an outage: connection exceptions and operator intervention (not 57014,
+a cancelled statement)."""
+
+
+def unreachable(exc: BaseException) -> bool:
+    """Whether a database error means the database cannot be reached now (503), not a bug (500).
+
+    True when no connection could be made (no statement was sent: refused, server starting up or
+    shutting down, SQLite file that cannot be opened), SQLAlchemy saw the connection die, or
+    PostgreSQL said so (SQLSTATE class 08, or 57P01-57P05: shut down, crashed, starting up).
+    """
+    if not isinstance(exc, DBAPIError):
+        return False
+    sqlstate = getattr(exc.orig, "sqlstate", None) or ""
+    return (
+        exc.connection_invalidated
+        or (isinstance(exc, OperationalError) and exc.statement is None)
+        or sqlstate.startswith(OUTAGE_SQLSTATES)
+    )
+
 
 Busy = OperationalError
 """What a quick transaction raises when the database is busy (SQLite's write lock is taken)."""

@@ -16,6 +16,8 @@ from pathlib import Path
 import sqlalchemy as sa
 from alembic import command, context, op
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -43,6 +45,22 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
 def downgrade(engine: Engine, revision: str, force: bool = False) -> None:
     """Migrate the database down to `revision`; a data-destroying step refuses unless `force`."""
     command.downgrade(alembic_config(engine, force), revision)
+
+
+def heads() -> tuple[str, ...]:
+    """The head revision(s) of the package's migration scripts: what this code expects."""
+    script = ScriptDirectory(str(MIGRATIONS))
+    return tuple(sorted(script.get_heads()))
+
+
+def known_revisions() -> set[str]:
+    """Every revision id the package's migration scripts know."""
+    return {rev.revision for rev in ScriptDirectory(str(MIGRATIONS)).walk_revisions()}
+
+
+def current(connection: Connection) -> tuple[str, ...]:
+    """The revision(s) the database is at, () when it was never migrated."""
+    return tuple(sorted(MigrationContext.configure(connection).get_current_heads()))
 
 
 def revision(engine: Engine, message: str) -> None:

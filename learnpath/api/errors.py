@@ -31,6 +31,7 @@ CODES = {
     422: "validation_error",
     429: "rate_limited",
     500: "internal_error",
+    503: "unavailable",
 }
 # RFC 6749 §5.2 names for the statuses it covers; the others keep the API's code names.
 OAUTH_CODES = {400: "invalid_request", 500: "server_error", 503: "temporarily_unavailable"}
@@ -141,7 +142,8 @@ def _page(exc: HTTPException) -> Any:
     return render(exc) if render else exc
 
 
-def _http_error(exc: HTTPException) -> Any:
+def http_error(exc: HTTPException) -> Any:
+    """The error as the request wants it: RFC 6749 under /oauth/, JSON for the API, else a page."""
     headers = [
         (k, v) for k, v in exc.get_headers() if k.lower() not in ("content-type", "content-length")
     ]
@@ -165,4 +167,4 @@ def init_app(app: Flask) -> None:
     """Answer API errors as JSON; HTML pages keep their own error pages."""
     app.register_error_handler(ApiError, lambda exc: exc.response())
     app.register_error_handler(InternalServerError, _server_error)
-    app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(HTTPException, http_error)

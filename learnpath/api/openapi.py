@@ -25,7 +25,9 @@ ERRORS = {
     "403": "The token lacks the scope",
     "422": "Invalid input: field details",
     "429": "Too many requests: see Retry-After",
+    "503": "The database cannot be reached (e.g. restarting): nothing was written; see Retry-After",
 }
+RETRY_AFTER = {"Retry-After": {"schema": {"type": "integer"}, "required": True}}
 LIST_PARAMS = [
     {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 1000}},
     {
@@ -62,7 +64,8 @@ EXTRA = {
 def _errors(*extra: str) -> dict[str, Any]:
     codes = {**ERRORS, **{code: EXTRA[code] for code in extra}}
     found = {code: _json(out.ErrorOut, text) for code, text in codes.items()}
-    found["429"]["headers"] = {"Retry-After": {"schema": {"type": "integer"}, "required": True}}
+    for code in ("429", "503"):
+        found[code]["headers"] = dict(RETRY_AFTER)
     return found
 
 
@@ -208,10 +211,12 @@ def _token_path() -> dict[str, Any]:
         "400": "invalid_request, invalid_scope, unsupported_grant_type, unauthorized_client",
         "401": "invalid_client: unknown client or wrong secret",
         "429": "Too many token requests from this address: see Retry-After",
+        "503": "temporarily_unavailable: the database cannot be reached; see Retry-After",
     }
     responses = {"200": _json(out.TokenOut, "A bearer token")}
     responses |= {code: _json(out.OAuthErrorOut, text) for code, text in oauth_errors.items()}
-    responses["429"]["headers"] = {"Retry-After": {"schema": {"type": "integer"}, "required": True}}
+    for code in ("429", "503"):
+        responses[code]["headers"] = dict(RETRY_AFTER)
     body = {"application/x-www-form-urlencoded": {"schema": form}}
     return {
         "post": {

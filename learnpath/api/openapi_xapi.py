@@ -154,7 +154,8 @@ def paths(errors: dict[str, str]) -> dict[str, Any]:
         **{code: _answer(text, error) for code, text in errors.items() if code != "422"},
         "404": _answer("No statement has this id", error),
     }
-    found["429"]["headers"]["Retry-After"] = {"schema": {"type": "integer"}, "required": True}
+    for code in ("429", "503"):
+        found[code]["headers"]["Retry-After"] = {"schema": {"type": "integer"}, "required": True}
     versions = {"type": "array", "items": {"type": "string"}}
     about = {"type": "object", "required": ["version"], "properties": {"version": versions}}
     return {

@@ -39,6 +39,12 @@ def current_roles() -> set[str]:
     return g.roles
 
 
+def forget_user() -> None:
+    """Treat the rest of this request as anonymous: a page that must not query the database."""
+    login_manager._update_request_context_with_user()
+    g.roles = set()
+
+
 def init_app(app: Flask) -> None:
     """Set up CSRF, Flask-Login, the auth blueprint and the `roles` template global."""
     from learnpath.auth import invite  # noqa: F401  (attaches the set-password page to bp)

@@ -29,6 +29,11 @@ ADVICE = {
         "It is not your fault. Try again in a moment; if it keeps happening, "
         "tell your learning team.",
     ),
+    503: (
+        "Back in a moment",
+        "The service cannot reach its database just now. What you saved before is kept: "
+        "wait a minute, then reload the page.",
+    ),
 }
 FALLBACK = ("Something went wrong", "Go back and try again.")
 

@@ -54,6 +54,15 @@ def everything(bearer: Callable[..., Headers]) -> Headers:
     return bearer()
 
 
+def token_headers(client: FlaskClient, db: Session) -> Headers:
+    """Headers with a token of a new API client holding every scope (outside the fixtures)."""
+    api_client, secret = create_client(db, "HR", " ".join(SCOPES))
+    db.commit()
+    grant = {"grant_type": "client_credentials", "client_id": api_client.client_id}
+    token = client.post("/oauth/token", data={**grant, "client_secret": secret}).json
+    return {"Authorization": f"Bearer {token['access_token']}"}
+
+
 def program(db: Session, slug: str = "data-literacy-essentials", version: int = 1) -> Program:
     """A program version of the shipped catalog."""
     return db.exec(select(Program).where(Program.slug == slug, Program.version == version)).one()
