@@ -31,5 +31,7 @@ def private_sqlite(url: str) -> None:
     path = url.removeprefix("sqlite:///")
     if not url.startswith("sqlite:///") or path in ("", ":memory:") or path.startswith("file:"):
         return
-    if not os.path.exists(path):
+    # A file in a folder that is not there is left to SQLite, which then cannot open it: the
+    # app answers 503 (learnpath.health) rather than failing to start.
+    if not os.path.exists(path) and Path(path).parent.is_dir():
         private_file(Path(path), append=True)
