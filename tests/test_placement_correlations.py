@@ -1,8 +1,11 @@
 """A placement's prior correlations come from the active parameter sets' calibration reports."""
 
+from html import unescape
+
 from sqlmodel import Session, select
 
-from learnpath.models import Attempt, Competency, Program
+from learnpath.models import Attempt, Competency, Enrollment, Program
+from learnpath.models.base import pk
 from learnpath.services.learning import quiz, quiz_rules
 from learnpath.services.learning.placement_cuts import DEFAULT_CORRELATION
 from learnpath.services.learning.quiz.decided import prior_correlation
@@ -88,3 +91,22 @@ def test_an_older_attempt_without_pairs_replays_with_its_one_correlation() -> No
     assert prior_correlation(("a", "b"), {"correlation": 0.3}) == 0.3
     stored = {"correlation": 0.3, "correlations": {"a": {"b": 0.7}}}
     assert prior_correlation(("b", "a"), stored) == [[1.0, 0.7], [0.7, 1.0]]
+
+
+def test_the_results_page_names_each_pairs_correlation(client, catalog: Session, login) -> None:  # type: ignore[no-untyped-def]
+    dl, fb, *_ = sorted(_competencies(catalog), key=lambda c: c.slug)
+    factories.correlation_report(catalog, dl, {fb.slug: (0.8, 40)})
+    user = login("learner")
+    program = catalog.exec(select(Program).where(Program.slug == PROGRAM)).one()
+    enrollment = Enrollment(learner_id=user.learner_id, program_id=pk(program))
+    catalog.add(enrollment)
+    catalog.flush()
+    attempt = quiz.start_attempt(
+        catalog, enrollment.learner_id, "placement", _competencies(catalog), enrollment
+    )
+    catalog.commit()
+    while quiz.current_question(catalog, attempt) is not None:
+        answer_current(catalog, attempt, right=True)
+    html = unescape(client.get(f"/quizzes/{attempt.uid}/results").get_data(as_text=True))
+    assert f"{dl.name} and {fb.name} 0.8," in html
+    assert "where we had enough of them, else 0.5" in html
