@@ -5,9 +5,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from sqlalchemy import Engine, event
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
-from learnpath.models import Learner, Program, User
+from learnpath.models import Competency, ItemParameterSet, Learner, Program, User
 from learnpath.models.exposure import CompetencyExposure, ItemExposure
 from learnpath.services.accounts.users import create_user
 from learnpath.services.catalog import composition, drafts, publishing
@@ -121,3 +121,26 @@ def forget_exposure(db: Session) -> None:
         for row in db.exec(select(table)).all():
             db.delete(row)
     db.commit()
+
+
+def correlation_report(
+    db: Session, competency: Competency, found: dict[str, tuple[float, int]], active: bool = True
+) -> ItemParameterSet:
+    """Measured (latent r, learners) per other slug in the competency's active set's report;
+    with active=False in a newer calibrated set that waits for activation."""
+    newest = db.exec(
+        select(ItemParameterSet)
+        .where(ItemParameterSet.competency_id == competency.id)
+        .order_by(col(ItemParameterSet.version).desc())
+    ).first()
+    assert newest is not None
+    if not active:
+        newest = ItemParameterSet(
+            competency_id=competency.id, version=newest.version + 1, source="calibrated"
+        )
+        newest.active = False
+    correlations = {slug: {"latent": r, "learners": n} for slug, (r, n) in found.items()}
+    newest.report = {**(newest.report or {}), "correlations": correlations}
+    db.add(newest)
+    db.flush()
+    return newest

@@ -32,6 +32,7 @@ from learnpath.models.base import pk
 from learnpath.planning import Bands
 from learnpath.planning.levels import level_index
 from learnpath.planning.targets import target_levels
+from learnpath.services.catalog.correlations import measured_correlations
 from learnpath.services.learning.planinputs import plan_input
 from learnpath.vocabulary import DEFAULT_TARGET_LEVEL, utcnow
 
@@ -39,8 +40,8 @@ DECISION_CONFIDENCE = 0.95
 # A cut whose chance of being passed at DECISION_CONFIDENCE within the questions left is below
 # this is settled as "not above" (stochastic curtailment, learnpath.irt.decisions).
 DECISION_FUTILITY = 0.1
-# Correlation between any two competencies in the placement prior, until a calibration stores
-# a measured one with the parameter set (learnpath.services.catalog.correlations estimates it).
+# Correlation of two competencies in the placement prior when neither one's active parameter set
+# has a measured one (a calibration's report, learnpath.services.catalog.correlations).
 DEFAULT_CORRELATION = 0.5
 
 
@@ -51,7 +52,10 @@ def decision_settings(
     competencies: Sequence[Competency],
     bands: Mapping[str, float],
 ) -> dict[str, Any]:
-    """Confidence, prior correlation and per competency slug the cuts (logits) that matter."""
+    """Confidence, prior correlations (default and per pair) and per slug the cuts that matter.
+
+    Every pair's r is stored, so the attempt replays with the same prior after a recalibration.
+    """
     scale = Bands.of(bands)
     enrollment = session.exec(
         select(Enrollment)
@@ -66,6 +70,7 @@ def decision_settings(
         "confidence": DECISION_CONFIDENCE,
         "futility": DECISION_FUTILITY,
         "correlation": DEFAULT_CORRELATION,
+        "correlations": measured_correlations(session, competencies, DEFAULT_CORRELATION),
         "cuts": cuts,
     }
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from learnpath.irt import CompetencyState, ItemBank
@@ -18,13 +18,31 @@ def decision_mode(bank: ItemBank, config: Mapping[str, Any]) -> dict[str, Any]:
     rules = [config["rules"][label] for label in bank.labels]
     prior = JointPrior.of(
         bank.labels,
-        settings["correlation"],
+        prior_correlation(bank.labels, settings),
         [r["prior_mean"] for r in rules],
         [r["prior_sd"] for r in rules],
     )
     cuts = {slug: tuple(values) for slug, values in settings["cuts"].items()}
     rule = DecisionRule(cuts, settings["confidence"], settings.get("futility", 0.0))
     return {"prior": prior, "decisions": rule}
+
+
+def prior_correlation(labels: Sequence[str], settings: Mapping[str, Any]) -> Any:
+    """The labels' correlation matrix: stored pairs, else the default (older attempts: ρ only).
+
+    With more than two competencies and unequal pairs the joint core uses the closest
+    one-factor matrix (learnpath.irt.joint.one_factor).
+    """
+    default = settings["correlation"]
+    pairs = settings.get("correlations")
+    if not pairs:
+        return default
+
+    def r(a: str, b: str) -> float:
+        first, second = sorted((a, b))
+        return 1.0 if a == b else float(pairs.get(first, {}).get(second, default))
+
+    return [[r(a, b) for b in labels] for a in labels]
 
 
 def decision_fields(state: CompetencyState) -> dict[str, Any]:
