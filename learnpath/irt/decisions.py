@@ -101,7 +101,9 @@ def decision_gain(
     after_right = joint_right / np.maximum(right, 1e-300)[:, None]
     after_wrong = (now - joint_right) / np.maximum(1 - right, 1e-300)[:, None]
     expected = right * entropy(after_right).sum(1) + (1 - right) * entropy(after_wrong).sum(1)
-    return np.asarray(entropy(now).sum() - expected)
+    # A mutual information is never negative; the subtraction can leave -1e-11 of rounding when
+    # the decision is all but certain, which would rank such items below useless ones.
+    return np.maximum(np.asarray(entropy(now).sum() - expected), 0.0)
 
 
 def expected_remaining(
