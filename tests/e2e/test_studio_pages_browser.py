@@ -12,6 +12,7 @@ only. Every page opened is saved under screenshots/studio/pages/<role>/ (git-ign
 them all writes nothing.
 """
 
+import tempfile
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,6 +21,7 @@ from flask import url_for
 from sqlmodel import Session, col, select
 from werkzeug.routing import Rule
 
+from learnpath.config import payoff_file
 from learnpath.models import Competency, Department, Enrollment, Item, Job, Module
 from learnpath.models.base import pk
 from learnpath.services.catalog import composition, drafts, personal, publishing
@@ -103,6 +105,15 @@ def _parameter_sets(session: Session, competency: Competency) -> list[int]:
     return [calibrated.version, base.version]
 
 
+def _payoff_plot(live: LiveApp, slug: str) -> str:
+    """A payoff plot for the program, where `flask payoff` keeps it (in a folder of the run's)."""
+    if not live.app.config.get("PAYOFF_FOLDER"):
+        live.app.config["PAYOFF_FOLDER"] = tempfile.mkdtemp(prefix="learnpath-payoff-")
+    plot = payoff_file(live.app, slug, ".svg")
+    plot.write_text('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"></svg>\n')
+    return slug
+
+
 def samples(live: LiveApp) -> Samples:
     """Programs made for the crawl, and a competency, item and module of the catalog."""
     with Session(live.engine) as session:
@@ -114,6 +125,7 @@ def samples(live: LiveApp) -> Samples:
         module = session.exec(select(Module).order_by(col(Module.slug))).first()
         assert competency and item and module, "the shipped catalog is loaded"
         slugs = {"competencies": competency.slug, "items": item.slug, "modules": module.slug}
+        slugs["programs"] = _payoff_plot(live, PROGRAM_SLUG)
         found = Samples(slugs)
         found.programs = _programs(session, modules, found.within)
         found.versions = _parameter_sets(session, competency)
