@@ -151,3 +151,17 @@ def test_a_placement_decides_the_cuts_its_plan_and_targets_depend_on(catalog: Se
     assert cuts["team-lead"]["data-literacy"] == [-1.5, -0.5]
     check = quiz_rules.rules_for(catalog, pk(learner), "check", competencies[:1], None)
     assert "decisions" not in check  # only a placement decides a program's modules
+
+
+def test_a_placement_settles_its_decisions_at_the_programs_waiver_confidence(
+    catalog: Session,
+) -> None:
+    enrollment = enroll(catalog, "team-lead-path")
+    program = catalog.get(Program, enrollment.program_id)
+    assert program is not None
+    program.placement = {**(program.placement or {}), "waiver_confidence": 0.9}
+    competencies = quiz_rules.program_competencies(catalog, program)
+    config = quiz_rules.rules_for(
+        catalog, enrollment.learner_id, "placement", competencies, program
+    )
+    assert config["decisions"]["confidence"] == 0.9  # the planner waives at the same (planinputs)
