@@ -32,9 +32,9 @@ from learnpath.services.simulation import (
 )
 
 # The placement settings the plot compares, as `--vary NAME=V1,V2,...`: any key of a program's
-# placement (se_target, max_items, or waiver_confidence=.8,.9,.95: the confidence that settles
-# a placement decision and waives a module).
-DEFAULT_VARY = "se_target=0.6,0.5,0.4,0.3"
+# placement: by default the confidence that settles a placement decision and waives a module
+# (false waivers against mastered modules kept); se_target or max_items alike.
+DEFAULT_VARY = "waiver_confidence=0.95,0.9,0.85,0.8"
 
 
 def _variants(text: str) -> tuple[str, list[float | int]]:
