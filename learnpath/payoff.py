@@ -32,9 +32,9 @@ from learnpath.services.simulation import (
 )
 
 # The placement settings the plot compares, as `--vary NAME=V1,V2,...`: any key of a program's
-# placement (se_target now; a decision threshold such as decision_threshold=.9,.95,.99 plugs in
-# the same way once the placement reads one).
-DEFAULT_VARY = "se_target=0.6,0.5,0.4,0.3"
+# placement: by default the confidence that settles a placement decision and waives a module
+# (false waivers against mastered modules kept); se_target or max_items alike.
+DEFAULT_VARY = "waiver_confidence=0.95,0.9,0.85,0.8"
 
 
 def _variants(text: str) -> tuple[str, list[float | int]]:
@@ -106,12 +106,12 @@ def _echo(label: str, s: Summary) -> None:
         f"in the full list ({100 * s.saved_share:.1f} % saved)"
     )
     click.echo(
-        f"  false waivers         {s.false_waivers} ({s.false_per_learner:.3f} per learner; "
-        f"{s.waivers} waivers in all)"
+        f"  false waivers         {s.false_waivers} of {s.waivers} waived modules "
+        f"({100 * s.false_share:.1f} %; {s.false_per_learner:.3f} per learner)"
     )
     click.echo(
-        f"  missed waivers        {s.missed_waivers} "
-        f"({s.missed_waivers / s.learners:.3f} per learner)"
+        f"  mastered but kept     {s.missed_waivers} ({100 * s.kept_share:.1f} % of the truly "
+        f"mastered modules; {s.missed_waivers / s.learners:.3f} per learner)"
     )
     click.echo(f"  every target covered  {100 * s.covered_share:.1f} % of learners")
     click.echo(f"  seconds per learner   {s.seconds_per_learner:.2f}")

@@ -7,8 +7,11 @@ from sqlmodel import Session, select
 
 from learnpath.models import Competency, CompetencyLevel, Enrollment, Learner, Program
 from learnpath.models.base import pk
+from learnpath.services.catalog import composition
+from learnpath.services.catalog.authoring import Invalid
 from learnpath.services.learning import quiz_rules
 from tests import factories
+from tests.studio.test_program_service import new_draft
 from tests.test_quiz_service import SLUGS, enroll
 
 STOPPING = ("se_target", "max_items", "min_items")
@@ -151,3 +154,29 @@ def test_a_placement_decides_the_cuts_its_plan_and_targets_depend_on(catalog: Se
     assert cuts["team-lead"]["data-literacy"] == [-1.5, -0.5]
     check = quiz_rules.rules_for(catalog, pk(learner), "check", competencies[:1], None)
     assert "decisions" not in check  # only a placement decides a program's modules
+
+
+def test_a_placement_settles_its_decisions_at_the_programs_waiver_confidence(
+    catalog: Session,
+) -> None:
+    enrollment = enroll(catalog, "team-lead-path")
+    program = catalog.get(Program, enrollment.program_id)
+    assert program is not None
+    program.placement = {**(program.placement or {}), "waiver_confidence": 0.9}
+    competencies = quiz_rules.program_competencies(catalog, program)
+    config = quiz_rules.rules_for(
+        catalog, enrollment.learner_id, "placement", competencies, program
+    )
+    assert config["decisions"]["confidence"] == 0.9  # the planner waives at the same (planinputs)
+
+
+def test_the_waiver_confidence_is_checked_and_kept_when_the_studio_form_omits_it(
+    catalog: Session,
+) -> None:
+    program = new_draft(catalog, "dl-data-types", "dl-averages-and-spread")
+    with pytest.raises(Invalid, match="waiver_confidence"):
+        composition.set_placement(catalog, program, "Ana", None, {"waiver_confidence": 0.999})
+    composition.set_placement(catalog, program, "Ana", None, {"waiver_confidence": 0.9})
+    composition.set_placement(catalog, program, "Ana", None, {"max_items": 12})
+    assert program.placement is not None
+    assert (program.placement["waiver_confidence"], program.placement["max_items"]) == (0.9, 12)

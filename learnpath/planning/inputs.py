@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from statistics import NormalDist
 from types import MappingProxyType
 from typing import Literal, get_args
 
@@ -118,6 +119,9 @@ class Program:
     targets: tuple[Target, ...] = ()
     rules: tuple[Rule, ...] = ()
     level_bands: Mapping[str, float] | None = None
+    # The placement's `waiver_confidence`: Tested Out when P(θ ≥ the level's bound) reaches it
+    # (z = Φ⁻¹(confidence)); None: the input's test_out_z (95 %).
+    waiver_confidence: float | None = None
 
     @property
     def personal(self) -> bool:
@@ -203,3 +207,9 @@ class PlanInput:
     adjustments: tuple[Adjustment, ...] = ()
     test_out_z: float = TEST_OUT_Z
     tempo_bounds: tuple[float, float] = (0.5, 2.0)
+
+    @property
+    def waiver_z(self) -> float:
+        """The Tested Out margin: the program's waiver confidence as a normal quantile, else z."""
+        confidence = self.program.waiver_confidence
+        return self.test_out_z if confidence is None else NormalDist().inv_cdf(confidence)

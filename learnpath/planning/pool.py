@@ -100,7 +100,7 @@ def build(inp: PlanInput) -> Pool:
     outside: dict[str, tuple[str, ...]] = {}
     for module, slot in slots.items():
         requires[module], outside[module] = _requires(roots, slot, groups)
-    z = inp.test_out_z
+    z = inp.waiver_z
     floors = {c: e.theta - z * e.se for c, e in inp.learner.levels.items()}
     return Pool(inp, bands, slots, groups, requires, outside, catalog, floors, prefer)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from planning_testkit import CHAIN, levels, make_input, mod, personal_fixture, program
 
@@ -68,6 +70,20 @@ def test_test_out_takes_the_standard_error_into_account(
     learner = Learner(levels={"c": LevelEstimate(theta, se)})
     result = plan(make_input(program(1, CHAIN), CHAIN, learner))
     assert (result.step("core").status == "waived") is waived
+
+
+@pytest.mark.parametrize(
+    ("confidence", "z"), [(None, 1.645), (0.95, 1.6449), (0.9, 1.2816), (0.8, 0.8416)]
+)
+def test_the_programs_waiver_confidence_sets_the_test_out_margin(
+    confidence: float | None, z: float
+) -> None:
+    prog = replace(program(1, CHAIN), waiver_confidence=confidence)
+    status = []
+    for margin in (z + 1e-3, z - 1e-3):  # θ − margin·SE on either side of core's bound −0.5
+        learner = Learner(levels={"c": LevelEstimate(-0.5 + margin * 0.3, 0.3)})
+        status.append(plan(make_input(prog, CHAIN, learner)).step("core").status)
+    assert status == ["waived", "planned"]
 
 
 def test_novice_modules_need_a_confident_developing_level() -> None:

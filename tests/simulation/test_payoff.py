@@ -17,6 +17,7 @@ from learnpath.payoff import catalog_template
 from learnpath.services.learning import enrolment, trajectory
 from learnpath.services.simulation import Simulee, judge, prepare, run_cohort, summarize
 from learnpath.services.simulation.cohort import SimulationError
+from learnpath.services.simulation.payoff import Outcome
 from tests.conftest import CONTENT
 
 TINY = {"max_items": 4, "min_items": 1}  # a short placement keeps the run small
@@ -67,6 +68,17 @@ def test_an_unpublished_or_unknown_program_is_refused(fresh: db.Database) -> Non
         prepare(session, "nope", {})
 
 
+def test_the_shares_count_waived_and_truly_mastered_modules() -> None:
+    outcomes = [
+        Outcome(10, 60, 100, waived=4, false_waivers=1, missed_waivers=1, covered=True, seconds=1),
+        Outcome(12, 80, 100, waived=0, false_waivers=0, missed_waivers=2, covered=True, seconds=1),
+    ]
+    summary = summarize(outcomes)
+    assert summary.false_share == 1 / 4  # one of the four waived modules is not mastered
+    assert summary.kept_share == 3 / 6  # three waived truly mastered, three planned anyway
+    assert summary.to_json()["kept_share"] == 0.5
+
+
 def waived_learner(session: Session, theta: float) -> int:
     """An enrollment in the security basics whose stored level waives the modules."""
     program = session.exec(
@@ -97,6 +109,24 @@ def test_a_module_waived_below_the_true_level_is_a_false_waiver(fresh: db.Databa
         assert not covered  # the proficient target is neither there nor planned
         expert = replace(truth, theta={"information-security": 3.0})
         assert judge(session, enrollment_id, expert)[3:] == (0, 0, True)
+
+
+def test_the_programs_waiver_confidence_waives_on_a_smaller_margin(fresh: db.Database) -> None:
+    waived = []
+    for confidence in (None, 0.8):
+        with db.transaction(bind=fresh) as session:
+            program = session.exec(
+                select(Program).where(Program.slug == "information-security-basics")
+            ).one()
+            program.placement = {**(program.placement or {}), "waiver_confidence": confidence}
+            session.add(program)
+            session.flush()
+            # θ − 1.645·0.2 = −0.63 is below proficient's bound −0.5, θ − 0.842·0.2 = −0.47 not
+            enrollment_id = waived_learner(session, theta=-0.3)
+            truth = Simulee(0, "", {"information-security": -0.3}, 0)
+            waived.append(judge(session, enrollment_id, truth)[2])
+            session.rollback()
+    assert waived[0] < waived[1]
 
 
 def test_a_module_kept_although_mastered_is_a_missed_waiver(fresh: db.Database) -> None:

@@ -286,6 +286,8 @@ def set_placement(
         placement.review = ReviewIn.model_validate(kept) if kept else None
     if placement is not None and placement.pretest_share is None and program.placement:
         placement.pretest_share = program.placement.get("pretest_share")  # nor this
+    if placement is not None and placement.waiver_confidence is None and program.placement:
+        placement.waiver_confidence = program.placement.get("waiver_confidence")  # nor this
     program.placement = placement.model_dump(exclude_none=True) if placement else None
     session.add(program)
     session.flush()

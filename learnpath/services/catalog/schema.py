@@ -185,6 +185,9 @@ class PlacementIn(Strict):
     # Share of questions that may be unscored pretest items (one per round(1 / share)); None:
     # the default (learnpath/services/learning/pretest.py), 0: none.
     pretest_share: float | None = Field(default=None, ge=0.0, le=0.5)
+    # Confidence that settles a placement decision and waives a module (Tested Out): both ask
+    # P(θ ≥ the level's lower bound) ≥ it. None: the default (placement_cuts.DECISION_CONFIDENCE).
+    waiver_confidence: float | None = Field(default=None, ge=0.6, le=0.99)
 
     @model_validator(mode="after")
     def _min_below_max(self) -> Self:

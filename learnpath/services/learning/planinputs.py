@@ -56,6 +56,7 @@ def program_input(
         targets=_targets(session, program, competencies),
         rules=_rules(session, program, slugs),
         level_bands=program.level_bands,
+        waiver_confidence=(program.placement or {}).get("waiver_confidence"),
     )
 
 

@@ -80,6 +80,9 @@ def rules_for(
     extra = {}
     if kind == "placement" and program is not None:
         extra["decisions"] = decision_settings(session, learner_id, program, competencies, bands)
+        chosen = (program.placement or {}).get("waiver_confidence")
+        if chosen is not None:  # the planner waives at the same confidence (planinputs)
+            extra["decisions"]["confidence"] = float(chosen)
     return {
         **extra,
         "rules": per,

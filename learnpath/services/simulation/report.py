@@ -34,9 +34,25 @@ class Summary:
         """False waivers per learner."""
         return self.false_waivers / self.learners
 
+    @property
+    def false_share(self) -> float:
+        """Share of the waived modules that are false (true level below the module's)."""
+        return self.false_waivers / self.waivers if self.waivers else 0.0
+
+    @property
+    def kept_share(self) -> float:
+        """Share of the truly mastered modules still planned (missed waivers)."""
+        mastered = self.missed_waivers + self.waivers - self.false_waivers
+        return self.missed_waivers / mastered if mastered else 0.0
+
     def to_json(self) -> dict[str, Any]:
-        """Plain JSON, with the derived figure."""
-        return {**asdict(self), "false_per_learner": self.false_per_learner}
+        """Plain JSON, with the derived figures."""
+        return {
+            **asdict(self),
+            "false_per_learner": self.false_per_learner,
+            "false_share": self.false_share,
+            "kept_share": self.kept_share,
+        }
 
 
 def summarize(outcomes: Sequence[Outcome]) -> Summary:
