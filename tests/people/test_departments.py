@@ -172,9 +172,8 @@ def _stored_status(db: Session, enrollment: Enrollment, slug: str) -> str:
     return found or ""
 
 
-def test_stored_plans_follow_a_merge_and_stay_right_after_a_rename(catalog: Session) -> None:
-    """Team Lead Path includes the invoice-fraud case for Finance staff (a department rule)."""
-    db = catalog
+def _team_lead_in_ops(db: Session) -> tuple[Department, Department, Program, Enrollment]:
+    """Finance and Ops, and an Ops team lead on Team Lead Path with a stored plan."""
     finance, ops = departments.create(db, "Finance"), departments.create(db, "Ops")
     learner = factories.learner(db, "MOVER", department="Ops", role="team-lead")
     program = db.exec(select(Program).where(Program.slug == "team-lead-path")).first()
@@ -184,6 +183,13 @@ def test_stored_plans_follow_a_merge_and_stay_right_after_a_rename(catalog: Sess
     db.flush()
     trajectory.replan(db, enrollment)
     db.commit()
+    return finance, ops, program, enrollment
+
+
+def test_stored_plans_follow_a_merge_and_stay_right_after_a_rename(catalog: Session) -> None:
+    """Team Lead Path includes the invoice-fraud case for Finance staff (a department rule)."""
+    db = catalog
+    finance, ops, program, enrollment = _team_lead_in_ops(db)
     case = "sec-fin-invoice-fraud"
     assert _stored_status(db, enrollment, case) in ("", "excluded")
     departments.merge(db, ops, finance, "Ada")
@@ -202,15 +208,7 @@ def test_many_learners_are_re_planned_by_a_job_after_a_merge(
     """Above the threshold the merge commits at once and a job re-plans (immediate in tests)."""
     monkeypatch.setattr(departments, "REPLAN_IN_REQUEST_UP_TO", 0)
     db = catalog
-    finance, ops = departments.create(db, "Finance"), departments.create(db, "Ops")
-    learner = factories.learner(db, "MOVER", department="Ops", role="team-lead")
-    program = db.exec(select(Program).where(Program.slug == "team-lead-path")).first()
-    assert program is not None
-    enrollment = Enrollment(learner_id=pk(learner), program_id=pk(program))
-    db.add(enrollment)
-    db.flush()
-    trajectory.replan(db, enrollment)
-    db.commit()
+    finance, ops, _program, enrollment = _team_lead_in_ops(db)
     case = "sec-fin-invoice-fraud"
     counts = departments.merge(db, ops, finance, Actor(None, "Ada"))
     job = db.get(Job, counts[departments.REPLAN_JOB])
